@@ -1,0 +1,1 @@
+"""ETL for grassroots-governance reports: report files → one tidy fact table."""

@@ -1,0 +1,129 @@
+"""The fact table's columns and the dataclasses that flow between the pipeline stages.
+
+Everything that names a column of ``facts.csv`` (the database model, the CSV export and the
+dashboard) imports ``FACT_COLUMNS`` from here, so the contract is written once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Literal
+
+# Bump when a change to the code alters what is extracted from the same text: documents loaded by
+# an older extractor are rebuilt on the next run.
+EXTRACTOR_VERSION = "1"
+
+Qualifier = Literal["exact", "more", "less", "approx", "range"]
+QUALIFIERS: tuple[str, ...] = ("exact", "more", "less", "approx", "range")
+
+# What kind of value a fact holds; decides what may be summed.
+#   count: a number of things (人, 个, 户…)      money: 元          rate: a value per something
+#   percent: %                                   area/length: 平方米/亩/公里   temperature: °C
+CATEGORIES: tuple[str, ...] = ("count", "money", "rate", "percent", "area", "length", "temperature", "other")
+# Categories whose values may be added up (same unit, no `per`).
+SUMMABLE_CATEGORIES: frozenset[str] = frozenset({"count", "money", "area", "length"})
+
+# region_level: the most specific level a fact is attributed to.
+REGION_LEVELS: tuple[str, ...] = ("region", "league", "banner", "township", "village", "outside", "unknown")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report file, decoded to text, with its metadata."""
+
+    source_file: str  # file name relative to the input directory (posix)
+    text: str
+    content_hash: str  # sha256 of the raw bytes
+    kind: str = "txt"  # txt | html
+    encoding: str = "utf-8"
+    published: str = ""  # YYYY-MM-DD or ""
+    published_how: str = ""  # manifest | text | none
+    source: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article (or caption, quotation column…) cut out of a document."""
+
+    article_id: str
+    source_file: str
+    seq: int  # position in the document, from 0
+    title: str
+    text: str  # the article body; fact spans index into this
+    kind: str = "article"  # article | caption | quotes | fragment
+    byline: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A quantity found in text: value in base units plus how it was written."""
+
+    start: int  # offset of the number (qualifiers included) in the text
+    end: int
+    text: str  # the matched text, e.g. "4万多人"
+    value: float
+    unit: str
+    qualifier: str = "exact"
+    value_low: float | None = None
+    value_high: float | None = None
+    per: str = ""  # "只" in 每只羊年收益292元, "人" in 人均增收500元
+    category: str = "count"
+    classifier: str = ""  # the measure word as written (名, 位, 条…)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One row of the fact table. Field order is the column order of facts.csv."""
+
+    fact_id: str
+    source_file: str
+    article_id: str
+    article_title: str
+    published: str
+    league: str
+    league_code: str
+    banner: str
+    banner_code: str
+    township: str
+    village: str
+    region_level: str
+    initiative: str
+    subject: str
+    indicator: str
+    category: str
+    value: float
+    value_low: float | None
+    value_high: float | None
+    qualifier: str
+    unit: str
+    per: str
+    quote: str
+    span_start: int
+    span_end: int
+    confidence: float
+
+
+FACT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Fact))
+NUMERIC_FACT_COLUMNS: frozenset[str] = frozenset({"value", "value_low", "value_high", "confidence"})
+INTEGER_FACT_COLUMNS: frozenset[str] = frozenset({"span_start", "span_end"})
+
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "article_id", "source_file", "seq", "title", "kind", "byline", "published", "text",
+)
+
+
+@dataclass
+class Region:
+    """A resolved place: the chain league → banner → township → village with codes."""
+
+    league: str = ""
+    league_code: str = ""
+    banner: str = ""
+    banner_code: str = ""
+    township: str = ""
+    township_code: str = ""
+    village: str = ""
+    village_code: str = ""
+    level: str = "unknown"
+    extra: dict = field(default_factory=dict)
