@@ -1,18 +1,28 @@
 """Document → (articles, facts): wires the pure stages; no files, no database, no printing."""
 from __future__ import annotations
 
+from dataclasses import replace
+
+from .attribute import attribute, document_published, split_fragments
+from .layout import reseq, split_articles
+from .quantities import find_quantities
 from .schema import Article, Document, Fact
 
 
 def extract_document(doc: Document) -> tuple[list[Article], list[Fact]]:
     """Split a document into articles and extract every numeric fact from them."""
-    from .attribute import attribute  # noqa: PLC0415  (heavy: gazetteer, jieba)
-    from .layout import split_articles  # noqa: PLC0415
-    from .quantities import find_quantities  # noqa: PLC0415
-
     articles = split_articles(doc)
+    pieces: list[Article] = []
+    for article in articles:
+        pieces.extend(split_fragments(article))
+    if len(pieces) != len(articles):
+        articles = reseq(pieces)
+    published, _how = document_published(doc, articles)
+    if published and not doc.published:
+        articles = [replace(a, published=published) for a in articles]
     facts: list[Fact] = []
     for article in articles:
-        mentions = find_quantities(article.text)
-        facts.extend(attribute(article, mentions, doc))
+        if article.kind == "quotes":
+            continue
+        facts.extend(attribute(article, find_quantities(article.text), doc))
     return articles, facts

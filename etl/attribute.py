@@ -1,0 +1,517 @@
+"""Quantity mentions + article context → Facts with region, initiative, subject and indicator (pure).
+
+Each number is attributed by what its own words say, from the nearest scope outwards:
+
+1. **clause** (between ，、；： and sentence ends): a place written before the number in the same
+   clause — "其中科尔沁左翼中旗60个、奈曼旗52个" gives each part its banner; places closed by
+   "等" are list items, not the subject ("…呼和诺尔镇…联合体等15个" belongs to the banner);
+2. **sentence**: the sentence's subject, i.e. its first place or anaphor ("赤峰市2423名书记"
+   is the league's even when the article names banners elsewhere);
+3. **paragraph**: the subject of the nearest earlier sentence of the paragraph that names one;
+4. **article**: the headline's place, else the article's most frequent place.
+
+Place names come from the gazetteer; adjacent names form a chain that the text itself asserts
+(呼伦贝尔市陈巴尔虎旗东乌珠尔苏木哈拉图嘎查) and that wins over a lookup of the last name alone.
+Anaphora (该旗, 全旗, 全市, 全盟, bare 街道党工委) resolve to the nearest earlier place of that
+kind in the same article (never in the article before it), or, failing that, to the nearest later
+one (an article whose head was cut off). 全区 / 自治区 mean the whole region (no league) unless
+the article is about a district (区). A place followed by 平均 is a comparison, not the subject.
+Places outside Inner Mongolia (京蒙协作 partners) give region level ``outside`` with no league.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from .dates import infer_published
+from .gazetteer import Gazetteer, PlaceMention, load_gazetteer
+from .initiatives import InitiativeMention, find_initiatives
+from .layout import sentences
+from .schema import Article, Document, Fact, Mention, Region
+from .subjects import indicator_for, subject_for
+
+LEVELS = ("region", "league", "banner", "township", "village")
+_RANK = {lv: i for i, lv in enumerate(LEVELS)}
+_CLAUSE_SEP = re.compile(r"[，,、；;：:（）()]|其中")
+_ANAPHOR = re.compile(
+    r"(?:该|全|本|此|各)(自治区|苏木|街道|嘎查|社区|盟|市|旗|县|区|镇|乡|村)"
+    r"|自治区|内蒙古|全区|(?<![\u4e00-\u9fff])街道(?=党工委|办事处|办|党委)"
+)
+_UNKNOWN_TOWNSHIP = re.compile(r"(?:(?<=[，。；：\n“])|^)([\u4e00-\u9fff]{2,4}(?:街道|苏木))(?=[\u4e00-\u9fff])", re.M)
+_OUTSIDE = re.compile(
+    r"(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西|海南省"
+    r"|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾)(?:省|市|自治区)?"
+)
+_COMPARISON_AFTER = re.compile(r"^.{0,3}平均")
+
+
+@dataclass
+class _Loc:
+    """A place or anaphor in the article, resolved to a region."""
+
+    start: int
+    end: int
+    region: Region
+    how: str  # name | chain | anaphor | unknown | outside
+
+
+@dataclass
+class _Context:
+    article: Article
+    body_start: int
+    locs: list[_Loc] = field(default_factory=list)
+    initiatives: list[InitiativeMention] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    default_region: Region | None = None
+    default_initiative: str = ""
+
+
+def _level(region: Region) -> str:
+    for lv in ("village", "township", "banner", "league"):
+        if getattr(region, lv):
+            return lv
+    return region.level if region.level in ("region", "outside") else "unknown"
+
+
+def _copy(region: Region) -> Region:
+    return Region(**{k: v for k, v in region.__dict__.items() if k != "extra"}, extra=dict(region.extra))
+
+
+def _under(cand_chain: Region, parent: Region) -> bool:
+    """Tell whether a candidate lies inside the region a preceding name in the chain gave."""
+    for lv in ("township", "banner", "league"):
+        code = getattr(parent, lv + "_code")
+        if code:
+            return getattr(cand_chain, lv + "_code") == code
+        if getattr(parent, lv):  # a text-only level (no code): check the one above
+            continue
+    return True
+
+
+def _with_level(parent: Region, level: str, name: str) -> Region:
+    """Extend a chain with a name the gazetteer doesn't know (text-only, no code)."""
+    r = _copy(parent)
+    lv_order = ("league", "banner", "township", "village")
+    for lv in lv_order[lv_order.index(level):]:
+        setattr(r, lv, "")
+        setattr(r, lv + "_code", "")
+    setattr(r, level, name)
+    r.level = level
+    return r
+
+
+def _name_level(name: str) -> str:
+    if name.endswith(("嘎查", "村", "社区")):
+        return "village"
+    if name.endswith(("苏木", "镇", "乡", "街道")):
+        return "township"
+    return "banner"
+
+
+def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> list[_Loc]:
+    """Resolve place mentions: chains first (text wins), then singles with the article as context."""
+    # group adjacent mentions into chains; a gap that is an unknown township name is allowed
+    chains: list[list[PlaceMention | tuple[int, int, str]]] = []
+    for pm in mentions:
+        if chains:
+            last = chains[-1][-1]
+            last_end = last.end if isinstance(last, PlaceMention) else last[1]
+            gap = text[last_end:pm.start]
+            if gap == "":
+                chains[-1].append(pm)
+                continue
+            if re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:苏木|镇|乡|街道)", gap):
+                chains[-1].append((last_end, pm.start, gap))
+                chains[-1].append(pm)
+                continue
+        chains.append([pm])
+
+    # context codes: unambiguous leagues/banners named anywhere in the article
+    context: list[str] = []
+    for pm in mentions:
+        if len(pm.candidates) == 1 and pm.candidates[0].level in ("league", "banner"):
+            context.append(pm.candidates[0].code)
+
+    locs: list[_Loc] = []
+    for chain in chains:
+        parent: Region | None = None
+        for item in chain:
+            if isinstance(item, tuple):
+                s, e, name = item
+                if parent is not None:
+                    parent = _with_level(parent, _name_level(name), name)
+                    locs.append(_Loc(s, e, parent, "unknown"))
+                continue
+            pm = item
+            cands = list(pm.candidates)
+            chosen = None
+            if parent is not None:
+                fit = [c for c in cands if _under(c.chain, parent)]
+                deeper = [c for c in fit if _RANK.get(c.level, 0) > _RANK.get(_level(parent), 0)] or fit
+                if len(deeper) == 1:
+                    chosen = deeper[0]
+                elif len(deeper) > 1:
+                    chosen = gaz.resolve(deeper, context)
+                if chosen is None and cands and not fit:
+                    # the text places this name under the chain's parent; same-named places exist
+                    # elsewhere only: keep the text's chain and the name, without a code
+                    lv = cands[0].level
+                    if _RANK.get(lv, 0) > _RANK.get(_level(parent), 0):
+                        parent = _with_level(parent, lv, pm.text)
+                        locs.append(_Loc(pm.start, pm.end, parent, "chain"))
+                        continue
+            else:
+                chosen = gaz.resolve(cands, context)
+            if chosen is None:
+                if parent is None and cands:
+                    # ambiguous alone: keep what all candidates share (often the league)
+                    shared = _shared_region(cands)
+                    if shared is not None:
+                        parent = shared
+                        locs.append(_Loc(pm.start, pm.end, shared, "shared"))
+                continue
+            region = _copy(chosen.chain)
+            if parent is not None:
+                # names written in the text win over the gazetteer's for the levels above
+                for lv in ("township",):
+                    if getattr(parent, lv) and not getattr(parent, lv + "_code") and _RANK[chosen.level] > _RANK[lv]:
+                        setattr(region, lv, getattr(parent, lv))
+                        setattr(region, lv + "_code", "")
+            region.level = _level(region)
+            parent = region
+            locs.append(_Loc(pm.start, pm.end, region, "chain" if len(chain) > 1 else "name"))
+    return locs
+
+
+def _shared_region(cands) -> Region | None:
+    leagues = {c.chain.league_code for c in cands}
+    if len(leagues) != 1:
+        return None
+    banners = {c.chain.banner_code for c in cands}
+    c0 = cands[0].chain
+    r = Region(league=c0.league, league_code=c0.league_code)
+    if len(banners) == 1:
+        r.banner, r.banner_code = c0.banner, c0.banner_code
+    r.level = _level(r)
+    return r
+
+
+def _anaphora(text: str, locs: list[_Loc], main: Region | None) -> list[_Loc]:
+    """Resolve 该旗 / 全市 / 自治区 / bare 街道 to regions from the same article."""
+    out: list[_Loc] = []
+    for m in _ANAPHOR.finditer(text):
+        word = m.group(0)
+        if any(l.start <= m.start() < l.end for l in locs):
+            continue  # part of a place name (全州 etc.)
+        kind = m.group(1) or word
+        region: Region | None = None
+        forward = False
+        if word in ("自治区", "内蒙古", "全自治区") or (word in ("全区", "本区") and not (main and main.banner.endswith("区"))):
+            region = Region(level="region")
+        else:
+            want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
+            before = [l for l in locs if l.end <= m.start()]
+            after = [l for l in locs if l.start >= m.end()]
+            for l in reversed(before):
+                region = _at_kind(l.region, want)
+                if region is not None:
+                    break
+            if region is None:
+                # an article whose head was cut off: the antecedent comes later, written out
+                for l in after:
+                    if text[l.start:l.end].endswith(want) and l.how != "anaphor":
+                        region = _at_kind(l.region, want)
+                        forward = True
+                        break
+            if region is None and main is not None and want not in ("街道", "苏木"):
+                region = _at_kind(main, want)
+            if region is None and want in ("街道", "苏木"):
+                u = _UNKNOWN_TOWNSHIP.search(text, m.end())
+                if u and u.group(1).endswith(want):
+                    region = Region(township=u.group(1), level="township")
+                    forward = True
+        if region is not None:
+            out.append(_Loc(m.start(), m.end(), region, "anaphor-forward" if forward else "anaphor"))
+    return out
+
+
+def _at_kind(region: Region, want: str) -> Region | None:
+    """Cut a region's chain at the level whose name ends in ``want`` (旗, 市, 盟, 街道…)."""
+    for lv in ("village", "township", "banner", "league"):
+        name = getattr(region, lv)
+        if name and name.endswith(want):
+            r = _copy(region)
+            for deeper in ("league", "banner", "township", "village")[("league", "banner", "township", "village").index(lv) + 1:]:
+                setattr(r, deeper, "")
+                setattr(r, deeper + "_code", "")
+            r.level = lv
+            return r
+    return None
+
+
+def _outside(text: str, locs: list[_Loc]) -> list[_Loc]:
+    out = []
+    for m in _OUTSIDE.finditer(text):
+        if any(l.start <= m.start() < l.end for l in locs):
+            continue
+        out.append(_Loc(m.start(), m.end(), Region(level="outside"), "outside"))
+    return out
+
+
+def _default_region(locs: list[_Loc], body_start: int) -> Region | None:
+    """The article's own region: the headline's place, else the most frequent banner or league."""
+    named = [l for l in locs if not l.how.startswith("anaphor") and l.region.level != "outside"]
+    head = [l for l in named if l.start < body_start]
+    if head:
+        return max(head, key=lambda l: _RANK.get(_level(l.region), 0)).region
+    if not named:
+        return None
+    banners = Counter((l.region.league, l.region.banner) for l in named if l.region.banner)
+    leagues = Counter(l.region.league for l in named if l.region.league)
+    if banners:
+        (league, banner), n = banners.most_common(1)[0]
+        total = sum(banners.values())
+        if n * 2 >= total or len(leagues) == 1 and len(banners) == 1:
+            for l in named:
+                if l.region.banner == banner:
+                    return _at_kind(l.region, banner[-1]) or l.region
+    if leagues:
+        league, _n = leagues.most_common(1)[0]
+        for l in named:
+            if l.region.league == league:
+                return _at_kind(l.region, league[-1]) or l.region
+    return None
+
+
+def _body_start(article: Article) -> int:
+    pos = 0
+    for _ in range(2):
+        nl = article.text.find("\n\n", pos)
+        if nl < 0:
+            break
+        line = article.text[pos:nl]
+        if line in (article.title,) or (pos == 0 and len(line) <= 40 and "。" not in line and article.title):
+            pos = nl + 2
+            if line == article.title:
+                return pos
+        else:
+            break
+    return pos if article.title and article.text.startswith(article.title) else 0
+
+
+def build_context(article: Article, gaz: Gazetteer | None = None) -> _Context:
+    """Find and resolve an article's places, anaphora and programmes once."""
+    gaz = gaz or load_gazetteer()
+    text = article.text
+    ctx = _Context(article=article, body_start=_body_start(article))
+    places = gaz.find_places(text)
+    locs = _resolve_places(gaz, text, places)
+    # comparisons with an average (全区平均水平) are not subjects
+    locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6])]
+    main = _default_region(locs, ctx.body_start)
+    locs += _outside(text, locs)
+    anaphors = [a for a in _anaphora(text, locs, main) if not _COMPARISON_AFTER.match(text[a.end:a.end + 6])]
+    ctx.locs = sorted(locs + anaphors, key=lambda l: l.start)
+    ctx.default_region = main
+    ctx.sentences = sentences(text)
+    ctx.initiatives = find_initiatives(text, article.title)
+    ctx.default_initiative = _default_initiative(ctx)
+    return ctx
+
+
+def _default_initiative(ctx: _Context) -> str:
+    head = [i for i in ctx.initiatives if i.start < ctx.body_start]
+    if head:
+        return head[-1].name
+    counts = Counter(i.name for i in ctx.initiatives)
+    if counts:
+        name, n = counts.most_common(1)[0]
+        if n >= 2:
+            return name
+    return ""
+
+
+def _sentence_of(ctx: _Context, pos: int) -> tuple[int, int]:
+    for s, e in ctx.sentences:
+        if s <= pos < e:
+            return s, e
+    return pos, pos
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    nl = text.rfind("\n", 0, pos)
+    return nl + 1
+
+
+def _clause_start(text: str, sent_start: int, pos: int) -> int:
+    last = sent_start
+    for m in _CLAUSE_SEP.finditer(text, sent_start, pos):
+        last = m.end()
+    return last
+
+
+def _subject_loc(ctx: _Context, s: int, e: int) -> _Loc | None:
+    """The first place (or chain, deepest name) of a sentence: its grammatical subject."""
+    inside = [l for l in ctx.locs if s <= l.start < e]
+    if not inside:
+        return None
+    first = inside[0]
+    for l in inside[1:]:
+        if l.start <= first.end + 0 and l.how in ("chain", "unknown", "name"):
+            first = l  # follow an adjacent chain to its deepest name
+        else:
+            break
+    return first
+
+
+def region_for(ctx: _Context, m: Mention) -> tuple[Region | None, str]:
+    """Choose the region a number belongs to, and say at which scope it was found."""
+    text = ctx.article.text
+    s, e = _sentence_of(ctx, m.start)
+    c0 = _clause_start(text, s, m.start)
+    clause_locs = [l for l in ctx.locs if c0 <= l.start and l.end <= m.start and "等" not in text[l.end:m.start]]
+    if clause_locs:
+        return clause_locs[-1].region, "clause"
+    subj = _subject_loc(ctx, s, m.start)
+    if subj is not None and "等" not in text[subj.end:m.start][:0]:
+        return subj.region, "sentence"
+    p0 = _paragraph_start(text, s)
+    for ps, pe in reversed([x for x in ctx.sentences if p0 <= x[0] < s]):
+        subj = _subject_loc(ctx, ps, pe)
+        if subj is not None:
+            return subj.region, "paragraph"
+    if m.start < ctx.body_start:
+        head = [l for l in ctx.locs if l.start < ctx.body_start]
+        if head:
+            return head[-1].region, "headline"
+    return ctx.default_region, "article"
+
+
+def initiative_for(ctx: _Context, m: Mention) -> str:
+    """Choose the programme a number belongs to: its sentence's, else the nearest before it."""
+    text = ctx.article.text
+    s, e = _sentence_of(ctx, m.start)
+    c0 = _clause_start(text, s, m.start)
+    c1 = m.end + (_CLAUSE_SEP.search(text, m.end, e).start() - m.end if _CLAUSE_SEP.search(text, m.end, e) else e - m.end)
+    before = [i for i in ctx.initiatives if s <= i.start and i.end <= m.start]
+    after_clause = [i for i in ctx.initiatives if m.end <= i.start < c1]
+    if after_clause:
+        return after_clause[0].name
+    if before:
+        return before[-1].name
+    p0 = _paragraph_start(text, s)
+    earlier = [i for i in ctx.initiatives if p0 <= i.start < s]
+    if earlier:
+        return earlier[-1].name
+    prev_par = text.rfind("\n\n", 0, max(p0 - 2, 0)) + 2 if p0 > 2 else 0
+    earlier = [i for i in ctx.initiatives if prev_par <= i.start < p0 and i.start >= ctx.body_start]
+    if earlier and len(text[p0:s]) < 200:
+        return earlier[-1].name
+    return ctx.default_initiative
+
+
+def _dedupe_headline(ctx: _Context, mentions: list[Mention]) -> list[Mention]:
+    """Drop headline numbers that the body repeats (one fact, not two)."""
+    body = [m for m in mentions if m.start >= ctx.body_start]
+    keys = {(m.value, m.unit, m.per) for m in body}
+    return [m for m in mentions if m.start >= ctx.body_start or (m.value, m.unit, m.per) not in keys]
+
+
+def fact_id(article_id: str, m: Mention) -> str:
+    """Return a fact id derived from the article and the number's place and value."""
+    raw = f"{article_id}\x1f{m.start}\x1f{m.end}\x1f{m.value!r}\x1f{m.unit}\x1f{m.per}"
+    return "f" + hashlib.sha1(raw.encode()).hexdigest()[:15]
+
+
+_SCOPE_CONFIDENCE = {"clause": 0.95, "sentence": 0.9, "headline": 0.9, "paragraph": 0.8, "article": 0.7}
+
+
+@lru_cache(maxsize=1)
+def _published_cache() -> dict:
+    return {}
+
+
+def attribute(article: Article, mentions: list[Mention], doc: Document | None = None,
+              gaz: Gazetteer | None = None) -> list[Fact]:
+    """Turn an article's quantity mentions into facts attributed to region and programme."""
+    if article.kind == "quotes" or not mentions:
+        return []
+    ctx = build_context(article, gaz)
+    published = article.published or (doc.published if doc else "")
+    facts: list[Fact] = []
+    for m in _dedupe_headline(ctx, mentions):
+        region, scope = region_for(ctx, m)
+        region = region or Region()
+        level = _level(region)
+        s, e = _sentence_of(ctx, m.start)
+        quote = text_strip(ctx.article.text[s:e]) or ctx.article.text[max(0, m.start - 30):m.end + 30]
+        subject = subject_for(ctx.article.text, m, s, e)
+        category = m.category if not m.per else "rate"
+        confidence = _SCOPE_CONFIDENCE.get(scope, 0.6) if level not in ("unknown",) else 0.5
+        if level in ("region", "outside"):
+            league = league_code = banner = banner_code = township = village = ""
+        else:
+            league, league_code = region.league, region.league_code
+            banner, banner_code = region.banner, region.banner_code
+            township, village = region.township, region.village
+        facts.append(Fact(
+            fact_id=fact_id(article.article_id, m),
+            source_file=article.source_file,
+            article_id=article.article_id,
+            article_title=article.title,
+            published=published,
+            league=league, league_code=league_code,
+            banner=banner, banner_code=banner_code,
+            township=township, village=village,
+            region_level=level,
+            initiative=initiative_for(ctx, m),
+            subject=subject,
+            indicator=indicator_for(subject, m, ctx.article.text[_clause_start(ctx.article.text, s, m.start):m.start]),
+            category=category,
+            value=m.value, value_low=m.value_low, value_high=m.value_high,
+            qualifier=m.qualifier, unit=m.unit, per=m.per,
+            quote=quote,
+            span_start=m.start, span_end=m.end,
+            confidence=round(confidence, 2),
+        ))
+    return facts
+
+
+def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[Article]:
+    """Cut an article where a paragraph refers forward to a place the article never named before.
+
+    Layout sometimes loses an article's headline, so its body runs on after the previous
+    article ("截至目前，街道党工委收集民情民意200多条…" after an article about 武川县, with
+    民警路街道 named only later). Such a paragraph starts an article of kind ``fragment`` with no
+    title, so that it inherits nothing from the article above it.
+    """
+    if article.kind != "article":
+        return [article]
+    ctx = build_context(article, gaz)
+    text = article.text
+    for loc in ctx.locs:
+        if loc.how != "anaphor-forward" or loc.start < ctx.body_start:
+            continue
+        p0 = text.rfind("\n\n", 0, loc.start)
+        p0 = p0 + 2 if p0 >= 0 else 0
+        if p0 <= ctx.body_start or len(text[p0:loc.start]) > 30:
+            continue
+        head = replace(article, text=text[:p0].rstrip("\n"))
+        tail = replace(article, text=text[p0:], title="", kind="fragment", byline="")
+        return [head, *split_fragments(tail, gaz)]
+    return [article]
+
+
+def text_strip(s: str) -> str:
+    return s.strip().strip("\n ")
+
+
+def document_published(doc: Document, articles: list[Article]) -> tuple[str, str]:
+    """Return the document's date: the manifest's, else one inferred from its articles' text."""
+    if doc.published:
+        return doc.published, doc.published_how or "manifest"
+    text = "\n".join(a.text for a in articles if a.kind != "quotes")
+    return infer_published(text)

@@ -1,0 +1,98 @@
+"""Write the curated reference lexicons: programmes (initiatives.csv) and indicators (indicators.csv).
+
+Run ``python -m etl.build_lexicon`` after editing the rows below; the CSVs in data/reference/ are
+committed and read at run time. Every row says where it came from in its ``source`` column:
+
+* ``seed:内蒙古日报2024-01`` — named in the bundled newspaper page (data/raw/);
+* ``genre`` — programme names that recur in Inner Mongolia party-building reporting
+  (organisation departments' brands and national campaigns), written down by the maintainers;
+* ``stop`` — quoted words of the genre that look like programme names but are not.
+
+The extractor also finds programmes that are not listed here (a quoted name followed by 工程, 模式,
+活动, 行动, 机制, 工作法, 项目…), so this list is for canonical names, aliases, and names that
+appear without quotes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from .paths import REFERENCE_DIR
+
+# name, aliases ("|"-separated), kind, source
+INITIATIVES: list[tuple[str, str, str, str]] = [
+    ("三减三优", "", "工作模式", "seed:内蒙古日报2024-01"),
+    ("聚力固边", "", "党建品牌", "seed:内蒙古日报2024-01"),
+    ("聚力工程", "", "工程", "seed:内蒙古日报2024-01"),
+    ("强基工程", "", "工程", "seed:内蒙古日报2024-01"),
+    ("固边工程", "", "工程", "seed:内蒙古日报2024-01"),
+    ("送学上门", "", "活动", "seed:内蒙古日报2024-01"),
+    ("三事三制", "", "社区治理工作法", "seed:内蒙古日报2024-01"),
+    ("红色小马甲", "", "志愿服务", "seed:内蒙古日报2024-01"),
+    ("感党恩、听党话、跟党走", "感党恩听党话跟党走", "主题宣讲", "seed:内蒙古日报2024-01"),
+    ("三级联动", "", "帮办代办服务体系", "seed:内蒙古日报2024-01"),
+    ("北疆先锋", "", "党建品牌", "genre"),
+    ("红色物业", "", "社区治理", "genre"),
+    ("五化协同", "", "基层党建", "genre"),
+    ("党建引领基层治理", "", "基层治理", "genre"),
+    ("抓党建促乡村振兴", "", "基层党建", "genre"),
+    ("京蒙协作", "京蒙帮扶", "东西部协作", "genre"),
+    ("驻村第一书记", "", "干部选派", "genre"),
+    ("草原书屋", "", "文化服务", "genre"),
+    ("红色家访", "", "活动", "seed:内蒙古日报2024-01"),
+    ("敲门行动", "", "活动", "seed:内蒙古日报2024-01"),
+    # Quoted words of the genre that are not programmes.
+    ("一肩挑", "", "not_initiative", "stop"),
+    ("两委", "", "not_initiative", "stop"),
+    ("两代表一委员", "", "not_initiative", "stop"),
+    ("一站式服务", "一站式", "not_initiative", "stop"),
+    ("一刀切", "一竿子插到底", "not_initiative", "stop"),
+    ("明白卡", "", "not_initiative", "stop"),
+    ("乡音乡语", "", "not_initiative", "stop"),
+    ("三大工程", "", "not_initiative", "stop"),
+    ("三位一体", "", "not_initiative", "stop"),
+    ("金点子", "", "not_initiative", "stop"),
+    ("不必要", "误会", "not_initiative", "stop"),
+]
+
+# indicator, zh label, keywords ("|"-separated, matched in the subject and the words before the number)
+INDICATORS: list[tuple[str, str, str]] = [
+    ("volunteers", "志愿者", "志愿者|志愿服务人员|小马甲|志愿服务队|服务队员"),
+    ("cadres", "干部", "书记|干部|带头人|工作人员|指导员|网格员|专干|负责人|护边员|第一书记|村官|代办员|帮办员"),
+    ("party_members", "党员", "党员|入党积极分子|老党员"),
+    ("requests", "群众诉求", "诉求|民情|民意|问题|矛盾|纠纷|意见|建议|心愿|需求"),
+    ("income", "收入", "收益|收入|增收|分红|补贴|工资|营业额|产值|销售额"),
+    ("funding", "资金", "资金|投入|投资|援助|帮扶资金|拨付|筹集|捐款|经费"),
+    ("infrastructure", "基础设施", "路面|道路|公路|柏油路|硬化|设施|场所|用房|广场|通道|管网|路灯|面积|房屋|活动室"),
+    ("events", "活动", "活动|宣讲|党课|会议|场次|讲座|演出|主题党日"),
+    ("training", "培训", "培训|轮训|学习|教育"),
+    ("services", "服务", "窗口|事项|服务|代办|帮办|便民"),
+    ("organisations", "组织", "联合体|党组织|党支部|支部|党委|党小组|服务站|服务中心|合作社|企业|站点|小区|社区|嘎查|村|阵地|工作室|联盟|协会"),
+    ("projects", "项目", "项目|工程"),
+    ("households", "户数", "户|家庭|脱贫户|养殖户|农户"),
+    ("people_reached", "受众人数", "受众|听众|群众|居民|人群|人次|观众|学员|参与|受益|服务对象|农牧民|牧民|村民|老年人|粉丝"),
+    ("environment", "自然条件", "气温|温度|边境线|草原|草场|降雪|风"),
+    ("other", "其他", ""),
+]
+
+
+def _csv(rows: list[tuple], header: tuple[str, ...]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def main() -> None:
+    """Write data/reference/initiatives.csv and indicators.csv."""
+    REFERENCE_DIR.mkdir(parents=True, exist_ok=True)
+    (REFERENCE_DIR / "initiatives.csv").write_text(
+        _csv(sorted(INITIATIVES, key=lambda r: (r[2] == "not_initiative", r[0])), ("name", "aliases", "kind", "source")),
+        encoding="utf-8")
+    (REFERENCE_DIR / "indicators.csv").write_text(
+        _csv(INDICATORS, ("indicator", "label_zh", "keywords")), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

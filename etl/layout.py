@@ -1,0 +1,276 @@
+"""Document → Articles: headlines, bylines, captions, quotation columns and broken lines.
+
+A newspaper page saved as text is a sequence of blocks separated by blank lines. Each block is
+classified (headline-like, byline, photo credit, quotation, paragraph), words broken across lines
+by the layout are joined again, and the blocks are grouped into articles:
+
+* a run of headline-like blocks followed by a byline or by body text opens an article; its last
+  headline is the title, a long headline just before it is kept as the subtitle, shorter ones
+  (page mottos, section labels such as 掠影 / 北疆党旗红) are dropped;
+* a block ending in "… 摄" closes a photo caption (kind ``caption``);
+* a column of quotations (★ …, ——2017年10月18日，…) is kind ``quotes`` and yields no facts;
+* the article text starts with its title (and subtitle), so that headline-only programme names
+  are found, and fact offsets index into ``Article.text``.
+
+Articles whose head was cut off by the layout are detected later, with the gazetteer's help,
+in :func:`split_fragments`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .schema import Article, Document
+
+TERMINAL = "。！？!?…；;”’」』）)】"
+_SENTENCE_END = re.compile(r"[。！？!?；;…]")
+_BYLINE = re.compile(r"^[□■◇◆●○]?\s*(本报记者|本报通讯员|记者|通讯员|特约记者|本报讯|文/|文：|撰稿)")
+_PHOTO_CREDIT = re.compile(r"^[^。！？，]{1,24}\s(摄|供图|摄影)$|^(本报记者\s*)?[^。！？，\s]{1,12}\s*摄$")
+_QUOTE_ITEM = re.compile(r"^[★☆◎◆●]")
+_QUOTE_SOURCE = re.compile(r"^(——|—|\(来源|（来源|来源：)")
+_SPACE = re.compile(r"[ \t\u3000\xa0]+")
+
+
+@dataclass
+class _Block:
+    text: str
+    kind: str  # head | byline | credit | quote | source | para
+
+
+def normalise(text: str) -> str:
+    """Normalise newlines and compatibility spaces; keep full-width characters as written."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def _raw_blocks(text: str) -> list[str]:
+    """Split into blocks at blank lines and at single newlines that follow a finished sentence."""
+    blocks: list[str] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [ln for ln in chunk.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        current = lines[0]
+        for line in lines[1:]:
+            if current.endswith(tuple(TERMINAL)) or _is_headline(current) or _is_headline(line):
+                blocks.append(current)
+                current = line
+            else:  # a line broken mid-sentence by the layout
+                current += line
+        blocks.append(current)
+    return blocks
+
+
+def _is_headline(text: str) -> bool:
+    """Tell whether a block looks like a headline: short, no full stop, not a clause ending."""
+    if len(text) > 40 or "。" in text:
+        return False
+    if text.endswith(("，", "、", "：", ":", ",", "；")):
+        return False
+    if _BYLINE.match(text) or _PHOTO_CREDIT.match(text) or _QUOTE_ITEM.match(text):
+        return False
+    return True
+
+
+def _classify(text: str) -> str:
+    if _BYLINE.match(text):
+        return "byline"
+    if _PHOTO_CREDIT.match(text) and len(text) <= 30:
+        return "credit"
+    if _QUOTE_ITEM.match(text):
+        return "quote"
+    if _QUOTE_SOURCE.match(text):
+        return "source"
+    if _is_headline(text):
+        return "head"
+    return "para"
+
+
+def _ends_open(text: str) -> bool:
+    """Tell whether a paragraph stops mid-sentence (a word broken across blocks)."""
+    return not text.endswith(tuple(TERMINAL)) and not text.endswith(("：", ":"))
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Classify blocks and join paragraphs that the layout broke in the middle of a word."""
+    out: list[_Block] = []
+    for raw in _raw_blocks(text):
+        kind = _classify(raw)
+        prev = out[-1] if out else None
+        # "…，引" + "导群众…": a long open paragraph continues in the next block, whatever the
+        # next block looks like on its own ("‘零距离’，大雪天…" is short but not a headline).
+        if prev is not None and prev.kind == "para" and _ends_open(prev.text) and kind in ("para", "head"):
+            if kind == "para" or not _is_headline(raw) or len(prev.text) > 40:
+                prev.text += raw
+                continue
+        out.append(_Block(raw, kind))
+    # A "headline" that is really a broken paragraph head: "截至目前" style blocks stay paras.
+    return out
+
+
+def article_id(source_file: str, seq: int, text: str) -> str:
+    """Return an article id derived from its file, position and content."""
+    digest = hashlib.sha1(f"{source_file}\x1f{seq}\x1f{text}".encode()).hexdigest()
+    return "a" + digest[:15]
+
+
+def split_articles(doc: Document) -> list[Article]:
+    """Split a document's text into articles, captions and quotation columns."""
+    blocks = _blocks(normalise(doc.text))
+    groups: list[dict] = []
+    current: dict | None = None
+    pending_heads: list[str] = []
+
+    def open_group(heads: list[str]) -> dict:
+        title = heads[-1] if heads else ""
+        subtitle = heads[-2] if len(heads) >= 2 and len(heads[-2]) >= 8 else ""
+        return {"title": title, "subtitle": subtitle, "byline": "", "paras": [], "kind": "article",
+                "credit": ""}
+
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.kind == "head":
+            pending_heads.append(b.text)
+            i += 1
+            continue
+        if pending_heads:
+            nxt = b.kind
+            opens = (
+                nxt in ("byline", "quote")
+                or current is None
+                or current["kind"] in ("caption", "quotes")
+                or current.get("closed")
+                or _caption_ahead(blocks, i)
+                or len(pending_heads) >= 2
+            )
+            if opens:
+                current = open_group(pending_heads)
+                groups.append(current)
+            else:  # a subhead inside the running article: keep it as a paragraph
+                current["paras"].extend(pending_heads)
+            pending_heads = []
+        if current is None:
+            current = open_group([])
+            groups.append(current)
+        if b.kind == "byline":
+            current["byline"] = (current["byline"] + " " + b.text).strip()
+        elif b.kind == "credit":
+            current["credit"] = b.text
+            if len(current["paras"]) <= 3:
+                current["kind"] = "caption"
+            current["closed"] = True
+        elif b.kind in ("quote", "source"):
+            current["kind"] = "quotes"
+            current["paras"].append(b.text)
+        else:
+            if current.get("closed") or (current["kind"] == "quotes" and not b.text.startswith(("★", "——"))):
+                if current["kind"] == "quotes" and re.match(r"^[（(]来源", b.text):
+                    current["paras"].append(b.text)
+                    i += 1
+                    continue
+                current = open_group([])
+                groups.append(current)
+            current["paras"].append(b.text)
+        i += 1
+    if pending_heads:  # trailing headlines with no body (a page's last label)
+        current = open_group(pending_heads)
+        groups.append(current)
+
+    articles: list[Article] = []
+    for g in groups:
+        if not g["paras"] and not g["title"]:
+            continue
+        head = [h for h in (g["subtitle"], g["title"]) if h]
+        body = list(g["paras"])
+        if g["credit"]:
+            body.append(g["credit"])
+        text = "\n\n".join(head + body)
+        seq = len(articles)
+        title = g["title"] or (doc.title if seq == 0 else "")
+        articles.append(Article(
+            article_id=article_id(doc.source_file, seq, text),
+            source_file=doc.source_file,
+            seq=seq,
+            title=title,
+            text=text,
+            kind=g["kind"],
+            byline=g["byline"],
+            published=doc.published,
+        ))
+    return articles
+
+
+def _caption_ahead(blocks: list[_Block], i: int) -> bool:
+    """Tell whether a photo credit closes the blocks starting at i within two paragraphs."""
+    for b in blocks[i:i + 3]:
+        if b.kind == "credit":
+            return True
+        if b.kind in ("head", "byline"):
+            return False
+    return False
+
+
+def body_start(article: Article) -> int:
+    """Return the offset where the article's body starts (after title and subtitle lines)."""
+    heads = [h for h in (article.title,) if h]
+    if not heads or not article.text.startswith(("", )):
+        return 0
+    pos = 0
+    for _ in range(2):
+        nl = article.text.find("\n\n", pos)
+        if nl < 0:
+            return 0
+        line = article.text[pos:nl]
+        pos = nl + 2
+        if line == article.title:
+            return pos
+    return 0
+
+
+def reseq(articles: list[Article]) -> list[Article]:
+    """Renumber articles after a split and recompute their content-derived ids."""
+    out = []
+    for seq, a in enumerate(articles):
+        out.append(replace(a, seq=seq, article_id=article_id(a.source_file, seq, a.text)))
+    return out
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences of a text (end exclusive, punctuation kept)."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        # keep a closing quote with its sentence: 。” / ！”
+        while end < len(text) and text[end] in "”’」』":
+            end += 1
+        if end > start:
+            spans.append((start, end))
+        start = end
+    for seg_start, seg_end in _split_lines(text, start, len(text)):
+        spans.append((seg_start, seg_end))
+    # split any span that crosses a paragraph break
+    out = []
+    for s, e in spans:
+        for a, b in _split_lines(text, s, e):
+            out.append((a, b))
+    return out
+
+
+def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        s, e = pos, stop
+        while s < e and text[s] in " \n":
+            s += 1
+        if e > s:
+            out.append((s, e))
+        pos = stop + 1
+    return out

@@ -1,0 +1,172 @@
+"""A number and its sentence → what is counted (subject) and its indicator (pure).
+
+What is counted usually follows the measure word (15个“嘎查+社区联合体”, 2423名嘎查村书记,
+100余名党员志愿者) or, when nothing follows, precedes the number (收集民情民意200多条,
+硬化路面2500平方米, 宣讲受众人群已达4万多人). jieba segments only this short window, with a
+user dictionary of place and programme names so that they stay whole; place names are then
+dropped from the subject, and so are verbs and particles at its edges.
+
+The indicator is looked up in ``data/reference/indicators.csv``: the first indicator whose
+keywords occur in the subject, else in the words before the number, else a default by category.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from functools import lru_cache
+
+from .paths import REFERENCE_DIR
+from .schema import Mention
+
+_STOP_AFTER = frozenset(
+    "担任 送去 推行 开展 建设 建立 设置 收集 解决 硬化 达 已达 达到 超过 共 以 为 的 在 对 向 将 把 让 使 有 是 了 和 及 等 已 "
+    "已经 累计 共计 新增 增加 完成 实现 提供 参与 覆盖 惠及 带动 帮助 组织 举办 培训 发放 选聘 选派 聘任 购置 投入 安装 加装 "
+    "进行 办理 接待 走访 上门 入户 分别 全部 均 都 也 还 就 又 再 被 由 从 到 与 同 并 其中 以上 左右 中 里 内 后 前 "
+    "参加 受益 开设 设立 成立 组建 打造 培育 引进 争取 落实 服务 帮扶 联系 结对 认领 领办 化解 办结 整改 录入 排查 "
+    "先后 陆续 分批 每年 今年 去年 目前 截至 通过 围绕 针对 按照 关于 为了 进入 来到 深入 同比 增长 下降 提高 减少".split()
+)
+_STOP_BEFORE_TAIL = frozenset(
+    "达 已达 达到 超过 共 共计 累计 为 有 是 已 已经 约 近 逾 突破 不足 不到 新增 增加 增长 就 都 均 仅 只 总 合计 分别 "
+    "实现 完成 提高 减少 下降 年 全年 每年 今年 去年 一年 了 的 和".split()
+)
+_PUNCT = re.compile(r"[，。！？；：、,.!?;:（）()《》—…\n“”\"'‘’]")
+_PAREN = re.compile(r"（[^）]{0,12}）|\([^)]{0,12}\)")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba  # noqa: PLC0415  (0.5 s to load; only when subjects are needed)
+
+    jieba.setLogLevel(logging.WARNING)
+    from .gazetteer import load_gazetteer  # noqa: PLC0415
+    from .initiatives import load_lexicon  # noqa: PLC0415
+
+    for name in load_gazetteer().jieba_words():
+        jieba.add_word(name, freq=2000, tag="ns")
+    for name in load_lexicon().canonical:
+        jieba.add_word(name, freq=2000, tag="nz")
+    for word in ("嘎查村", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体", "宣讲受众"):
+        jieba.add_word(word, freq=5000)
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    _jieba()
+    import jieba.posseg  # noqa: PLC0415
+
+    return jieba.posseg
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    from .gazetteer import load_gazetteer  # noqa: PLC0415
+
+    return frozenset(load_gazetteer().jieba_words())
+
+
+def _clean(words: list[str]) -> str:
+    places = _place_words()
+    words = [w for w in words if w.strip() and w not in places]
+    while words and (words[0] in _STOP_AFTER or len(words[0]) == 1 and words[0] in "的了在和及与为是把"):
+        words = words[1:]
+    while words and words[-1] in _STOP_BEFORE_TAIL:
+        words = words[:-1]
+    return "".join(words)
+
+
+def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
+    """Return what a number counts, in a few words of its sentence."""
+    after = text[m.end:sent_end]
+    if after.startswith(("“", "\"")):
+        q = re.match(r"[“\"]([^”\"]{1,20})[”\"]", after)
+        if q:
+            return q.group(1)
+    after = _PAREN.sub("", after)
+    stop = _PUNCT.search(after)
+    window = after[: stop.start() if stop else 16][:16]
+    jb = _jieba()
+    subject = ""
+    if window:
+        if re.match(r"(关于|有关|涉及)", window):  # 110多条关于人居环境…方面的群众诉求
+            rest = text[m.end:sent_end]
+            de = rest.find("的")
+            if de >= 0:
+                stop2 = _PUNCT.search(rest, de)
+                window = rest[de + 1: stop2.start() if stop2 else de + 12][:12]
+        head: list[str] = []
+        for w, tag in _posseg().lcut(window):
+            if w == "的":  # 六种稳定的利益链接模式: the head noun follows 的
+                if len("".join(head)) <= 4:
+                    head = []
+                    continue
+                break
+            if head and (w in _STOP_AFTER or tag[0] in "vpcdu" and tag not in ("vn",)):
+                break
+            if not head and (w in _STOP_AFTER or tag[0] in "pcdu"):
+                break
+            if not head and tag[0] == "v" and tag != "vn":
+                break
+            head.append(w)
+        subject = _clean(head)
+    if not subject:
+        before = text[sent_start:m.start]
+        before = before[max(0, max((mm.end() for mm in _PUNCT.finditer(before)), default=0)):]
+        before = re.sub(r"^(每|人均|户均)" + (re.escape(m.per) if m.per else ""), "", before)[-14:]
+        if before:
+            words = jb.lcut(before)
+            # keep the words after the last verb
+            tail: list[str] = []
+            for w in reversed(words):
+                if w in _STOP_AFTER and w not in _STOP_BEFORE_TAIL and tail:
+                    break
+                tail.insert(0, w)
+            subject = _clean(tail)
+    if len(subject) > 14:
+        subject = subject[-14:]
+    return subject
+
+
+@lru_cache(maxsize=1)
+def _indicators() -> list[tuple[str, list[str]]]:
+    path = REFERENCE_DIR / "indicators.csv"
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            kws = [k for k in row["keywords"].split("|") if k]
+            out.append((row["indicator"], kws))
+    return out
+
+
+def indicator_for(subject: str, m: Mention, before: str = "") -> str:
+    """Map what is counted to the indicator taxonomy (organisations, cadres, volunteers…).
+
+    Chinese puts the head noun last, so the keyword that ends nearest the end of the subject
+    wins (宣讲受众人群 → people_reached, not events); table order breaks ties.
+    """
+    if m.category == "temperature":
+        return "environment"
+    for text in (subject,) if subject else (before[-12:],):
+        if not text:
+            continue
+        best: tuple[int, int, str] | None = None
+        for order, (indicator, kws) in enumerate(_indicators()):
+            for k in kws:
+                pos = text.rfind(k)
+                if pos < 0:
+                    continue
+                if indicator == "households" and m.unit != "户":
+                    continue
+                key = (pos + len(k), -order, indicator)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+        if best is not None:
+            return best[2]
+    if m.unit == "人次":
+        return "people_reached"
+    if m.unit == "户":
+        return "households"
+    if m.unit == "元":
+        return "income" if m.per else "funding"
+    return "other"
