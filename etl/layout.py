@@ -31,6 +31,8 @@ _PHOTO_CREDIT = re.compile(r"^[^。！？，]{1,24}\s(摄|供图|摄影)$|^(本�
 _QUOTE_ITEM = re.compile(r"^[★☆◎◆●]")
 _QUOTE_SOURCE = re.compile(r"^(——|—|\(来源|（来源|来源：)")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
+# "科尔沁右翼前旗：服务站45个", "1. …", "（一）…", "一是…": items of a list or table rows
+_LIST_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}[：:|｜]|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是|[-•·])")
 
 
 @dataclass
@@ -53,13 +55,15 @@ def _raw_blocks(text: str) -> list[str]:
         lines = [ln for ln in chunk.split("\n") if ln.strip()]
         if not lines:
             continue
-        current = lines[0]
+        current = last = lines[0]
         for line in lines[1:]:
-            if current.endswith(tuple(TERMINAL)) or _is_headline(current) or _is_headline(line):
+            if (current.endswith(tuple(TERMINAL) + ("：", ":")) or _is_headline(current) or _is_headline(line)
+                    or _LIST_ITEM.match(line) or _LIST_ITEM.match(last)):
                 blocks.append(current)
                 current = line
             else:  # a line broken mid-sentence by the layout
                 current += line
+            last = line
         blocks.append(current)
     return blocks
 
@@ -67,6 +71,8 @@ def _raw_blocks(text: str) -> list[str]:
 def _is_headline(text: str) -> bool:
     """Tell whether a block looks like a headline: short, no full stop, not a clause ending."""
     if len(text) > 40 or "。" in text:
+        return False
+    if _LIST_ITEM.match(text) and not text.startswith("“"):
         return False
     if text.endswith(("，", "、", "：", ":", ",", "；")):
         return False
@@ -102,7 +108,9 @@ def _blocks(text: str) -> list[_Block]:
         prev = out[-1] if out else None
         # "…，引" + "导群众…": a long open paragraph continues in the next block, whatever the
         # next block looks like on its own ("‘零距离’，大雪天…" is short but not a headline).
-        if prev is not None and prev.kind == "para" and _ends_open(prev.text) and kind in ("para", "head"):
+        if (prev is not None and prev.kind == "para" and _ends_open(prev.text) and kind in ("para", "head")
+                and (len(prev.text) >= 30 or "。" in prev.text)
+                and not _LIST_ITEM.match(raw) and not _LIST_ITEM.match(prev.text.rsplit("\n", 1)[-1])):
             if kind == "para" or not _is_headline(raw) or len(prev.text) > 40:
                 prev.text += raw
                 continue

@@ -1,0 +1,112 @@
+"""Attribution: each number's region, programme, subject and indicator, by what its words say."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.pipeline import extract_document
+from etl.schema import Document
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "000_6770a73b9caf9553.txt"
+
+
+def facts_of(text: str, name: str = "t.txt"):
+    _articles, facts = extract_document(Document(name, text, "x"))
+    return facts
+
+
+def one(facts, value, unit=None):
+    got = [f for f in facts if f.value == value and (unit is None or f.unit == unit)]
+    assert len(got) == 1, [(f.value, f.unit, f.quote) for f in facts]
+    return got[0]
+
+
+@pytest.fixture(scope="module")
+def seed_facts():
+    return facts_of(SEED.read_text(encoding="utf-8"), SEED.name)
+
+
+@pytest.mark.parametrize("value,unit,league,banner,initiative", [
+    (15, "个", "呼伦贝尔市", "陈巴尔虎旗", "聚力工程"),
+    (2423, "人", "赤峰市", "", "感党恩、听党话、跟党走"),
+    (40000, "人", "赤峰市", "", "感党恩、听党话、跟党走"),
+    (292, "元", "呼和浩特市", "武川县", None),
+    (2, "批次", "包头市", None, "红色小马甲"),
+])
+def test_seed_design_facts(seed_facts, value, unit, league, banner, initiative):
+    f = one(seed_facts, value, unit)
+    assert f.league == league
+    if banner is not None:
+        assert f.banner == banner
+    if initiative is not None:
+        assert f.initiative == initiative
+
+
+def test_rate_keeps_its_per_part(seed_facts):
+    f = one(seed_facts, 292, "元")
+    assert (f.per, f.category) == ("只", "rate")
+
+
+def test_text_chain_wins_over_lookup(seed_facts):
+    # 哈拉图嘎查 exists only in 巴彦淖尔 in the datasets; the text puts it in 陈巴尔虎旗
+    f = one(seed_facts, -30, "°C")
+    assert (f.league, f.banner, f.township, f.village) == ("呼伦贝尔市", "陈巴尔虎旗", "东乌珠尔苏木", "哈拉图嘎查")
+
+
+def test_cut_off_article_does_not_inherit_the_region_above(seed_facts):
+    for value in (200, 110):
+        f = one(seed_facts, value, "条")
+        assert f.banner != "武川县" and f.league != "呼和浩特市"
+        assert f.township == "民警路街道"
+        assert f.article_title != "带着农民干 帮着农民赚"
+
+
+def test_headline_number_repeated_in_body_is_one_fact(seed_facts):
+    assert len([f for f in seed_facts if f.value == 2423]) == 1
+
+
+def test_quotation_column_gives_no_facts(seed_facts):
+    assert not [f for f in seed_facts if "习近平" in f.quote]
+
+
+def test_fact_ids_are_stable(seed_facts):
+    again = facts_of(SEED.read_text(encoding="utf-8"), SEED.name)
+    assert [f.fact_id for f in again] == [f.fact_id for f in seed_facts]
+    assert len({f.fact_id for f in seed_facts}) == len(seed_facts)
+
+
+def test_seed_date_is_inferred_from_the_text(seed_facts):
+    assert {f.published for f in seed_facts} == {"2024-01-09"}
+
+
+@pytest.mark.parametrize("sentence,expect", [
+    # total is the league's, each part its banner's
+    ("通辽市全力推进党群服务站建设。全市建成服务站400个，其中科左中旗60个、奈曼旗52个。",
+     [(400, "通辽市", ""), (60, "通辽市", "科尔沁左翼中旗"), (52, "通辽市", "奈曼旗")]),
+    # short forms and anaphora
+    ("锡盟东乌旗持续加强牧区党建。该旗组建党员先锋队36支。",
+     [(36, "锡林郭勒盟", "东乌珠穆沁旗")]),
+    ("呼市新城区开展“红色物业”行动。全区共有红色物业小区120个。",
+     [(120, "呼和浩特市", "新城区")]),
+    # region-wide figures have no league
+    ("自治区党委组织部部署工作。全区已选派驻村第一书记3000余名。",
+     [(3000, "", "")]),
+    # 海南区 is in 乌海市
+    ("乌海市海南区建成便民服务点25个。", [(25, "乌海市", "海南区")]),
+    # 新巴尔虎左旗 is not 陈巴尔虎旗
+    ("呼伦贝尔市新巴尔虎左旗培育党员中心户80户。", [(80, "呼伦贝尔市", "新巴尔虎左旗")]),
+    # a partner region outside Inner Mongolia is no league's
+    ("京蒙协作中，北京市援助资金1200万元，科右前旗配套资金300万元。",
+     [(12000000, "", ""), (3000000, "兴安盟", "科尔沁右翼前旗")]),
+])
+def test_attribution_by_what_the_sentence_says(sentence, expect):
+    facts = facts_of(sentence)
+    got = sorted((f.value, f.league, f.banner) for f in facts)
+    assert got == sorted(expect)
+
+
+def test_comparison_with_regional_average_stays_with_the_banner():
+    facts = facts_of("达茂旗牧民人均可支配收入高于全区平均水平1200元。")
+    f = one(facts, 1200, "元")
+    assert (f.league, f.banner) == ("包头市", "达尔罕茂明安联合旗")

@@ -1,0 +1,90 @@
+"""Page layout: articles, headlines, captions, quotation columns and broken lines."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.layout import sentences, split_articles
+from etl.schema import Document
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "000_6770a73b9caf9553.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_articles():
+    return split_articles(Document(SEED.name, SEED.read_text(encoding="utf-8"), "x"))
+
+
+def test_seed_page_splits_into_its_articles(seed_articles):
+    got = [(a.kind, a.title) for a in seed_articles]
+    assert got == [
+        ("article", "“聚力固边”筑牢红色屏障"),
+        ("article", "“三减三优”为基层减负增效"),
+        ("caption", "送学上门"),
+        ("article", "赤峰市2423名基层书记一线传党音"),
+        ("quotes", "每周一学"),
+        ("caption", "帮办代办暖民心"),
+        ("article", "带着农民干 帮着农民赚"),
+        ("article", "“有困难，就找党组织！”"),
+    ]
+
+
+def test_bylines_and_mottos(seed_articles):
+    assert seed_articles[0].byline == "□本报记者 潘佳 通讯员 其乐木格"
+    # page mottos and section labels are not part of any article
+    text = "\n".join(a.text for a in seed_articles)
+    for label in ("知行合一", "初心如磐", "北疆党旗红", "掠影"):
+        assert label not in text.split("\n")
+
+
+def test_subtitle_is_kept_with_the_article(seed_articles):
+    assert seed_articles[3].text.startswith("“文艺党课”气氛足")
+
+
+@pytest.mark.parametrize("joined", [
+    "引导群众在真情实感中",   # 引\n\n导群众
+    "三道河村党支部按照",     # 党\n\n支部
+    "围绕学习贯彻《关于",     # 学习\n\n贯彻
+    "交流‘零距离’",           # 交流\n\n‘零距离’
+    "得天独厚的自然资源",     # 得天独\n\n厚的
+    "建立“小区民情日记”",     # 建\n\n立
+])
+def test_words_broken_across_lines_are_repaired(seed_articles, joined):
+    assert any(joined in a.text for a in seed_articles)
+
+
+def test_single_newline_after_a_sentence_is_a_paragraph_break(seed_articles):
+    assert "办事清单也要清晰明了。\n\n阿鲁科尔沁旗把" in seed_articles[1].text
+
+
+def test_ids_are_stable_and_content_derived():
+    doc = Document("a.txt", SEED.read_text(encoding="utf-8"), "x")
+    first = [a.article_id for a in split_articles(doc)]
+    assert first == [a.article_id for a in split_articles(doc)]
+    assert len(set(first)) == len(first)
+    other = Document("b.txt", doc.text, "x")
+    assert set(first).isdisjoint(a.article_id for a in split_articles(other))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("第一句。第二句！第三句", ["第一句。", "第二句！", "第三句"]),
+    ("他说：“好。”然后走了。", ["他说：“好。”", "然后走了。"]),
+    ("段一\n\n段二。", ["段一", "段二。"]),
+])
+def test_sentences(text, expected):
+    assert [text[s:e] for s, e in sentences(text)] == expected
+
+
+def test_plain_report_without_byline_is_one_article():
+    text = "某旗开展“红色物业”行动\n\n近日，某旗组织100名党员志愿者走进小区。\n\n活动共开展12场。"
+    arts = split_articles(Document("w.txt", text, "x"))
+    assert len(arts) == 1 and arts[0].title == "某旗开展“红色物业”行动"
+
+
+def test_list_by_banner_stays_one_line_per_item():
+    text = ("全盟党群服务站建设情况\n\n□本报记者 王明\n\n截至目前，全盟建成党群服务站200个，分布如下：\n"
+            "科尔沁右翼前旗：服务站45个\n扎赉特旗：服务站38个\n突泉县：服务站30个\n\n下一步，全盟将继续推进。")
+    arts = split_articles(Document("l.txt", text, "x"))
+    assert len(arts) == 1
+    assert "科尔沁右翼前旗：服务站45个\n\n扎赉特旗：服务站38个\n\n突泉县：服务站30个" in arts[0].text
