@@ -20,6 +20,7 @@ Places outside Inner Mongolia (京蒙协作 partners) give region level ``outsid
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections import Counter
@@ -46,6 +47,11 @@ _OUTSIDE = re.compile(
     r"|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾)(?:省|市|自治区)?"
 )
 _COMPARISON_AFTER = re.compile(r"^.{0,3}平均")
+# A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
+# 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
+_OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自")
+# An outside name used as a modifier (北京企业, 北京方面) is not a region.
+_OUTSIDE_MODIFIER = re.compile(r"(?:企业|客商|游客|专家|市场|消费者|高校|医院|商户|方面|地区的|籍|产)")
 
 
 @dataclass
@@ -257,6 +263,8 @@ def _outside(text: str, locs: list[_Loc]) -> list[_Loc]:
     for m in _OUTSIDE.finditer(text):
         if any(l.start <= m.start() < l.end for l in locs):
             continue
+        if _OUTSIDE_MODIFIER.match(text, m.end()) and not m.group(0).endswith(("省", "市")):
+            continue
         out.append(_Loc(m.start(), m.end(), Region(level="outside"), "outside"))
     return out
 
@@ -317,19 +325,27 @@ def build_context(article: Article, gaz: Gazetteer | None = None) -> _Context:
     ctx.locs = sorted(locs + anaphors, key=lambda l: l.start)
     ctx.default_region = main
     ctx.sentences = sentences(text)
-    ctx.initiatives = find_initiatives(text, article.title)
+    ctx.initiatives = find_initiatives(text, article.title, ctx.body_start)
     ctx.default_initiative = _default_initiative(ctx)
     return ctx
 
 
 def _default_initiative(ctx: _Context) -> str:
+    """The article's programme: the headline's, else the body's most named one (a fragment has none)."""
+    if ctx.article.kind == "fragment":
+        return ""
     head = [i for i in ctx.initiatives if i.start < ctx.body_start]
     if head:
         return head[-1].name
+    text = ctx.article.text
+    lede_end = text.find("\n", ctx.body_start)
+    lede = [i for i in ctx.initiatives if ctx.body_start <= i.start < (lede_end if lede_end > 0 else len(text))]
+    if lede:  # the opening paragraph says what the report is about
+        return lede[0].name
     counts = Counter(i.name for i in ctx.initiatives)
     if counts:
-        name, n = counts.most_common(1)[0]
-        if n >= 2:
+        (name, n), *rest = counts.most_common(2)
+        if n >= 2 and (not rest or rest[0][1] < n):
             return name
     return ""
 
@@ -353,13 +369,19 @@ def _clause_start(text: str, sent_start: int, pos: int) -> int:
     return last
 
 
+def _is_object(text: str, loc: _Loc) -> bool:
+    return text[max(0, loc.start - 2):loc.start].endswith(_OBJECT_BEFORE)
+
+
 def _subject_loc(ctx: _Context, s: int, e: int) -> _Loc | None:
     """The first place (or chain, deepest name) of a sentence: its grammatical subject."""
     inside = [l for l in ctx.locs if s <= l.start < e]
     if not inside:
         return None
-    first = inside[0]
-    for l in inside[1:]:
+    text = ctx.article.text
+    subjects = [l for l in inside if not _is_object(text, l)]
+    first = subjects[0] if subjects else inside[0]
+    for l in inside[inside.index(first) + 1:]:
         if l.start <= first.end + 0 and l.how in ("chain", "unknown", "name"):
             first = l  # follow an adjacent chain to its deepest name
         else:
@@ -373,7 +395,9 @@ def region_for(ctx: _Context, m: Mention) -> tuple[Region | None, str]:
     s, e = _sentence_of(ctx, m.start)
     c0 = _clause_start(text, s, m.start)
     clause_locs = [l for l in ctx.locs if c0 <= l.start and l.end <= m.start and "等" not in text[l.end:m.start]]
-    if clause_locs:
+    if len(clause_locs) > 1:  # 丰台区向察右后旗投入…: the giver, not the receiver
+        clause_locs = [l for l in clause_locs if not _is_object(text, l)] or clause_locs[-1:]
+    if clause_locs and not (len(clause_locs) == 1 and _is_object(text, clause_locs[0])):
         return clause_locs[-1].region, "clause"
     subj = _subject_loc(ctx, s, m.start)
     if subj is not None and "等" not in text[subj.end:m.start][:0]:
@@ -390,26 +414,48 @@ def region_for(ctx: _Context, m: Mention) -> tuple[Region | None, str]:
     return ctx.default_region, "article"
 
 
-def initiative_for(ctx: _Context, m: Mention) -> str:
-    """Choose the programme a number belongs to: its sentence's, else the nearest before it."""
+def _clause_end(text: str, pos: int, sent_end: int) -> int:
+    m = _CLAUSE_SEP.search(text, pos, sent_end)
+    return m.start() if m else sent_end
+
+
+def _closest(items: list[InitiativeMention], m: Mention) -> InitiativeMention:
+    return min(items, key=lambda i: (min(abs(i.end - m.start), abs(i.start - m.end)), i.start))
+
+
+def initiative_for(ctx: _Context, m: Mention, level: str = "") -> str:
+    """Choose the programme a number belongs to, from the nearest scope outwards.
+
+    Same clause, else same sentence (the closest name), else earlier in the paragraph (the
+    latest), else later in it, else the previous paragraph's last, else the article's programme.
+    A region-wide or outside figure takes only a programme named in its own sentence.
+    """
     text = ctx.article.text
     s, e = _sentence_of(ctx, m.start)
-    c0 = _clause_start(text, s, m.start)
-    c1 = m.end + (_CLAUSE_SEP.search(text, m.end, e).start() - m.end if _CLAUSE_SEP.search(text, m.end, e) else e - m.end)
-    before = [i for i in ctx.initiatives if s <= i.start and i.end <= m.start]
-    after_clause = [i for i in ctx.initiatives if m.end <= i.start < c1]
-    if after_clause:
-        return after_clause[0].name
-    if before:
-        return before[-1].name
+    c0, c1 = _clause_start(text, s, m.start), _clause_end(text, m.end, e)
+    inits = ctx.initiatives
+    clause = [i for i in inits if c0 <= i.start and i.end <= c1 and not (i.start < m.end and i.end > m.start)]
+    if clause:
+        return _closest(clause, m).name
+    sentence = [i for i in inits if s <= i.start and i.end <= e]
+    if sentence:
+        return _closest(sentence, m).name
+    if level in ("region", "outside"):
+        return ""
     p0 = _paragraph_start(text, s)
-    earlier = [i for i in ctx.initiatives if p0 <= i.start < s]
+    p1 = text.find("\n", e)
+    p1 = len(text) if p1 < 0 else p1
+    earlier = [i for i in inits if p0 <= i.start and i.end <= s]
     if earlier:
         return earlier[-1].name
-    prev_par = text.rfind("\n\n", 0, max(p0 - 2, 0)) + 2 if p0 > 2 else 0
-    earlier = [i for i in ctx.initiatives if prev_par <= i.start < p0 and i.start >= ctx.body_start]
-    if earlier and len(text[p0:s]) < 200:
-        return earlier[-1].name
+    later = [i for i in inits if e <= i.start and i.end <= p1]
+    if later:
+        return later[0].name
+    prev_start = text.rfind("\n\n", 0, max(p0 - 2, 0))
+    prev_start = prev_start + 2 if prev_start >= 0 else 0
+    previous = [i for i in inits if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
+    if previous and p0 > 0:
+        return previous[-1].name
     return ctx.default_initiative
 
 
@@ -435,11 +481,12 @@ def _published_cache() -> dict:
 
 
 def attribute(article: Article, mentions: list[Mention], doc: Document | None = None,
-              gaz: Gazetteer | None = None) -> list[Fact]:
+              gaz: Gazetteer | None = None, ctx: _Context | None = None) -> list[Fact]:
     """Turn an article's quantity mentions into facts attributed to region and programme."""
     if article.kind == "quotes" or not mentions:
         return []
-    ctx = build_context(article, gaz)
+    if ctx is None or ctx.article.article_id != article.article_id:
+        ctx = build_context(article, gaz)
     published = article.published or (doc.published if doc else "")
     facts: list[Fact] = []
     for m in _dedupe_headline(ctx, mentions):
@@ -467,7 +514,7 @@ def attribute(article: Article, mentions: list[Mention], doc: Document | None = 
             banner=banner, banner_code=banner_code,
             township=township, village=village,
             region_level=level,
-            initiative=initiative_for(ctx, m),
+            initiative=initiative_for(ctx, m, level),
             subject=subject,
             indicator=indicator_for(subject, m, ctx.article.text[_clause_start(ctx.article.text, s, m.start):m.start]),
             category=category,
@@ -480,7 +527,7 @@ def attribute(article: Article, mentions: list[Mention], doc: Document | None = 
     return facts
 
 
-def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[Article]:
+def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tuple[Article, _Context | None]]:
     """Cut an article where a paragraph refers forward to a place the article never named before.
 
     Layout sometimes loses an article's headline, so its body runs on after the previous
@@ -488,8 +535,8 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[Arti
     民警路街道 named only later). Such a paragraph starts an article of kind ``fragment`` with no
     title, so that it inherits nothing from the article above it.
     """
-    if article.kind != "article":
-        return [article]
+    if article.kind != "article" or not _ANAPHOR.search(article.text):
+        return [(article, None)]
     ctx = build_context(article, gaz)
     text = article.text
     for loc in ctx.locs:
@@ -501,8 +548,8 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[Arti
             continue
         head = replace(article, text=text[:p0].rstrip("\n"))
         tail = replace(article, text=text[p0:], title="", kind="fragment", byline="")
-        return [head, *split_fragments(tail, gaz)]
-    return [article]
+        return [(head, None), *split_fragments(tail, gaz)]
+    return [(article, ctx)]
 
 
 def text_strip(s: str) -> str:
@@ -513,5 +560,15 @@ def document_published(doc: Document, articles: list[Article]) -> tuple[str, str
     """Return the document's date: the manifest's, else one inferred from its articles' text."""
     if doc.published:
         return doc.published, doc.published_how or "manifest"
+    dateline = _DATELINE.search(doc.text[:2000])
+    if dateline:  # "兴安发布  2024-01-22 18:05" under a reposted headline
+        y, mo, d = (int(x) for x in dateline.groups())
+        try:
+            return dt.date(y, mo, d).isoformat(), f"text: 发布行 {dateline.group(0).strip()}"
+        except ValueError:
+            pass
     text = "\n".join(a.text for a in articles if a.kind != "quotes")
     return infer_published(text)
+
+
+_DATELINE = re.compile(r"(?m)^.{0,16}?\s*((?:19|20)\d\d)-(\d\d)-(\d\d)(?:\s+\d\d:\d\d)?\s*$")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)年(1[0-2]|0?[1-9])月([12]\d|3[01]|0?[1-9])日")
+_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|-|/|\.)(1[0-2]|0?[1-9])(?:月|-|/|\.)([12]\d|3[01]|0?[1-9])(?:日|(?![\d]))")
 _MONTH_DAY = re.compile(r"(?<![\d年])(1[0-2]|0?[1-9])月([12]\d|3[01]|0?[1-9])日")
 _SINCE = re.compile(r"((?:19|20)\d\d)年以来")
 _NEW_YEAR = re.compile(r"元旦|新年伊始|新春|岁末年初|年初")

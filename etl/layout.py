@@ -25,14 +25,21 @@ from dataclasses import dataclass, replace
 from .schema import Article, Document
 
 TERMINAL = "。！？!?…；;”’」』）)】"
-_SENTENCE_END = re.compile(r"[。！？!?；;…]")
+_SENTENCE_END = re.compile(r"[。！？!?…]")
 _BYLINE = re.compile(r"^[□■◇◆●○]?\s*(本报记者|本报通讯员|记者|通讯员|特约记者|本报讯|文/|文：|撰稿)")
 _PHOTO_CREDIT = re.compile(r"^[^。！？，]{1,24}\s(摄|供图|摄影)$|^(本报记者\s*)?[^。！？，\s]{1,12}\s*摄$")
 _QUOTE_ITEM = re.compile(r"^[★☆◎◆●]")
-_QUOTE_SOURCE = re.compile(r"^(——|—|\(来源|（来源|来源：)")
+_QUOTE_SOURCE = re.compile(r"^(——|—)")
+# Page furniture that is no part of any article: source and editor lines, WeChat counters, a
+# dateline of a reposted text ("兴安发布 2024-01-22 18:05").
+_META = re.compile(
+    r"^[（(]?(来源|编辑|审核|责任编辑|责编|校对|监制|出品|终审|初审|复审|排版|供稿)[：:]"
+    r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$")
+# Everything after these is a list of links to other articles.
+_TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|延伸阅读|往期回顾|热门推荐|点击“?阅读原文)")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
 # "科尔沁右翼前旗：服务站45个", "1. …", "（一）…", "一是…": items of a list or table rows
-_LIST_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}[：:|｜]|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是|[-•·])")
+_LIST_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}(?:[：:|｜]\s*\S*|\s+)[\d０-９]|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是|[-•·])")
 
 
 @dataclass
@@ -82,6 +89,8 @@ def _is_headline(text: str) -> bool:
 
 
 def _classify(text: str) -> str:
+    if _META.match(text):
+        return "meta"
     if _BYLINE.match(text):
         return "byline"
     if _PHOTO_CREDIT.match(text) and len(text) <= 30:
@@ -104,7 +113,11 @@ def _blocks(text: str) -> list[_Block]:
     """Classify blocks and join paragraphs that the layout broke in the middle of a word."""
     out: list[_Block] = []
     for raw in _raw_blocks(text):
+        if _TAIL.match(raw):
+            break
         kind = _classify(raw)
+        if kind == "meta":
+            continue
         prev = out[-1] if out else None
         # "…，引" + "导群众…": a long open paragraph continues in the next block, whatever the
         # next block looks like on its own ("‘零距离’，大雪天…" is short but not a headline).
@@ -181,6 +194,7 @@ def split_articles(doc: Document) -> list[Article]:
                     i += 1
                     continue
                 current = open_group([])
+                current["kind"] = "fragment"  # body text with no headline: a cut-off article
                 groups.append(current)
             current["paras"].append(b.text)
         i += 1
