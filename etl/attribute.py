@@ -466,6 +466,50 @@ def _dedupe_headline(ctx: _Context, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.start >= ctx.body_start or (m.value, m.unit, m.per) not in keys]
 
 
+_LIST_HEAD = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:建设|新建|改扩建|分布|完成|开展)?(?:情况|数量|数)?(?:如下|分别为|分别是)[：:]$")
+
+
+def _subjects(ctx: _Context, mentions: list[Mention]) -> list[str]:
+    """What each number counts; parts of a list share the subject of their total or list head.
+
+    "全市建成党群服务站400个，其中科左中旗60个、奈曼旗52个": the parts count 党群服务站 too;
+    "…新建党群服务中心情况如下：\n东河区 14个": each line counts 党群服务中心.
+    """
+    text = ctx.article.text
+    spans = [_sentence_of(ctx, m.start) for m in mentions]
+    out = [subject_for(text, m, s, e) for m, (s, e) in zip(mentions, spans)]
+    for i, m in enumerate(mentions):
+        if out[i]:
+            continue
+        s, e = spans[i]
+        same = [j for j in range(len(mentions)) if j != i and spans[j] == (s, e) and out[j]
+                and mentions[j].unit == m.unit]
+        before = [j for j in same if j < i]
+        after = [j for j in same if j > i]
+        if before:
+            out[i] = out[before[-1]]
+        elif after:
+            out[i] = out[after[0]]
+        else:
+            # a list line: the subject is named in the line that announces the list
+            k = s - 1
+            while k > 0 and text[k - 1] == "\n":
+                k -= 1
+            prev_line = text[text.rfind("\n", 0, k) + 1:k].rstrip()
+            h = _LIST_HEAD.search(prev_line)
+            if h:
+                out[i] = _strip_places(h.group(1))
+            elif i > 0 and mentions[i - 1].unit == m.unit and out[i - 1] and text[mentions[i - 1].end:m.start].count("\n") <= 2:
+                out[i] = out[i - 1]
+    return out
+
+
+def _strip_places(phrase: str) -> str:
+    from .subjects import clean_subject  # noqa: PLC0415
+
+    return clean_subject(phrase)
+
+
 def fact_id(article_id: str, m: Mention) -> str:
     """Return a fact id derived from the article and the number's place and value."""
     raw = f"{article_id}\x1f{m.start}\x1f{m.end}\x1f{m.value!r}\x1f{m.unit}\x1f{m.per}"
@@ -489,13 +533,14 @@ def attribute(article: Article, mentions: list[Mention], doc: Document | None = 
         ctx = build_context(article, gaz)
     published = article.published or (doc.published if doc else "")
     facts: list[Fact] = []
-    for m in _dedupe_headline(ctx, mentions):
+    kept = _dedupe_headline(ctx, mentions)
+    subjects = _subjects(ctx, kept)
+    for m, subject in zip(kept, subjects):
         region, scope = region_for(ctx, m)
         region = region or Region()
         level = _level(region)
         s, e = _sentence_of(ctx, m.start)
         quote = text_strip(ctx.article.text[s:e]) or ctx.article.text[max(0, m.start - 30):m.end + 30]
-        subject = subject_for(ctx.article.text, m, s, e)
         category = m.category if not m.per else "rate"
         confidence = _SCOPE_CONFIDENCE.get(scope, 0.6) if level not in ("unknown",) else 0.5
         if level in ("region", "outside"):

@@ -91,7 +91,7 @@ def _is_headline(text: str) -> bool:
 def _classify(text: str) -> str:
     if _META.match(text):
         return "meta"
-    if _BYLINE.match(text):
+    if _BYLINE.match(text) and len(text) <= 40 and not re.search(r"[。，！？]", text):
         return "byline"
     if _PHOTO_CREDIT.match(text) and len(text) <= 30:
         return "credit"

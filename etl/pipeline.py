@@ -12,17 +12,17 @@ from .schema import Article, Document, Fact
 def extract_document(doc: Document) -> tuple[list[Article], list[Fact]]:
     """Split a document into articles and extract every numeric fact from them."""
     articles = split_articles(doc)
-    pieces: list[Article] = []
-    for article in articles:
-        pieces.extend(split_fragments(article))
+    pieces = [p for article in articles for p in split_fragments(article)]
+    contexts = [ctx for _a, ctx in pieces]
     if len(pieces) != len(articles):
-        articles = reseq(pieces)
+        articles = reseq([a for a, _ctx in pieces])
+        contexts = [None] * len(articles)  # ids changed: contexts are rebuilt on demand
     published, _how = document_published(doc, articles)
     if published and not doc.published:
         articles = [replace(a, published=published) for a in articles]
     facts: list[Fact] = []
-    for article in articles:
+    for article, ctx in zip(articles, contexts):
         if article.kind == "quotes":
             continue
-        facts.extend(attribute(article, find_quantities(article.text), doc))
+        facts.extend(attribute(article, find_quantities(article.text), doc, ctx=ctx))
     return articles, facts

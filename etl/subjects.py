@@ -76,6 +76,14 @@ def _clean(words: list[str]) -> str:
     return "".join(words)
 
 
+def clean_subject(phrase: str) -> str:
+    """Drop place names, verbs and particles at the edges of a phrase (各旗县区新建党群服务中心 → 党群服务中心)."""
+    words = _jieba().lcut(phrase, HMM=False)
+    while words and (words[0] in _STOP_AFTER or words[0] in ("各", "全", "新建", "改扩建", "各旗县区", "旗县区")):
+        words = words[1:]
+    return _clean(words)
+
+
 def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
     """Return what a number counts, in a few words of its sentence."""
     after = text[m.end:sent_end]
@@ -96,7 +104,7 @@ def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
                 stop2 = _PUNCT.search(rest, de)
                 window = rest[de + 1: stop2.start() if stop2 else de + 12][:12]
         head: list[str] = []
-        for w, tag in _posseg().lcut(window):
+        for w, tag in _posseg().lcut(window, HMM=False):
             if w == "的":  # 六种稳定的利益链接模式: the head noun follows 的
                 if len("".join(head)) <= 4:
                     head = []
@@ -115,7 +123,7 @@ def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
         before = before[max(0, max((mm.end() for mm in _PUNCT.finditer(before)), default=0)):]
         before = re.sub(r"^(每|人均|户均)" + (re.escape(m.per) if m.per else ""), "", before)[-14:]
         if before:
-            words = jb.lcut(before)
+            words = jb.lcut(before, HMM=False)
             # keep the words after the last verb
             tail: list[str] = []
             for w in reversed(words):
@@ -143,30 +151,30 @@ def indicator_for(subject: str, m: Mention, before: str = "") -> str:
     """Map what is counted to the indicator taxonomy (organisations, cadres, volunteers…).
 
     Chinese puts the head noun last, so the keyword that ends nearest the end of the subject
-    wins (宣讲受众人群 → people_reached, not events); table order breaks ties.
+    wins (宣讲受众人群 → people_reached, not events), then the longer keyword (服务面积 over
+    面积), then table order. A few units decide by themselves: 户 counts households, 人次 counts
+    people reached (or trained, when the clause says 培训), °C is a natural condition.
     """
     if m.category == "temperature":
         return "environment"
+    if m.unit == "户" and not m.per:
+        return "households"
+    if m.unit == "人次" and not m.per:
+        return "training" if "培训" in before or "培训" in subject else "people_reached"
     for text in (subject,) if subject else (before[-12:],):
         if not text:
             continue
-        best: tuple[int, int, str] | None = None
+        best: tuple | None = None
         for order, (indicator, kws) in enumerate(_indicators()):
             for k in kws:
                 pos = text.rfind(k)
                 if pos < 0:
                     continue
-                if indicator == "households" and m.unit != "户":
-                    continue
-                key = (pos + len(k), -order, indicator)
-                if best is None or key[:2] > best[:2]:
-                    best = key
+                key = (pos + len(k), len(k), -order)
+                if best is None or key > best[0]:
+                    best = (key, indicator)
         if best is not None:
-            return best[2]
-    if m.unit == "人次":
-        return "people_reached"
-    if m.unit == "户":
-        return "households"
+            return best[1]
     if m.unit == "元":
         return "income" if m.per else "funding"
     return "other"
