@@ -1,0 +1,261 @@
+"""Tests for etl.quantities.find_quantities: the seed page, genre sentences, traps and speed."""
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import etl.quantities
+from etl.quantities import UNITS, benchmark, find_quantities
+from etl.schema import CATEGORIES, QUALIFIERS
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "000_6770a73b9caf9553.txt"
+
+
+def _facts(text: str) -> list[tuple]:
+    """Return (text, value, unit, qualifier, per) for each mention in ``text``."""
+    return [(m.text, m.value, m.unit, m.qualifier, m.per) for m in find_quantities(text)]
+
+
+# --- the seed page, read by hand ----------------------------------------------------------------
+SEED_EXPECTED = [
+    ("零下30摄氏度", -30, "°C", "exact", ""),
+    ("5公里", 5, "公里", "exact", ""),
+    ("15个", 15, "个", "exact", ""),
+    ("40余个", 40, "个", "more", ""),
+    ("2个", 2, "个", "exact", ""),
+    ("1个", 1, "个", "exact", ""),
+    ("13名", 13, "人", "exact", ""),
+    ("2423名", 2423, "人", "exact", ""),  # headline
+    ("超过五六万", 50000, "元", "range", ""),  # 惠民补贴…我家一年就超过五六万: bare amount ≥ 万, money context
+    ("2500平方米", 2500, "平方米", "exact", ""),
+    ("2423名", 2423, "人", "exact", ""),  # body
+    ("4万多人", 40000, "人", "more", ""),
+    ("292元", 292, "元", "exact", "只"),
+    ("六种", 6, "种", "exact", ""),
+    ("200多条", 200, "条", "more", ""),
+    ("110多条", 110, "条", "more", ""),
+    ("16个", 16, "个", "exact", ""),
+    ("2批次", 2, "批次", "exact", ""),
+    ("100余名", 100, "人", "more", ""),
+]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed page missing")
+def test_seed_page_exact_set() -> None:
+    """The whole seed page yields exactly the hand-read facts, in order."""
+    text = SEED.read_text(encoding="utf-8")
+    mentions = find_quantities(text)
+    assert _facts(text) == SEED_EXPECTED
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+    five_six = next(m for m in mentions if m.qualifier == "range")
+    assert (five_six.value_low, five_six.value_high, five_six.category) == (50000, 60000, "money")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed page missing")
+def test_seed_page_fields() -> None:
+    """Spans, categories and classifiers of the seed facts are consistent."""
+    text = SEED.read_text(encoding="utf-8")
+    mentions = find_quantities(text)
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+    by_text = {m.text: m for m in mentions}
+    assert by_text["13名"].classifier == "名"
+    assert by_text["292元"].category == "rate"
+    assert by_text["2500平方米"].category == "area"
+    assert by_text["零下30摄氏度"].category == "temperature"
+    assert by_text["5公里"].category == "length"
+    assert by_text["4万多人"].category == "count"
+    for m in mentions:
+        assert m.category in CATEGORIES
+        assert m.qualifier in QUALIFIERS
+
+
+# --- genre sentences ------------------------------------------------------------------------------
+SENTENCES = [
+    ("全市建成服务站400个，其中科左中旗60个、奈曼旗52个",
+     [("400个", 400, "个", "exact", ""), ("60个", 60, "个", "exact", ""), ("52个", 52, "个", "exact", "")]),
+    ("近200人参加培训", [("近200人", 200, "人", "approx", "")]),
+    ("约3000名党员参与", [("约3000名", 3000, "人", "approx", "")]),
+    ("超过5万户受益", [("超过5万户", 50000, "户", "more", "")]),
+    ("逾千人到场", [("逾千人", 1000, "人", "more", "")]),
+    ("受益群众突破10万人", [("突破10万人", 100000, "人", "more", "")]),
+    ("每平方公里不足5人", [("不足5人", 5, "人", "less", "平方公里")]),
+    ("参会者不到30人", [("不到30人", 30, "人", "less", "")]),
+    ("人均增收500元", [("500元", 500, "元", "exact", "人")]),
+    ("户均增收2万元", [("2万元", 20000, "元", "exact", "户")]),
+    ("亩均增收300元", [("300元", 300, "元", "exact", "亩")]),
+    ("每户补贴1000元", [("1000元", 1000, "元", "exact", "户")]),
+    ("流转土地补贴500元/亩", [("500元/亩", 500, "元", "exact", "亩")]),
+    ("每只羊年收益292元", [("292元", 292, "元", "exact", "只")]),
+    ("全旗1.2万余人参加", [("1.2万余人", 12000, "人", "more", "")]),
+    ("覆盖3万多户", [("3万多户", 30000, "户", "more", "")]),
+    ("筹集资金十余万元", [("十余万元", 100000, "元", "more", "")]),
+    ("投资3.5亿元", [("3.5亿元", 350000000, "元", "exact", "")]),
+    ("累计投入资金2.3亿元", [("2.3亿元", 230000000, "元", "exact", "")]),
+    ("发动9.18万名党员", [("9.18万名", 91800, "人", "exact", "")]),
+    ("投入500余万元", [("500余万元", 5000000, "元", "more", "")]),
+    ("两三万元的收入", [("两三万元", 20000, "元", "range", "")]),
+    ("每村配备10至15个", [("10至15个", 10, "个", "range", "村")]),
+    ("每组20-30人", [("20-30人", 20, "人", "range", "")]),
+    ("建成十五六个站点", [("十五六个", 15, "个", "range", "")]),
+    ("达标率95%", [("95%", 95, "%", "exact", "")]),
+    ("满意度达９５％", [("９５％", 95, "%", "exact", "")]),
+    ("百分之八十的村", [("百分之八十", 80, "%", "exact", "")]),
+    ("同比增长3个百分点", [("3个百分点", 3, "个百分点", "exact", "")]),
+    ("下降20%左右", [("20%左右", 20, "%", "approx", "")]),
+    ("建设2500平米", [("2500平米", 2500, "平方米", "exact", "")]),
+    ("治理3平方公里", [("3平方公里", 3, "平方公里", "exact", "")]),
+    ("种植300万亩", [("300万亩", 3000000, "亩", "exact", "")]),
+    ("修路12千米", [("12千米", 12, "公里", "exact", "")]),
+    ("最高气温35度", [("35度", 35, "°C", "exact", "")]),
+    ("气温25℃", [("25℃", 25, "°C", "exact", "")]),
+    ("开展活动300余次，", [("300余次", 300, "次", "more", "")]),
+    ("累计服务8000人次", [("8000人次", 8000, "人次", "exact", "")]),
+    ("覆盖120个村", [("120个", 120, "个", "exact", "")]),
+    ("全市共三家企业", [("三家", 3, "家", "exact", "")]),
+    ("选派两名党员", [("两名", 2, "人", "exact", "")]),
+    ("100人以上", [("100人以上", 100, "人", "more", "")]),
+    ("5公里左右", [("5公里左右", 5, "公里", "approx", "")]),
+    ("收获300吨粮食", [("300吨", 300, "吨", "exact", "")]),
+    ("养殖1万头牛", [("1万头", 10000, "头", "exact", "")]),
+    ("收入5块钱", [("5块钱", 5, "元", "exact", "")]),
+    ("每年培训200人次", [("200人次", 200, "人次", "exact", "年")]),
+    ("目前300人报名", [("300人", 300, "人", "exact", "")]),
+    ("覆盖三个村", [("三个", 3, "个", "exact", "")]),
+    ("捐款三百元，", [("三百元", 300, "元", "exact", "")]),
+    ("筹集十余万元资金", [("十余万元", 100000, "元", "more", "")]),
+    ("开展三次，", [("三次", 3, "次", "exact", "")]),
+    ("近百名党员", [("近百名", 100, "人", "approx", "")]),
+    ("同比下降负3%", [("负3%", -3, "%", "exact", "")]),
+    ("气温零下20至零下10度", []),  # a range of negative temperatures is not read: nothing, not half
+    ("5千克化肥", [("5千克", 5, "公斤", "exact", "")]),
+    ("气温-5℃", [("-5℃", -5, "°C", "exact", "")]),
+    ("两米半", [("两米半", 2.5, "米", "exact", "")]),
+    ("养了两头牛", [("两头", 2, "头", "exact", "")]),
+    ("全区12个盟市、103个旗县", [("12个", 12, "个", "exact", ""), ("103个", 103, "个", "exact", "")]),
+    ("百分之百完成", [("百分之百", 100, "%", "exact", "")]),
+    ("人均可支配收入达到16800元，高于全区平均水平1100元；",
+     [("16800元", 16800, "元", "exact", "人"), ("1100元", 1100, "元", "exact", "人")]),
+    ("人均收入3万元，村集体收入50万元", [("3万元", 30000, "元", "exact", "人"), ("50万元", 500000, "元", "exact", "")]),
+    ("每个服务点配备服务人员2至3名", [("2至3名", 2, "人", "range", "服务点")]),
+    ("开展主题活动400多场次", [("400多场次", 400, "场次", "more", "")]),
+    ("总人口约1.2万，", [("约1.2万", 12000, "", "approx", "")]),
+    ("上百公里", [("上百公里", 100, "公里", "more", "")]),
+    ("不到百人", [("不到百人", 100, "人", "less", "")]),
+    ("近万人参加", [("近万人", 10000, "人", "approx", "")]),
+    ("上千人", [("上千人", 1000, "人", "more", "")]),
+    ("二三十个", [("二三十个", 20, "个", "range", "")]),
+    ("每亩两三百斤", [("两三百斤", 200, "斤", "range", "亩")]),
+    ("一万二千元", [("一万二千元", 12000, "元", "exact", "")]),
+    ("4人民币5美元", [("4人民币", 4, "元", "exact", ""), ("5美元", 5, "美元", "exact", "")]),
+    ("身高168公分", [("168公分", 168, "厘米", "exact", "")]),
+    ("每亩产量500公斤", [("500公斤", 500, "公斤", "exact", "亩")]),
+    ("5-10万元", [("5-10万元", 50000, "元", "range", "")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SENTENCES, ids=[s for s, _ in SENTENCES])
+def test_sentences(sentence: str, expected: list[tuple]) -> None:
+    """Each genre sentence yields exactly the expected mentions."""
+    assert _facts(sentence) == expected
+
+
+def test_categories_and_ranges() -> None:
+    """Money, area, percent, rate and range fields are filled as documented."""
+    (m,) = find_quantities("投资3.5亿元")
+    assert (m.category, m.classifier) == ("money", "元")
+    (m,) = find_quantities("建成五六万平方米")
+    assert (m.value_low, m.value_high, m.category) == (50000, 60000, "area")
+    (m,) = find_quantities("人均增收500元")
+    assert m.category == "rate"
+    (m,) = find_quantities("满意度95%")
+    assert (m.category, m.value_low, m.value_high) == ("percent", None, None)
+    (m,) = find_quantities("增长3个百分点")
+    assert m.category == "other"
+
+
+# --- traps: nothing may come out ------------------------------------------------------------------
+TRAPS = [
+    # place and programme names
+    "四子王旗", "二连浩特市", "一棵树村", "滨河第一城小区", "三减三优", "五边行动", "一肩挑",
+    "三级联动", "“两代表一委员”", "三位一体", "三大工程", "两委", "三方共赢", "六稳六保", "三家子村",
+    "五间房村", "三事三制",
+    # ordinals
+    "第一书记", "第四次", "党的二十大", "十九届", "十八大以来", "一线", "住在一楼", "前三名", "第3名",
+    "三期工程", "十九届中央纪委二次全会",
+    # dates, periods, times
+    "1月9日", "2023年以来", "2017年10月18日", "2024年", "几十年", "3年", "上午10时", "8点30分",
+    "30余年", "5个月", "两个多月", "二〇二三年",
+    # idioms and determiners
+    "一站式", "一刀切", "一目了然", "一竿子", "一个缩影", "一小段", "一只只", "一项项", "一张张",
+    "一笔一笔", "一系列", "一大早", "一点儿", "一场寒潮", "唯一一家", "数九寒天", "一家", "过关一个上岗一个",
+    "一年", "一个", "一只高繁母羊", "一项", "一场", "千家万户", "十万火急", "两位数", "一两个",
+    # slogans
+    "四个意识", "两个维护", "三个代表", "两个确立", "“四个自信”",
+    # vague
+    "数十个", "几百人", "万余人", "万名干部下基层", "千万", "亿万", "万一",
+    # more names, slogans and words with a numeral inside
+    "十个坚持", "二元结构", "五户联保", "十户长", "三段式", "两张皮", "中央八项规定", "三部曲",
+    "5部门联合", "五四青年节", "六户镇", "两个确保",
+    # codes, phones, ASCII
+    "电话13912345678", "0471-6251234", "电话0471－6251234", "2023-01-09", "5G网络", "3A景区", "G7",
+    "2024元旦", "3位数", "1，200人", "3月5日元宵", "FILP总额为四十九兆九千五百九十二億元，", "华氏温度100度",
+    "负0.2千米", "两个半", "1万亿日元", "二十四节气", "二人转", "三天两头", "抓两头带中间", "五台山", "九台区",
+    "第十四个五年规划",
+    # titles
+    "《关于推动3个意识的10条意见》",
+    # 度 without temperature context
+    "角度调整30度",
+]
+
+
+@pytest.mark.parametrize("trap", TRAPS)
+def test_traps_give_nothing(trap: str) -> None:
+    """Names, ordinals, dates, idioms, slogans, codes and titles are not quantities."""
+    assert find_quantities(trap) == []
+
+
+def test_empty() -> None:
+    """Empty text gives no mentions."""
+    assert find_quantities("") == []
+
+
+def test_units_table() -> None:
+    """Every unit maps to a known category."""
+    for unit, (canonical, category) in UNITS.items():
+        assert canonical and category in CATEGORIES, unit
+
+
+def test_doctests() -> None:
+    """The examples in the module's docstrings hold."""
+    result = doctest.testmod(etl.quantities)
+    assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed page missing")
+def test_speed() -> None:
+    """find_quantities runs well above 2× jieba.lcut's ~0.9 MB/s (lenient: shared machines)."""
+    assert benchmark(2.0) > 2.0
+
+
+@given(st.integers(min_value=2, max_value=10**9),
+       st.sampled_from(["人", "名", "户", "个", "元", "万元", "平方米", "公里", "条", "项", "人次"]))
+def test_arabic_count_in_sentence(n: int, unit: str) -> None:
+    """Any Arabic number with a known unit in a plain sentence is found once, with its value."""
+    text = f"全旗共有{n}{unit}。"
+    (m,) = find_quantities(text)
+    factor = 10**4 if unit.startswith("万") else 1
+    assert m.value == n * factor
+    assert m.text == f"{n}{unit}"
+
+
+@given(st.text(alphabet="一二三四五六七八九十百千万亿两零个名人年月日第的了，。多余几", max_size=30))
+def test_never_crashes(text: str) -> None:
+    """Arbitrary numeral soup never raises and spans always match the text."""
+    for m in find_quantities(text):
+        assert text[m.start:m.end] == m.text
+        assert m.start < m.end
