@@ -529,8 +529,10 @@ def attribute(article: Article, mentions: list[Mention], doc: Document | None = 
     """Turn an article's quantity mentions into facts attributed to region and programme."""
     if article.kind == "quotes" or not mentions:
         return []
-    if ctx is None or ctx.article.article_id != article.article_id:
+    if ctx is None or ctx.article.text != article.text:
         ctx = build_context(article, gaz)
+    else:
+        ctx.article = article  # same text, new id or date: the context still holds
     published = article.published or (doc.published if doc else "")
     facts: list[Fact] = []
     kept = _dedupe_headline(ctx, mentions)

@@ -16,7 +16,6 @@ def extract_document(doc: Document) -> tuple[list[Article], list[Fact]]:
     contexts = [ctx for _a, ctx in pieces]
     if len(pieces) != len(articles):
         articles = reseq([a for a, _ctx in pieces])
-        contexts = [None] * len(articles)  # ids changed: contexts are rebuilt on demand
     published, _how = document_published(doc, articles)
     if published and not doc.published:
         articles = [replace(a, published=published) for a in articles]

@@ -148,6 +148,12 @@ def _indicators() -> list[tuple[str, list[str]]]:
 
 
 def indicator_for(subject: str, m: Mention, before: str = "") -> str:
+    """Map what is counted to the indicator taxonomy (see :func:`_indicator`)."""
+    return _indicator(subject, m.unit, bool(m.per), m.category, before[-12:])
+
+
+@lru_cache(maxsize=65536)
+def _indicator(subject: str, unit: str, has_per: bool, category: str, before: str) -> str:
     """Map what is counted to the indicator taxonomy (organisations, cadres, volunteers…).
 
     Chinese puts the head noun last, so the keyword that ends nearest the end of the subject
@@ -155,13 +161,13 @@ def indicator_for(subject: str, m: Mention, before: str = "") -> str:
     面积), then table order. A few units decide by themselves: 户 counts households, 人次 counts
     people reached (or trained, when the clause says 培训), °C is a natural condition.
     """
-    if m.category == "temperature":
+    if category == "temperature":
         return "environment"
-    if m.unit == "户" and not m.per:
+    if unit == "户" and not has_per:
         return "households"
-    if m.unit == "人次" and not m.per:
+    if unit == "人次" and not has_per:
         return "training" if "培训" in before or "培训" in subject else "people_reached"
-    for text in (subject,) if subject else (before[-12:],):
+    for text in (subject,) if subject else (before,):
         if not text:
             continue
         best: tuple | None = None
@@ -175,6 +181,6 @@ def indicator_for(subject: str, m: Mention, before: str = "") -> str:
                     best = (key, indicator)
         if best is not None:
             return best[1]
-    if m.unit == "元":
-        return "income" if m.per else "funding"
+    if unit == "元":
+        return "income" if has_per else "funding"
     return "other"
