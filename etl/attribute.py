@@ -501,7 +501,14 @@ def _subjects(ctx: _Context, mentions: list[Mention]) -> list[str]:
                 out[i] = _strip_places(h.group(1))
             elif i > 0 and mentions[i - 1].unit == m.unit and out[i - 1] and text[mentions[i - 1].end:m.start].count("\n") <= 2:
                 out[i] = out[i - 1]
+            elif m.unit == "元":  # 仅惠民补贴一项，我家一年就超过五六万: the money named earlier
+                found = _MONEY_NOUN.findall(text, s, m.start)
+                if found:
+                    out[i] = _strip_places(found[-1])
     return out
+
+
+_MONEY_NOUN = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:补贴|收入|收益|分红|资金|工资|奖金|经费|销售额)")
 
 
 def _strip_places(phrase: str) -> str:
