@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -47,11 +48,28 @@ _OUTSIDE = re.compile(
     r"|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾)(?:省|市|自治区)?"
 )
 _COMPARISON_AFTER = re.compile(r"^.{0,3}平均")
+_GAP_TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{1,4}(?:苏木|镇|乡|街道)")
 # A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
 _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自")
 # An outside name used as a modifier (北京企业, 北京方面) is not a region.
 _OUTSIDE_MODIFIER = re.compile(r"(?:企业|客商|游客|专家|市场|消费者|高校|医院|商户|方面|地区的|籍|产)")
+
+
+def _in_range_pairs(items: list[tuple[int, int]], starts: list[int], a: int, b: int) -> list[tuple[int, int]]:
+    """(start, end) pairs, sorted, whose start lies in [a, b)."""
+    return items[bisect_left(starts, a):bisect_left(starts, b)]
+
+
+def _in_range(items: list, starts: list[int], a: int, b: int) -> list:
+    """Items (sorted by .start, with their starts) whose start lies in [a, b)."""
+    return items[bisect_left(starts, a):bisect_left(starts, b)]
+
+
+def _covering(items: list, starts: list[int], pos: int) -> bool:
+    """Tell whether any item (sorted, non-overlapping) covers position pos."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and items[i].start <= pos < items[i].end
 
 
 @dataclass
@@ -73,6 +91,9 @@ class _Context:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     default_region: Region | None = None
     default_initiative: str = ""
+    loc_starts: list[int] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
+    init_starts: list[int] = field(default_factory=list)
 
 
 def _level(region: Region) -> str:
@@ -129,7 +150,7 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
             if gap == "":
                 chains[-1].append(pm)
                 continue
-            if re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:苏木|镇|乡|街道)", gap):
+            if _GAP_TOWNSHIP.fullmatch(gap):
                 chains[-1].append((last_end, pm.start, gap))
                 chains[-1].append(pm)
                 continue
@@ -141,6 +162,7 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
         if len(pm.candidates) == 1 and pm.candidates[0].level in ("league", "banner"):
             context.append(pm.candidates[0].code)
 
+    context = list(dict.fromkeys(context))
     locs: list[_Loc] = []
     for chain in chains:
         parent: Region | None = None
@@ -208,9 +230,11 @@ def _shared_region(cands) -> Region | None:
 def _anaphora(text: str, locs: list[_Loc], main: Region | None) -> list[_Loc]:
     """Resolve 该旗 / 全市 / 自治区 / bare 街道 to regions from the same article."""
     out: list[_Loc] = []
+    locs = sorted(locs, key=lambda l: l.start)
+    starts = [l.start for l in locs]
     for m in _ANAPHOR.finditer(text):
         word = m.group(0)
-        if any(l.start <= m.start() < l.end for l in locs):
+        if _covering(locs, starts, m.start()):
             continue  # part of a place name (全州 etc.)
         kind = m.group(1) or word
         region: Region | None = None
@@ -219,15 +243,14 @@ def _anaphora(text: str, locs: list[_Loc], main: Region | None) -> list[_Loc]:
             region = Region(level="region")
         else:
             want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
-            before = [l for l in locs if l.end <= m.start()]
-            after = [l for l in locs if l.start >= m.end()]
-            for l in reversed(before):
+            k = bisect_left(starts, m.start())
+            for l in reversed(locs[max(0, k - 200):k]):  # the nearest 200 places before
                 region = _at_kind(l.region, want)
                 if region is not None:
                     break
             if region is None:
                 # an article whose head was cut off: the antecedent comes later, written out
-                for l in after:
+                for l in locs[bisect_left(starts, m.end()):][:200]:
                     if text[l.start:l.end].endswith(want) and l.how != "anaphor":
                         region = _at_kind(l.region, want)
                         forward = True
@@ -260,8 +283,10 @@ def _at_kind(region: Region, want: str) -> Region | None:
 
 def _outside(text: str, locs: list[_Loc]) -> list[_Loc]:
     out = []
+    locs = sorted(locs, key=lambda l: l.start)
+    starts = [l.start for l in locs]
     for m in _OUTSIDE.finditer(text):
-        if any(l.start <= m.start() < l.end for l in locs):
+        if _covering(locs, starts, m.start()):
             continue
         if _OUTSIDE_MODIFIER.match(text, m.end()) and not m.group(0).endswith(("省", "市")):
             continue
@@ -323,9 +348,12 @@ def build_context(article: Article, gaz: Gazetteer | None = None) -> _Context:
     locs += _outside(text, locs)
     anaphors = [a for a in _anaphora(text, locs, main) if not _COMPARISON_AFTER.match(text[a.end:a.end + 6])]
     ctx.locs = sorted(locs + anaphors, key=lambda l: l.start)
+    ctx.loc_starts = [l.start for l in ctx.locs]
     ctx.default_region = main
     ctx.sentences = sentences(text)
+    ctx.sentence_starts = [a for a, _b in ctx.sentences]
     ctx.initiatives = find_initiatives(text, article.title, ctx.body_start)
+    ctx.init_starts = [i.start for i in ctx.initiatives]
     ctx.default_initiative = _default_initiative(ctx)
     return ctx
 
@@ -351,7 +379,9 @@ def _default_initiative(ctx: _Context) -> str:
 
 
 def _sentence_of(ctx: _Context, pos: int) -> tuple[int, int]:
-    for s, e in ctx.sentences:
+    i = bisect_right(ctx.sentence_starts, pos) - 1
+    if i >= 0:
+        s, e = ctx.sentences[i]
         if s <= pos < e:
             return s, e
     return pos, pos
@@ -375,7 +405,7 @@ def _is_object(text: str, loc: _Loc) -> bool:
 
 def _subject_loc(ctx: _Context, s: int, e: int) -> _Loc | None:
     """The first place (or chain, deepest name) of a sentence: its grammatical subject."""
-    inside = [l for l in ctx.locs if s <= l.start < e]
+    inside = _in_range(ctx.locs, ctx.loc_starts, s, e)
     if not inside:
         return None
     text = ctx.article.text
@@ -394,7 +424,8 @@ def region_for(ctx: _Context, m: Mention) -> tuple[Region | None, str]:
     text = ctx.article.text
     s, e = _sentence_of(ctx, m.start)
     c0 = _clause_start(text, s, m.start)
-    clause_locs = [l for l in ctx.locs if c0 <= l.start and l.end <= m.start and "等" not in text[l.end:m.start]]
+    clause_locs = [l for l in _in_range(ctx.locs, ctx.loc_starts, c0, m.start)
+                   if l.end <= m.start and "等" not in text[l.end:m.start]]
     if len(clause_locs) > 1:  # 丰台区向察右后旗投入…: the giver, not the receiver
         clause_locs = [l for l in clause_locs if not _is_object(text, l)] or clause_locs[-1:]
     if clause_locs and not (len(clause_locs) == 1 and _is_object(text, clause_locs[0])):
@@ -403,12 +434,12 @@ def region_for(ctx: _Context, m: Mention) -> tuple[Region | None, str]:
     if subj is not None and "等" not in text[subj.end:m.start][:0]:
         return subj.region, "sentence"
     p0 = _paragraph_start(text, s)
-    for ps, pe in reversed([x for x in ctx.sentences if p0 <= x[0] < s]):
+    for ps, pe in reversed(_in_range_pairs(ctx.sentences, ctx.sentence_starts, max(p0, s - 3000), s)):
         subj = _subject_loc(ctx, ps, pe)
         if subj is not None:
             return subj.region, "paragraph"
     if m.start < ctx.body_start:
-        head = [l for l in ctx.locs if l.start < ctx.body_start]
+        head = _in_range(ctx.locs, ctx.loc_starts, 0, ctx.body_start)
         if head:
             return head[-1].region, "headline"
     return ctx.default_region, "article"
@@ -433,7 +464,13 @@ def initiative_for(ctx: _Context, m: Mention, level: str = "") -> str:
     text = ctx.article.text
     s, e = _sentence_of(ctx, m.start)
     c0, c1 = _clause_start(text, s, m.start), _clause_end(text, m.end, e)
-    inits = ctx.initiatives
+    p0 = _paragraph_start(text, s)
+    prev_start = text.rfind("\n\n", 0, max(p0 - 2, 0))
+    prev_start = prev_start + 2 if prev_start >= 0 else 0
+    p1 = text.find("\n", e)
+    p1 = len(text) if p1 < 0 else p1
+    # a paragraph of normal length; bounded so that a 50 MB single-line file stays linear
+    inits = _in_range(ctx.initiatives, ctx.init_starts, max(prev_start, s - 3000), min(p1, e + 3000))
     clause = [i for i in inits if c0 <= i.start and i.end <= c1 and not (i.start < m.end and i.end > m.start)]
     if clause:
         return _closest(clause, m).name
@@ -442,17 +479,12 @@ def initiative_for(ctx: _Context, m: Mention, level: str = "") -> str:
         return _closest(sentence, m).name
     if level in ("region", "outside"):
         return ""
-    p0 = _paragraph_start(text, s)
-    p1 = text.find("\n", e)
-    p1 = len(text) if p1 < 0 else p1
     earlier = [i for i in inits if p0 <= i.start and i.end <= s]
     if earlier:
         return earlier[-1].name
     later = [i for i in inits if e <= i.start and i.end <= p1]
     if later:
         return later[0].name
-    prev_start = text.rfind("\n\n", 0, max(p0 - 2, 0))
-    prev_start = prev_start + 2 if prev_start >= 0 else 0
     previous = [i for i in inits if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
     if previous and p0 > 0:
         return previous[-1].name
@@ -478,12 +510,14 @@ def _subjects(ctx: _Context, mentions: list[Mention]) -> list[str]:
     text = ctx.article.text
     spans = [_sentence_of(ctx, m.start) for m in mentions]
     out = [subject_for(text, m, s, e) for m, (s, e) in zip(mentions, spans)]
+    by_span: dict[tuple[int, int], list[int]] = {}
+    for j, sp in enumerate(spans):
+        by_span.setdefault(sp, []).append(j)
     for i, m in enumerate(mentions):
         if out[i]:
             continue
         s, e = spans[i]
-        same = [j for j in range(len(mentions)) if j != i and spans[j] == (s, e) and out[j]
-                and mentions[j].unit == m.unit]
+        same = [j for j in by_span[(s, e)] if j != i and out[j] and mentions[j].unit == m.unit]
         before = [j for j in same if j < i]
         after = [j for j in same if j > i]
         if before:
@@ -495,7 +529,7 @@ def _subjects(ctx: _Context, mentions: list[Mention]) -> list[str]:
             k = s - 1
             while k > 0 and text[k - 1] == "\n":
                 k -= 1
-            prev_line = text[text.rfind("\n", 0, k) + 1:k].rstrip()
+            prev_line = text[max(text.rfind("\n", 0, k) + 1, k - 80):k].rstrip()
             h = _LIST_HEAD.search(prev_line)
             if h:
                 out[i] = _strip_places(h.group(1))
@@ -593,17 +627,26 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tupl
         return [(article, None)]
     ctx = build_context(article, gaz)
     text = article.text
+    cuts: list[int] = []
     for loc in ctx.locs:
         if loc.how != "anaphor-forward" or loc.start < ctx.body_start:
             continue
         p0 = text.rfind("\n\n", 0, loc.start)
         p0 = p0 + 2 if p0 >= 0 else 0
-        if p0 <= ctx.body_start or len(text[p0:loc.start]) > 30:
+        if p0 <= ctx.body_start or len(text[p0:loc.start]) > 30 or (cuts and p0 <= cuts[-1]):
             continue
-        head = replace(article, text=text[:p0].rstrip("\n"))
-        tail = replace(article, text=text[p0:], title="", kind="fragment", byline="")
-        return [(head, None), *split_fragments(tail, gaz)]
-    return [(article, ctx)]
+        cuts.append(p0)
+    if not cuts:
+        return [(article, ctx)]
+    bounds = [0, *cuts, len(text)]
+    out: list[tuple[Article, _Context | None]] = []
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        piece = text[a:b].rstrip("\n")
+        if k == 0:
+            out.append((replace(article, text=piece), None))
+        else:
+            out.append((replace(article, text=piece, title="", kind="fragment", byline=""), None))
+    return out
 
 
 def text_strip(s: str) -> str:

@@ -44,6 +44,10 @@ _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计�
 _BODY_UNQUOTED = re.compile(r"(?:建设|实施|推进|启动|打造)([\u4e00-\u9fff]{3,8}?)(?:项目|工程)")
 _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建)")
 
+_SPEECH = re.compile(r"[，。！？!?：:；]")
+_NUMERIC = re.compile(r"[\d０-９.%]+")
+_FUNCTION_WORD = re.compile(r"[的和及与在对]")
+
 
 @dataclass(frozen=True)
 class InitiativeMention:
@@ -90,9 +94,9 @@ def _clean(name: str) -> str:
 def _acceptable(name: str, lex: Lexicon) -> bool:
     if name in lex.stop or len(name) < 2:
         return False
-    if re.search(r"[，。！？!?：:；]", name):  # speech, not a name
+    if _SPEECH.search(name):  # speech, not a name
         return False
-    if re.fullmatch(r"[\d０-９.%]+", name):
+    if _NUMERIC.fullmatch(name):
         return False
     return True
 
@@ -134,7 +138,7 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, str]:
             names[name] = canonical
     for m in _BODY_UNQUOTED.finditer(text):
         name = m.group(1)
-        if (_acceptable(name, lex) and not _GENERIC.match(name) and not re.search(r"[的和及与在对]", name)
+        if (_acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name)
                 and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = lex.canonical.get(name, name)
     return names

@@ -38,6 +38,8 @@ _META = re.compile(
 # Everything after these is a list of links to other articles.
 _TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|延伸阅读|往期回顾|热门推荐|点击“?阅读原文)")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_SENTENCE_PUNCT = re.compile(r"[。，！？]")
 # "科尔沁右翼前旗：服务站45个", "1. …", "（一）…", "一是…": items of a list or table rows
 _LIST_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}(?:[：:|｜]\s*\S*|\s+)[\d０-９]|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是|[-•·])")
 
@@ -58,7 +60,7 @@ def normalise(text: str) -> str:
 def _raw_blocks(text: str) -> list[str]:
     """Split into blocks at blank lines and at single newlines that follow a finished sentence."""
     blocks: list[str] = []
-    for chunk in re.split(r"\n\s*\n", text):
+    for chunk in _BLANK_LINE.split(text):
         lines = [ln for ln in chunk.split("\n") if ln.strip()]
         if not lines:
             continue
@@ -91,7 +93,7 @@ def _is_headline(text: str) -> bool:
 def _classify(text: str) -> str:
     if _META.match(text):
         return "meta"
-    if _BYLINE.match(text) and len(text) <= 40 and not re.search(r"[。，！？]", text):
+    if _BYLINE.match(text) and len(text) <= 40 and not _SENTENCE_PUNCT.search(text):
         return "byline"
     if _PHOTO_CREDIT.match(text) and len(text) <= 30:
         return "credit"
@@ -189,7 +191,7 @@ def split_articles(doc: Document) -> list[Article]:
             current["paras"].append(b.text)
         else:
             if current.get("closed") or (current["kind"] == "quotes" and not b.text.startswith(("★", "——"))):
-                if current["kind"] == "quotes" and re.match(r"^[（(]来源", b.text):
+                if current["kind"] == "quotes" and b.text.startswith(("（来源", "(来源")):
                     current["paras"].append(b.text)
                     i += 1
                     continue

@@ -33,6 +33,17 @@ _STOP_BEFORE_TAIL = frozenset(
 )
 _PUNCT = re.compile(r"[，。！？；：、,.!?;:（）()《》—…\n“”\"'‘’]")
 _PAREN = re.compile(r"（[^）]{0,12}）|\([^)]{0,12}\)")
+_QUOTED_HEAD = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
+
+
+def _strip_per(before: str, per: str) -> str:
+    for lead in ("人均", "户均", "每"):
+        if before.startswith(lead):
+            before = before[len(lead):]
+            if per and before.startswith(per):
+                before = before[len(per):]
+            break
+    return before
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +88,17 @@ def _clean(words: list[str]) -> str:
     return "".join(words)
 
 
+@lru_cache(maxsize=65536)
+def _tagged(window: str) -> tuple[tuple[str, str], ...]:
+    """Words and part-of-speech tags of a short window (dictionary only, no HMM)."""
+    return tuple((p.word, p.flag) for p in _posseg().lcut(window, HMM=False))
+
+
+@lru_cache(maxsize=65536)
+def _words(window: str) -> tuple[str, ...]:
+    return tuple(_jieba().lcut(window, HMM=False))
+
+
 def clean_subject(phrase: str) -> str:
     """Drop place names, verbs and particles at the edges of a phrase (各旗县区新建党群服务中心 → 党群服务中心)."""
     words = _jieba().lcut(phrase, HMM=False)
@@ -89,23 +111,22 @@ def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
     """Return what a number counts, in a few words of its sentence."""
     after = text[m.end:sent_end]
     if after.startswith(("“", "\"")):
-        q = re.match(r"[“\"]([^”\"]{1,20})[”\"]", after)
+        q = _QUOTED_HEAD.match(after)
         if q:
             return q.group(1)
     after = _PAREN.sub("", after)
     stop = _PUNCT.search(after)
     window = after[: stop.start() if stop else 16][:16]
-    jb = _jieba()
     subject = ""
     if window:
-        if re.match(r"(关于|有关|涉及)", window):  # 110多条关于人居环境…方面的群众诉求
+        if window.startswith(("关于", "有关", "涉及")):  # 110多条关于人居环境…方面的群众诉求
             rest = text[m.end:sent_end]
             de = rest.find("的")
             if de >= 0:
                 stop2 = _PUNCT.search(rest, de)
                 window = rest[de + 1: stop2.start() if stop2 else de + 12][:12]
         head: list[str] = []
-        for w, tag in _posseg().lcut(window, HMM=False):
+        for w, tag in _tagged(window):
             if w == "的":  # 六种稳定的利益链接模式: the head noun follows 的
                 if len("".join(head)) <= 4:
                     head = []
@@ -122,9 +143,9 @@ def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
     if not subject:
         before = text[sent_start:m.start]
         before = before[max(0, max((mm.end() for mm in _PUNCT.finditer(before)), default=0)):]
-        before = re.sub(r"^(每|人均|户均)" + (re.escape(m.per) if m.per else ""), "", before)[-14:]
+        before = _strip_per(before, m.per)[-14:]
         if before:
-            words = jb.lcut(before, HMM=False)
+            words = list(_words(before))
             # keep the words after the last verb
             tail: list[str] = []
             for w in reversed(words):
@@ -135,6 +156,16 @@ def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
     if len(subject) > 14:
         subject = subject[-14:]
     return subject
+
+
+@lru_cache(maxsize=1)
+def _keyword_index() -> tuple[re.Pattern, dict[str, tuple[int, str]]]:
+    """One pattern for all indicator keywords (longest first) and keyword → (table order, indicator)."""
+    table: dict[str, tuple[int, str]] = {}
+    for order, (indicator, kws) in enumerate(_indicators()):
+        for k in kws:
+            table.setdefault(k, (order, indicator))
+    return re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True)))), table
 
 
 @lru_cache(maxsize=1)
@@ -168,18 +199,19 @@ def _indicator(subject: str, unit: str, has_per: bool, category: str, before: st
         return "households"
     if unit == "人次" and not has_per:
         return "training" if "培训" in before or "培训" in subject else "people_reached"
+    pattern, table = _keyword_index()
     for text in (subject,) if subject else (before,):
         if not text:
             continue
         best: tuple | None = None
-        for order, (indicator, kws) in enumerate(_indicators()):
-            for k in kws:
-                pos = text.rfind(k)
-                if pos < 0:
-                    continue
-                key = (pos + len(k), len(k), -order)
-                if best is None or key > best[0]:
-                    best = (key, indicator)
+        for start in range(len(text)):  # overlapping matches: every start position
+            m = pattern.match(text, start)
+            if m is None:
+                continue
+            order, indicator = table[m.group(0)]
+            key = (m.end(), len(m.group(0)), -order)
+            if best is None or key > best[0]:
+                best = (key, indicator)
         if best is not None:
             return best[1]
     if unit == "元":
