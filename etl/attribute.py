@@ -94,6 +94,7 @@ class _Context:
     loc_starts: list[int] = field(default_factory=list)
     sentence_starts: list[int] = field(default_factory=list)
     init_starts: list[int] = field(default_factory=list)
+    place_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _level(region: Region) -> str:
@@ -239,15 +240,26 @@ def _anaphora(text: str, locs: list[_Loc], main: Region | None) -> list[_Loc]:
         kind = m.group(1) or word
         region: Region | None = None
         forward = False
-        if word in ("自治区", "内蒙古", "全自治区") or (word in ("全区", "本区") and not (main and main.banner.endswith("区"))):
+        district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区") else None
+        if word in ("自治区", "内蒙古", "全自治区") or (word in ("全区", "本区") and district is None
+                                                     and not (main and main.banner.endswith("区"))):
             region = Region(level="region")
+        elif district is not None:
+            region = district
         else:
             want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
             k = bisect_left(starts, m.start())
-            for l in reversed(locs[max(0, k - 200):k]):  # the nearest 200 places before
-                region = _at_kind(l.region, want)
-                if region is not None:
-                    break
+            window = locs[max(0, k - 200):k]  # the nearest 200 places before
+            for l in reversed(window):  # a place written at that level, as a subject
+                if text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor") and not _is_object(text, l):
+                    region = _at_kind(l.region, want)
+                    if region is not None:
+                        break
+            if region is None:
+                for l in reversed(window):
+                    region = _at_kind(l.region, want)
+                    if region is not None:
+                        break
             if region is None:
                 # an article whose head was cut off: the antecedent comes later, written out
                 for l in locs[bisect_left(starts, m.end()):][:200]:
@@ -265,6 +277,27 @@ def _anaphora(text: str, locs: list[_Loc], main: Region | None) -> list[_Loc]:
         if region is not None:
             out.append(_Loc(m.start(), m.end(), region, "anaphor-forward" if forward else "anaphor"))
     return out
+
+
+def _district_subject(text: str, locs: list[_Loc], starts: list[int], pos: int) -> Region | None:
+    """The district (区) that 全区 refers to: the subject of one of the two sentences before it."""
+    k = bisect_left(starts, pos)
+    sentence_breaks = 0
+    for i in range(k - 1, max(-1, k - 40), -1):
+        l = locs[i]
+        sentence_breaks = sum(text.count(c, l.end, pos) for c in "。！？\n")
+        if sentence_breaks > 2:
+            return None
+        name = text[l.start:l.end]
+        if not (name.endswith("区") and l.region.banner.endswith("区") and not l.region.township):
+            continue
+        ss = max(text.rfind(c, 0, l.start) for c in "。！？\n") + 1
+        before = [x for x in locs[bisect_left(starts, ss):i] if not _is_object(text, x)]
+        # the district is the sentence's subject: nothing before it but its own chain
+        if all(x.end == y.start for x, y in zip(before + [l], (before + [l])[1:])) and (not before or before[-1].end == l.start):
+            return _cut(l.region, "banner")
+        return None
+    return None
 
 
 def _at_kind(region: Region, want: str) -> Region | None:
@@ -295,28 +328,46 @@ def _outside(text: str, locs: list[_Loc]) -> list[_Loc]:
 
 
 def _default_region(locs: list[_Loc], body_start: int) -> Region | None:
-    """The article's own region: the headline's place, else the most frequent banner or league."""
+    """The article's own region, never below banner level.
+
+    The headline's place if it names one; else a banner named at least twice and more often than
+    its league on its own (an article about 阿鲁科尔沁旗); else the most named league (an article
+    about 赤峰市 that gives one figure for one of its banners stays the league's).
+    """
     named = [l for l in locs if not l.how.startswith("anaphor") and l.region.level != "outside"]
     head = [l for l in named if l.start < body_start]
     if head:
-        return max(head, key=lambda l: _RANK.get(_level(l.region), 0)).region
+        best = max(head, key=lambda l: _RANK.get(_level(l.region), 0))
+        return _cut(best.region, "banner")
     if not named:
         return None
-    banners = Counter((l.region.league, l.region.banner) for l in named if l.region.banner)
+    banners = Counter(l.region.banner for l in named if l.region.banner)
+    league_only = Counter(l.region.league for l in named if l.region.league and not l.region.banner)
     leagues = Counter(l.region.league for l in named if l.region.league)
     if banners:
-        (league, banner), n = banners.most_common(1)[0]
-        total = sum(banners.values())
-        if n * 2 >= total or len(leagues) == 1 and len(banners) == 1:
-            for l in named:
-                if l.region.banner == banner:
-                    return _at_kind(l.region, banner[-1]) or l.region
+        banner, n = banners.most_common(1)[0]
+        rivals = [b for b, k in banners.items() if k == n and b != banner]
+        first = next(l for l in named if l.region.banner == banner)
+        alone = league_only.get(first.region.league, 0)
+        if (n >= 2 and not rivals and n > alone) or (len(banners) == 1 and alone == 0):
+            return _cut(first.region, "banner")
     if leagues:
         league, _n = leagues.most_common(1)[0]
         for l in named:
             if l.region.league == league:
-                return _at_kind(l.region, league[-1]) or l.region
+                return _cut(l.region, "league")
     return None
+
+
+def _cut(region: Region, level: str) -> Region:
+    """Keep a region's chain down to a level (league or banner)."""
+    order = ("league", "banner", "township", "village")
+    r = _copy(region)
+    for lv in order[order.index(level) + 1:]:
+        setattr(r, lv, "")
+        setattr(r, lv + "_code", "")
+    r.level = _level(r)
+    return r
 
 
 def _body_start(article: Article) -> int:
@@ -340,7 +391,8 @@ def build_context(article: Article, gaz: Gazetteer | None = None) -> _Context:
     gaz = gaz or load_gazetteer()
     text = article.text
     ctx = _Context(article=article, body_start=_body_start(article))
-    places = gaz.find_places(text)
+    places = [p for p in gaz.find_places(text) if not _anaphor_prefix(text, p)]
+    ctx.place_spans = [(p.start, p.end) for p in places]
     locs = _resolve_places(gaz, text, places)
     # comparisons with an average (全区平均水平) are not subjects
     locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6])]
@@ -397,6 +449,11 @@ def _clause_start(text: str, sent_start: int, pos: int) -> int:
     for m in _CLAUSE_SEP.finditer(text, sent_start, pos):
         last = m.end()
     return last
+
+
+def _anaphor_prefix(text: str, pm: PlaceMention) -> bool:
+    """Tell whether a matched name is really an anaphor plus a word: 该苏木村集体… is not 苏木村."""
+    return pm.text.startswith(("苏木", "嘎查", "社区", "街道")) and text[pm.start - 1:pm.start] in ("该", "全", "本", "各", "此")
 
 
 def _is_object(text: str, loc: _Loc) -> bool:
@@ -491,6 +548,16 @@ def initiative_for(ctx: _Context, m: Mention, level: str = "") -> str:
     return ctx.default_initiative
 
 
+def _inside_place(ctx: _Context, m: Mention) -> bool:
+    """Tell whether a number is part of a place name (十家满族乡, 八一乡): not a fact."""
+    starts = [a for a, _b in ctx.place_spans]
+    i = bisect_right(starts, m.start) - 1
+    for a, b in ctx.place_spans[max(0, i):i + 2]:
+        if a < m.end and m.start < b:
+            return True
+    return False
+
+
 def _dedupe_headline(ctx: _Context, mentions: list[Mention]) -> list[Mention]:
     """Drop headline numbers that the body repeats (one fact, not two)."""
     body = [m for m in mentions if m.start >= ctx.body_start]
@@ -576,7 +643,7 @@ def attribute(article: Article, mentions: list[Mention], doc: Document | None = 
         ctx.article = article  # same text, new id or date: the context still holds
     published = article.published or (doc.published if doc else "")
     facts: list[Fact] = []
-    kept = _dedupe_headline(ctx, mentions)
+    kept = [m for m in _dedupe_headline(ctx, mentions) if not _inside_place(ctx, m)]
     subjects = _subjects(ctx, kept)
     for m, subject in zip(kept, subjects):
         region, scope = region_for(ctx, m)

@@ -58,7 +58,7 @@ BLOCKERS = frozenset({
 })
 # A league/banner name or alias directly followed by one of these is a street (兴安路,
 # 锡林郭勒北路, 鄂尔多斯大街 in Hohhot), not the place; such mentions are dropped.
-_STREET_AFTER = re.compile(r"(?:[东西南北中]?(?:路|街)|大街|大道|巷)")
+_STREET_AFTER = re.compile(r"(?:[东西南北中]?(?:路|街)|大街|大道|巷)(?!街道|社区|办事处)")
 
 
 @dataclass(frozen=True)

@@ -336,6 +336,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
             # word it is one: 逾千人, 近百名, 不到百人, 近万人, 上百公里, 上万名.
             if num_start > 0 and text[num_start - 1] == "上" and num_text in ("百", "千", "万"):
                 upper = True
+            elif num_text[1:2] in ("余", "多") and len(num_text) == 2:
+                pass  # 百余名, 千余条, 万余人: a hundred-odd is a definite figure with a qualifier
             elif _prefix(text, num_start)[1] in ("", "minus"):
                 return None
             if first in "万萬":
@@ -354,8 +356,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
                 return None  # 一棵树村, 三家子, 五间房村 (but 三个村, 三家企业 are counts)
             if unit_written == "次" and nxt1 and nxt1 not in _CLAUSE_FOLLOW:
                 return None  # 二次全会, 三次分配
-            if unit_written == "期":
-                return None  # 三期工程
+            if unit_written == "期" and nxt1 and nxt1 not in _CLAUSE_FOLLOW:
+                return None  # 三期工程 (but 举办培训班两百余期。 is a count)
             if unit_written == "头" and nxt1 and nxt1 not in _CLAUSE_FOLLOW and nxt1 not in _LIVESTOCK and nxt1 not in "（(":
                 return None  # 抓两头, 三天两头 (but 五十头牛)
         if unit_written == "元" and not any(c in _BU or c in _APPROX for c in num_text) and (
@@ -453,7 +455,7 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
 def _looks_like_place(after: str) -> bool:
     """Return True when ``after`` (text right after a classifier) reads as the rest of a place name."""
     # 一棵树村: one more character, then a place ending; excludes 三家企业 (企 业).
-    return len(after) >= 2 and after[1] in "村镇乡屯营" and after[0] not in "的个"
+    return len(after) >= 2 and after[1] in "村镇乡屯营" and after[0] not in "的个" and after[0] not in _CLAUSE_FOLLOW
 
 
 def benchmark(megabytes: float = 10.0, sample: str | None = None, repeat: int = 3) -> float:
