@@ -576,7 +576,10 @@ def _subjects(ctx: _Context, mentions: list[Mention]) -> list[str]:
     """
     text = ctx.article.text
     spans = [_sentence_of(ctx, m.start) for m in mentions]
-    out = [subject_for(text, m, s, e) for m, (s, e) in zip(mentions, spans)]
+    # place names delimit a subject like punctuation does (哈拉图嘎查气温已零下30摄氏度 → 气温), so
+    # they are masked before jieba sees the window, and jieba needs no gazetteer dictionary
+    masked = _mask_places(text, ctx.place_spans)
+    out = [subject_for(masked, m, s, e) for m, (s, e) in zip(mentions, spans)]
     by_span: dict[tuple[int, int], list[int]] = {}
     for j, sp in enumerate(spans):
         by_span.setdefault(sp, []).append(j)
@@ -610,6 +613,19 @@ def _subjects(ctx: _Context, mentions: list[Mention]) -> list[str]:
 
 
 _MONEY_NOUN = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:补贴|收入|收益|分红|资金|工资|奖金|经费|销售额)")
+
+
+def _mask_places(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace place names by commas of the same length (offsets stay valid)."""
+    if not spans:
+        return text
+    parts, pos = [], 0
+    for a, b in spans:
+        parts.append(text[pos:a])
+        parts.append("，" * (b - a))
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _strip_places(phrase: str) -> str:
