@@ -95,6 +95,7 @@ class _Context:
     sentence_starts: list[int] = field(default_factory=list)
     init_starts: list[int] = field(default_factory=list)
     place_spans: list[tuple[int, int]] = field(default_factory=list)
+    place_starts: list[int] = field(default_factory=list)
 
 
 def _level(region: Region) -> str:
@@ -393,6 +394,7 @@ def build_context(article: Article, gaz: Gazetteer | None = None) -> _Context:
     ctx = _Context(article=article, body_start=_body_start(article))
     places = [p for p in gaz.find_places(text) if not _anaphor_prefix(text, p)]
     ctx.place_spans = [(p.start, p.end) for p in places]
+    ctx.place_starts = [p.start for p in places]
     locs = _resolve_places(gaz, text, places)
     # comparisons with an average (全区平均水平) are not subjects
     locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6])]
@@ -550,8 +552,7 @@ def initiative_for(ctx: _Context, m: Mention, level: str = "") -> str:
 
 def _inside_place(ctx: _Context, m: Mention) -> bool:
     """Tell whether a number is part of a place name (十家满族乡, 八一乡): not a fact."""
-    starts = [a for a, _b in ctx.place_spans]
-    i = bisect_right(starts, m.start) - 1
+    i = bisect_right(ctx.place_starts, m.start) - 1
     for a, b in ctx.place_spans[max(0, i):i + 2]:
         if a < m.end and m.start < b:
             return True

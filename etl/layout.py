@@ -281,7 +281,22 @@ def sentences(text: str) -> list[tuple[int, int]]:
     out = []
     for s, e in spans:
         for a, b in _split_lines(text, s, e):
-            out.append((a, b))
+            out.extend(_cap(text, a, b))
+    return out
+
+
+MAX_SENTENCE = 400  # characters; a run-on "sentence" of a 50 MB one-line file is cut at commas
+
+
+def _cap(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a sentence longer than MAX_SENTENCE at its last comma before the limit."""
+    out = []
+    while end - start > MAX_SENTENCE:
+        cut = max(text.rfind(c, start + 1, start + MAX_SENTENCE) for c in "，；、,;")
+        cut = cut + 1 if cut > start else start + MAX_SENTENCE
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
     return out
 
 

@@ -88,3 +88,10 @@ def test_list_by_banner_stays_one_line_per_item():
     arts = split_articles(Document("l.txt", text, "x"))
     assert len(arts) == 1
     assert "科尔沁右翼前旗：服务站45个\n\n扎赉特旗：服务站38个\n\n突泉县：服务站30个" in arts[0].text
+
+
+def test_run_on_sentences_are_cut_at_commas():
+    text = "全市建成服务站400个，其中科左中旗60个、奈曼旗52个，" * 200
+    spans = sentences(text)
+    assert max(e - s for s, e in spans) <= 400
+    assert "".join(text[s:e] for s, e in spans) == text
