@@ -1,0 +1,41 @@
+"""Component ids, prefixed by section. Outside tests rely on the REQUIRED ones: keep them."""
+
+# Required by outside tests (issue 4): do not rename.
+LEAGUE = "filters-league"
+BANNER = "filters-banner"
+INITIATIVE = "filters-initiative"
+TABLE = "facts-table"
+DOWNLOAD_FILTERED = "download-filtered-csv"
+DOWNLOAD_ALL = "download-all-csv"
+
+# Filters
+INDICATOR = "filters-indicator"
+CATEGORY = "filters-category"
+DATES = "filters-dates"
+SEARCH = "filters-search"
+RESET = "filters-reset"
+URL = "page-url"
+STATE = "filters-state"
+
+# Header
+HEADER_STATS = "header-stats"
+SUMMARY = "summary-line"
+MEASURE_NOTE = "summary-measure-note"
+
+# Charts
+CHART_LEAGUE = "chart-league"
+CHART_BANNER = "chart-banner"
+CHART_INITIATIVE = "chart-initiative"
+CHART_HIERARCHY = "chart-hierarchy"
+CHART_MAP = "chart-map"
+
+# Table and article
+TABLE_COUNT = "table-count"
+ARTICLE_PANEL = "article-panel"
+ARTICLE_BODY = "article-body"
+ARTICLE_CLOSE = "article-close"
+ARTICLE_SCROLLED = "article-scrolled"
+
+# Downloads (the dcc.Download targets; the buttons carry the required ids)
+DOWNLOAD_FILTERED_FILE = "download-filtered-file"
+DOWNLOAD_ALL_FILE = "download-all-file"

@@ -1,0 +1,358 @@
+"""Benchmark the dashboard's main filter callback over 1,000,000 synthetic facts.
+
+Run:  .venv/bin/python tests/benchmarks/bench_dashboard.py [--facts 1000000] [--rounds 60]
+
+It writes clearly marked synthetic facts (source_file "synthetic_…") into a temporary SQLite
+database, starts the app under gunicorn (one worker, synthetic data switched on with
+DASHBOARD_INCLUDE_SYNTHETIC=1), and times through HTTP POST /_dash-update-component the chain a
+league change runs: filter-state sync → charts → table page. Beside it, in the same run and on
+the same data: the raw SQL query (SQLite, indexed) and the same pandas query in-process. Also: a
+100k-row CSV (in-process and through the download callback) and the server's resident memory.
+Goals (issue 4): callback p95 < 100 ms and within 5× the raw query; memory < 1 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from dashboard import queries  # noqa: E402
+from dashboard.data import FactSource  # noqa: E402
+from dashboard.labels import INDICATOR_LABELS  # noqa: E402
+from etl.paths import REFERENCE_DIR  # noqa: E402
+from etl.schema import FACT_COLUMNS  # noqa: E402
+
+BIG_LEAGUE = "赤峰市"
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    return f"{os.cpu_count()} CPUs (nproc), {model}, Python {platform.python_version()}, {platform.system()}"
+
+
+def regions() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Return leagues [(code, name)] and banners [(code, name, league_code)] from the gazetteer."""
+    path = REFERENCE_DIR / "regions.csv"
+    if path.exists():
+        reg = pd.read_csv(path, dtype=str).fillna("")
+        leagues = [(r.code, r.name) for r in reg[reg.level == "league"].itertuples()]
+        banners = [(r.code, r.name, r.league_code) for r in reg[reg.level == "banner"].itertuples()]
+        if leagues and banners:
+            return leagues, banners
+    leagues = [("150100", "呼和浩特市"), ("150200", "包头市"), ("150400", "赤峰市"), ("150700", "呼伦贝尔市")]
+    banners = [("150125", "武川县", "150100"), ("150271", "稀土高新区", "150200"),
+               ("150421", "阿鲁科尔沁旗", "150400"), ("150725", "陈巴尔虎旗", "150700")]
+    return leagues, banners
+
+
+def synthetic_facts(n: int, seed: int = 7) -> pd.DataFrame:
+    """Return n synthetic facts; one league (赤峰市) holds ~12% so it yields a 100k-row CSV."""
+    rng = np.random.default_rng(seed)
+    leagues, banners = regions()
+    lcodes = [c for c, _ in leagues]
+    lnames = dict(leagues)
+    weights = np.ones(len(leagues))
+    if BIG_LEAGUE in lnames.values():
+        big = [c for c, nm in leagues].index(next(c for c, nm in leagues if nm == BIG_LEAGUE))
+        weights[big] = 1.6
+    weights /= weights.sum()
+    league_idx = rng.choice(len(leagues), size=n, p=weights)
+    by_league: dict[str, list[tuple[str, str]]] = {}
+    for code, name, lc in banners:
+        by_league.setdefault(lc, []).append((code, name))
+    banner_pick = rng.random(n)
+    b_code = np.empty(n, dtype=object)
+    b_name = np.empty(n, dtype=object)
+    for i, lc in enumerate(lcodes):
+        rows = np.flatnonzero(league_idx == i)
+        opts = by_league.get(lc, [])
+        if not opts:
+            b_code[rows], b_name[rows] = "", ""
+            continue
+        k = (banner_pick[rows] * (len(opts) + 1)).astype(int)  # one slot for league-level facts
+        codes = np.array([c for c, _ in opts] + [""], dtype=object)
+        names = np.array([nm for _, nm in opts] + [""], dtype=object)
+        b_code[rows], b_name[rows] = codes[k], names[k]
+    initiatives = np.array([""] + [f"合成举措{i:02d}" for i in range(40)], dtype=object)
+    indicators = np.array(list(INDICATOR_LABELS), dtype=object)
+    cat = rng.choice(["count", "money", "rate", "percent", "area"], size=n, p=[0.7, 0.12, 0.08, 0.05, 0.05])
+    unit = np.select([cat == "count", cat == "money", cat == "rate", cat == "percent"], ["人", "元", "元", "%"], "亩")
+    per = np.where(cat == "rate", "人", "")
+    value = np.round(rng.lognormal(5, 2, size=n), 0)
+    qualifier = rng.choice(["exact", "more", "approx", "less"], size=n, p=[0.7, 0.2, 0.07, 0.03])
+    report = rng.integers(0, max(n // 20, 1), size=n)
+    days = pd.to_datetime("2015-01-01") + pd.to_timedelta(report % 3650, unit="D")
+    df = pd.DataFrame({
+        "fact_id": [f"syn{i:09d}" for i in range(n)],
+        "source_file": [f"synthetic_{r:07d}.txt" for r in report],
+        "article_id": [f"synthetic_{r:07d}.txt#0" for r in report],
+        "article_title": "合成报道（基准测试数据）",
+        "published": days.strftime("%Y-%m-%d"),
+        "league": np.array([lnames[lcodes[i]] for i in range(len(lcodes))], dtype=object)[league_idx],
+        "league_code": np.array(lcodes, dtype=object)[league_idx],
+        "banner": b_name, "banner_code": b_code, "township": "", "village": "",
+        "region_level": np.where(b_code == "", "league", "banner"),
+        "initiative": initiatives[rng.integers(0, len(initiatives), size=n)],
+        "subject": rng.choice(["党员", "志愿者", "嘎查", "社区", "服务窗口", "项目", "资金", "受众"], size=n),
+        "indicator": indicators[rng.integers(0, len(indicators), size=n)],
+        "category": cat, "value": value, "value_low": np.where(qualifier == "more", value, np.nan),
+        "value_high": np.nan, "qualifier": qualifier, "unit": unit, "per": per,
+        "quote": "合成数据，仅供基准测试。",
+        "span_start": 0, "span_end": 4, "confidence": 0.5,
+    })
+    return df[list(FACT_COLUMNS)]
+
+
+def build_database(path: Path, n: int) -> tuple[str, float]:
+    """Write n synthetic facts (plus documents and meta rows) into a new SQLite file."""
+    import sqlite3
+
+    t0 = time.perf_counter()
+    df = synthetic_facts(n)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA synchronous = OFF")
+    cols = ", ".join(FACT_COLUMNS)
+    types = {c: ("REAL" if c in ("value", "value_low", "value_high", "confidence")
+                 else "INTEGER" if c in ("span_start", "span_end") else "TEXT") for c in FACT_COLUMNS}
+    con.execute(f"CREATE TABLE facts ({', '.join(f'{c} {types[c]}' for c in FACT_COLUMNS)})")
+    marks = ", ".join("?" * len(FACT_COLUMNS))
+    obj = df.astype(object).where(df.notna(), None)
+    for start in range(0, n, 100_000):
+        con.executemany(f"INSERT INTO facts ({cols}) VALUES ({marks})",
+                        obj.iloc[start:start + 100_000].itertuples(index=False, name=None))
+    con.execute("CREATE INDEX ix_facts_league_banner ON facts (league, banner, initiative)")
+    con.execute("CREATE TABLE documents (source_file TEXT PRIMARY KEY, status TEXT, loaded_at TEXT)")
+    con.executemany("INSERT INTO documents VALUES (?, 'loaded', '2026-11-28T00:00:00+00:00')",
+                    ((f,) for f in df["source_file"].unique()))
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    con.execute("INSERT INTO meta VALUES ('last_updated', '2026-11-28T00:00:00+00:00')")
+    con.commit()
+    con.close()
+    return f"sqlite:///{path}", time.perf_counter() - t0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_json(url: str, body: dict | None = None, timeout: float = 120) -> tuple[dict | bytes, float]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        raw = r.read()
+    dt = time.perf_counter() - t0
+    try:
+        return json.loads(raw), dt
+    except ValueError:
+        return raw, dt
+
+
+def find_callback(deps: list[dict], output_part: str) -> dict:
+    return next(d for d in deps if output_part in d["output"])
+
+
+def payload(dep: dict, values: dict, changed: list[str]) -> dict:
+    """Build a /_dash-update-component body for a callback from its dependency entry."""
+    def outputs(spec: str) -> list[dict]:
+        parts = spec.strip(".").split("...") if spec.startswith("..") else [spec]
+        out = []
+        for p in parts:
+            cid, prop = p.rsplit(".", 1)
+            out.append({"id": cid, "property": prop})
+        return out
+    outs = outputs(dep["output"])
+    return {
+        "output": dep["output"],
+        "outputs": outs if dep["output"].startswith("..") else outs[0],
+        "inputs": [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in dep["inputs"]],
+        "state": [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in dep.get("state", [])],
+        "changedPropIds": changed,
+    }
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:7.1f} ms"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--facts", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=60)
+    ap.add_argument("--reuse", type=Path, help="an SQLite file from an earlier run (skips building)")
+    args = ap.parse_args()
+    print("machine:", machine(), "| load average:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
+    tmp = Path(tempfile.mkdtemp(prefix="bench_dashboard_"))
+    if args.reuse and args.reuse.exists():
+        url = f"sqlite:///{args.reuse}"
+        print(f"reusing {args.reuse}")
+    else:
+        url, t_build = build_database(tmp / "bench.db", args.facts)
+        print(f"built {args.facts:,} synthetic facts in {t_build:.1f} s ({tmp / 'bench.db'})")
+
+    # ---- in-process: raw SQL and the same pandas queries on the same data
+    engine = sa.create_engine(url)
+    cache_dir = tmp / "frame-cache"
+    source = FactSource(url, include_synthetic=True, cache_dir=str(cache_dir))
+    t0 = time.perf_counter()
+    snap = source.get()
+    t_load = time.perf_counter() - t0  # from the database (and writes the Parquet copy)
+    t0 = time.perf_counter()
+    FactSource(url, include_synthetic=True, cache_dir=str(cache_dir)).get()
+    t_load_cached = time.perf_counter() - t0
+    df_all = snap.facts
+    leagues = [v for v, _n in queries.value_counts(df_all, "league")]
+    sql_t, pandas_t = [], []
+    with engine.connect() as conn:
+        for i in range(args.rounds):
+            lg = leagues[i % len(leagues)]
+            t0 = time.perf_counter()
+            conn.execute(sa.text("SELECT banner, count(*) FROM facts WHERE league = :l GROUP BY banner"),
+                         {"l": lg}).fetchall()
+            conn.execute(sa.text("SELECT * FROM facts WHERE league = :l LIMIT 20"), {"l": lg}).fetchall()
+            sql_t.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            f = queries.normalise(df_all, {"league": lg})
+            sub = queries.apply_filters(df_all, f)
+            m, rows = queries.choose_measure(sub, f)
+            queries.by_banner(rows, m)
+            queries.table_page(sub, 0)
+            pandas_t.append(time.perf_counter() - t0)
+    big = queries.apply_filters(df_all, queries.Filters(league=BIG_LEAGUE)) if BIG_LEAGUE in leagues else df_all
+    big = big.head(100_000) if len(big) >= 100_000 else df_all.head(100_000)
+    t0 = time.perf_counter()
+    csv_bytes = queries.to_csv_bytes(big)
+    t_csv = time.perf_counter() - t0
+    bench_rss = rss_mb(os.getpid())
+    del snap, df_all, source, big
+    engine.dispose()
+
+    # ---- the app under gunicorn, timed through HTTP
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "DASHBOARD_INCLUDE_SYNTHETIC": "1", "PYTHONPATH": str(ROOT),
+           "DASHBOARD_CACHE_DIR": str(cache_dir)}
+    log = open(tmp / "gunicorn.log", "w")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "dashboard.app:server", "--workers", "1",
+                             "--threads", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "300"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    t_spawn = time.perf_counter()
+    try:
+        for _ in range(1500):
+            try:
+                http_json(base + "/healthz", timeout=300)  # the first call loads the facts
+                break
+            except OSError:
+                time.sleep(0.2)
+        t_first = time.perf_counter() - t_spawn
+        deps, _ = http_json(base + "/_dash-dependencies")
+        sync = find_callback(deps, "filters-state.data")
+        charts = find_callback(deps, "chart-league.figure")
+        table = find_callback(deps, "facts-table.data")
+        download = find_callback(deps, "download-filtered-file.data")
+        indicators = [None, "people_reached", "funding", "volunteers", "events"]
+        states = [(leagues[i % len(leagues)], indicators[(i // len(leagues)) % len(indicators)])
+                  for i in range(args.rounds)]  # distinct states: every first request is a cache miss
+        timings: dict[str, dict[str, list[float]]] = {}
+        for phase in ("cold", "warm"):
+            t = timings[phase] = {"sync": [], "charts": [], "table": [], "total": []}
+            for lg, indicator in states:
+                values = {"filters-league.value": lg, "filters-indicator.value": indicator, "page-url.search": "",
+                          "facts-table.page_current": 0, "facts-table.sort_by": [], "facts-table.filter_query": ""}
+                r, dt1 = http_json(base + "/_dash-update-component", payload(sync, values, ["filters-league.value"]))
+                values["filters-state.data"] = r["response"]["filters-state"]["data"]
+                r, dt2 = http_json(base + "/_dash-update-component", payload(charts, values, ["filters-state.data"]))
+                r, dt3 = http_json(base + "/_dash-update-component", payload(table, values, ["filters-state.data"]))
+                assert r["response"]["facts-table"]["data"], "empty table page"
+                for k, v in (("sync", dt1), ("charts", dt2), ("table", dt3), ("total", dt1 + dt2 + dt3)):
+                    t[k].append(v)
+        values = {"filters-state.data": {"league": BIG_LEAGUE}, "facts-table.filter_query": "",
+                  "download-filtered-csv.n_clicks": 1}
+        r, t_dl = http_json(base + "/_dash-update-component", payload(download, values, ["download-filtered-csv.n_clicks"]))
+        dl_size = len(r["response"]["download-filtered-file"]["data"]["content"]) * 3 // 4
+        workers = children(proc.pid)
+        server_rss = sum(rss_mb(p) for p in workers) or rss_mb(proc.pid)
+        master_rss = rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+    print()
+    print(f"facts: {args.facts:,} synthetic; leagues: {len(leagues)}; rounds: {args.rounds}")
+    print(f"load into pandas (category dtypes): {t_load:.2f} s from the database, {t_load_cached:.2f} s from the "
+          f"Parquet frame cache; gunicorn start to first answer (cache warm): {t_first:.2f} s")
+    print("                                   median       p95")
+    print(f"raw SQL (indexed, group-by + page): {ms(statistics.median(sql_t))}  {ms(pct(sql_t, .95))}")
+    print(f"same query in pandas (in-process):  {ms(statistics.median(pandas_t))}  {ms(pct(pandas_t, .95))}")
+    for phase in ("cold", "warm"):
+        t = timings[phase]
+        label = "first time (cache miss)" if phase == "cold" else "repeated (per-process cache hit)"
+        print(f"-- HTTP, {label}:")
+        print(f"   sync_state (league change):      {ms(statistics.median(t['sync']))}  {ms(pct(t['sync'], .95))}")
+        print(f"   charts (5 figures):              {ms(statistics.median(t['charts']))}  {ms(pct(t['charts'], .95))}")
+        print(f"   table page:                      {ms(statistics.median(t['table']))}  {ms(pct(t['table'], .95))}")
+        print(f"   league -> charts + table:        {ms(statistics.median(t['total']))}  {ms(pct(t['total'], .95))}")
+    cold, warm = timings["cold"]["total"], timings["warm"]["total"]
+    print(f"chain p95 / raw SQL p95: cold {pct(cold, .95) / pct(sql_t, .95):.1f}x, warm {pct(warm, .95) / pct(sql_t, .95):.1f}x")
+    print(f"100k-row CSV: {t_csv * 1000:.0f} ms in-process ({len(csv_bytes) / 1e6:.1f} MB); "
+          f"download callback over HTTP ({BIG_LEAGUE}, {dl_size / 1e6:.1f} MB): {t_dl * 1000:.0f} ms")
+    print(f"server RSS: worker {server_rss:.0f} MB (+ gunicorn master {master_rss:.0f} MB); "
+          f"benchmark process {bench_rss:.0f} MB")
+    for phase, xs in (("cold", cold), ("warm", warm)):
+        print(f"goals ({phase}): chain p95 < 100 ms: {'yes' if pct(xs, .95) < 0.100 else 'NO'}; "
+              f"within 5x raw SQL: {'yes' if pct(xs, .95) <= 5 * pct(sql_t, .95) else 'NO'}")
+    print(f"goal: server memory < 1 GB: {'yes' if server_rss < 1024 else 'NO'}; "
+          f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
