@@ -45,7 +45,8 @@ MAIN_EXAMPLES = """\
   python -m etl run            # data/raw → sqlite:///data/governance.db → data/export
   python -m etl run reports/ --database postgresql+psycopg://etl@localhost/etl
   python -m etl status
-  python -m etl export --out /tmp/export"""
+  python -m etl export --out /tmp/export
+  python -m etl synth --reports 200 --out /tmp/synth"""
 RUN_EXAMPLES = """\
   python -m etl run
   python -m etl run data/raw --database sqlite:///data/governance.db --export data/export
@@ -485,3 +486,33 @@ def status(database: str | None) -> None:
         out.print(f"[red]一致性问题：[/]{p}", highlight=False)
     if summary["failures"]:
         sys.exit(EXIT_FAILED_FILES)
+
+
+SYNTH_EXAMPLES = """\
+  python -m etl synth --reports 200 --out /tmp/synth
+  python -m etl synth --reports 20000 --out /tmp/synth100mb --seed 7 --no-answer-keys
+  python -m etl run /tmp/synth --database sqlite:////tmp/synth.db   # never the default database"""
+
+
+@main.command(context_settings=CONTEXT, epilog=_epilog(SYNTH_EXAMPLES))
+@click.option("--reports", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
+              help="生成多少篇合成报道。")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="输出目录（不要用 data/raw）。")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子；相同种子生成相同字节。")
+@click.option("--no-answer-keys", is_flag=True, help="不写每篇旁边的 .gold.json 答案。")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="并行生成的进程数（默认：CPU 核数；结果相同）。")
+def synth(reports: int, out_dir: Path, seed: int, no_answer_keys: bool, workers: int | None) -> None:
+    """生成合成语料，供基准测试和大规模准确率检查 (write a synthetic corpus, marked synthetic).
+
+    Every file is named synthetic_*.txt, listed in manifest.csv as synthetic, and has its answer
+    key beside it; the dashboard hides synthetic facts unless asked to show them.
+    """
+    out, err = _consoles()
+    from . import synth as synth_module  # noqa: PLC0415
+
+    if out_dir.resolve() == RAW_DIR.resolve():
+        _fail(err, f"{out_dir} 是正式报道目录，合成语料不能写在这里。请换一个目录。", EXIT_USAGE)
+    summary = synth_module.generate(reports, out_dir, seed, answer_keys=not no_answer_keys, workers=workers)
+    out.print(str(summary), highlight=False)
