@@ -51,10 +51,18 @@ def _jieba():
     import jieba  # noqa: PLC0415  (0.5 s to load; only when subjects are needed)
 
     jieba.setLogLevel(logging.WARNING)
+    from .gazetteer import load_gazetteer  # noqa: PLC0415
     from .initiatives import load_lexicon  # noqa: PLC0415
 
-    # Place names are masked out of the windows by the caller (attribute._mask_places), so the
-    # user dictionary only needs programme names and the genre's counted things.
+    # The user dictionary: league and banner names with their short forms (from the gazetteer),
+    # programme names (from the lexicon) and the genre's counted things. Township and village
+    # names (16,000) are not added: the caller masks every place name out of the windows
+    # (attribute._mask_places), which keeps start-up fast.
+    gaz = load_gazetteer()
+    for name in gaz.iter_names():
+        rows = gaz.lookup(name)
+        if rows and all(r.level in ("league", "banner") for r in rows):
+            jieba.add_word(name, freq=2000, tag="ns")
     for name in load_lexicon().canonical:
         jieba.add_word(name, freq=2000, tag="nz")
     for word in ("嘎查村", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体", "宣讲受众"):
