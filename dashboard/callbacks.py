@@ -229,6 +229,8 @@ def register(app: Dash, source: FactSource) -> None:
 
     # Per-process cache of results; DASHBOARD_CACHE_SIZE=0 switches it off (benchmarks of cold calls).
     cache = ResultCache(int(os.environ.get("DASHBOARD_CACHE_SIZE", "256")))
+    # CSV snapshots can be tens of MB: a few of them only
+    csv_cache = ResultCache(min(8, int(os.environ.get("DASHBOARD_CACHE_SIZE", "256"))))
     app.server.config["RESULT_CACHE"] = cache
 
     filter_outputs = [
@@ -335,7 +337,10 @@ def register(app: Dash, source: FactSource) -> None:
         prevent_initial_call=True,
     )
     def download_filtered(_n, state, filter_query):
-        data, name = compute_download(source.get(), state, filter_query)
+        snap = source.get()
+        key = ("csv", snapshot_key(snap), repr(sorted((state or {}).items())), filter_query or "",
+               datetime.now(timezone.utc).date().isoformat())
+        data, name = csv_cache.get_or_compute(key, lambda: compute_download(snap, state, filter_query))
         return dcc.send_bytes(data, name, type="text/csv")
 
     @app.callback(

@@ -540,6 +540,7 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
                 arr = arr.cast(pa.int64()) if not arr.null_count else arr
             arrays.append(arr)
         elif isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.cat.remove_unused_categories()  # neutralise only what is written
             cats = pa.array([neutralise(str(c)) for c in values.cat.categories], type=pa.string())
             codes = values.cat.codes.to_numpy()
             indices = pa.array(codes.astype(np.int32), mask=codes < 0)
