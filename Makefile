@@ -43,10 +43,13 @@ run: etl dashboard
 test: setup system-deps
 	$(PY) -m pytest -q tests
 
-benchmarks: setup
-	$(PY) tests/benchmarks/bench_etl.py
-	$(PY) tests/benchmarks/bench_store.py
-	$(PY) tests/benchmarks/bench_dashboard.py
+# Each prints the machine and its figures; see README "Performance" for the full-size commands.
+benchmarks: setup system-deps
+	$(PY) tests/benchmarks/bench_etl.py --mb 10 --corpus seed
+	$(PY) tests/benchmarks/bench_etl.py --mb 10
+	$(PY) tests/benchmarks/bench_store.py --mb 10
+	$(PY) tests/benchmarks/bench_dashboard.py --facts 1000000
+	$(PY) tests/benchmarks/bench_load.py --quick
 
 reference: setup
 	$(PY) -m etl.build_lexicon
