@@ -9,7 +9,12 @@ STAMP := $(VENV)/.installed
 .PHONY: run test setup system-deps etl dashboard benchmarks reference clean
 
 $(STAMP): requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	@# Debian's python3 needs python3-venv for `-m venv`: install it when missing (as root or via sudo)
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq python3-venv >/dev/null; fi; \
+	  $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
