@@ -26,7 +26,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from .dates import infer_published
 from .gazetteer import Gazetteer, PlaceMention, load_gazetteer
@@ -644,11 +643,6 @@ def fact_id(article_id: str, m: Mention) -> str:
 _SCOPE_CONFIDENCE = {"clause": 0.95, "sentence": 0.9, "headline": 0.9, "paragraph": 0.8, "article": 0.7}
 
 
-@lru_cache(maxsize=1)
-def _published_cache() -> dict:
-    return {}
-
-
 def attribute(article: Article, mentions: list[Mention], doc: Document | None = None,
               gaz: Gazetteer | None = None, ctx: _Context | None = None) -> list[Fact]:
     """Turn an article's quantity mentions into facts attributed to region and programme."""
@@ -667,7 +661,7 @@ def attribute(article: Article, mentions: list[Mention], doc: Document | None = 
         region = region or Region()
         level = _level(region)
         s, e = _sentence_of(ctx, m.start)
-        quote = text_strip(ctx.article.text[s:e]) or ctx.article.text[max(0, m.start - 30):m.end + 30]
+        quote = ctx.article.text[s:e].strip() or ctx.article.text[max(0, m.start - 30):m.end + 30]
         category = m.category if not m.per else "rate"
         confidence = _SCOPE_CONFIDENCE.get(scope, 0.6) if level not in ("unknown",) else 0.5
         if level in ("region", "outside"):
@@ -731,10 +725,6 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tupl
         else:
             out.append((replace(article, text=piece, title="", kind="fragment", byline=""), None))
     return out
-
-
-def text_strip(s: str) -> str:
-    return s.strip().strip("\n ")
 
 
 def document_published(doc: Document, articles: list[Article]) -> tuple[str, str]:

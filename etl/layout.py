@@ -238,23 +238,6 @@ def _caption_ahead(blocks: list[_Block], i: int) -> bool:
     return False
 
 
-def body_start(article: Article) -> int:
-    """Return the offset where the article's body starts (after title and subtitle lines)."""
-    heads = [h for h in (article.title,) if h]
-    if not heads or not article.text.startswith(("", )):
-        return 0
-    pos = 0
-    for _ in range(2):
-        nl = article.text.find("\n\n", pos)
-        if nl < 0:
-            return 0
-        line = article.text[pos:nl]
-        pos = nl + 2
-        if line == article.title:
-            return pos
-    return 0
-
-
 def reseq(articles: list[Article]) -> list[Article]:
     """Renumber articles after a split and recompute their content-derived ids."""
     out = []
