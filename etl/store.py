@@ -14,6 +14,7 @@ import csv
 import datetime as _dt
 import hashlib
 import json
+import operator
 import os
 import typing
 from collections import Counter
@@ -341,12 +342,23 @@ def open_store(url: str, *, write: bool = True) -> Store:
 # The store
 # --------------------------------------------------------------------------------------------
 
-def _fact_row(fact: Fact) -> dict:
-    return {name: getattr(fact, name) for name in FACT_COLUMNS}
+_fact_tuple = operator.attrgetter(*FACT_COLUMNS)
+_article_tuple = operator.attrgetter(*ARTICLE_COLUMNS)
 
 
-def _article_row(article: Article) -> dict:
-    return {name: getattr(article, name) for name in ARTICLE_COLUMNS}
+def _insert_many(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """INSERT rows (tuples in `columns` order) with the driver's executemany.
+
+    SQLAlchemy's per-row parameter processing cost more than SQLite's own insert (5 ms per
+    document of 18 facts); the rows here are plain str/float/int/None, which both drivers take as
+    they are.
+    """
+    d = conn.dialect
+    q = d.identifier_preparer.quote
+    mark = "?" if d.paramstyle in ("qmark", "numeric") else "%s"
+    sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    conn.exec_driver_sql(sql, rows)
 
 
 class Store:
@@ -423,9 +435,9 @@ class Store:
                     conn.execute(delete(facts).where(facts.c.source_file == doc.source_file))
                     conn.execute(delete(articles).where(articles.c.source_file == doc.source_file))
                 if doc_articles:
-                    conn.execute(insert(articles), [_article_row(a) for a in doc_articles])
+                    _insert_many(conn, articles, ARTICLE_COLUMNS, [_article_tuple(a) for a in doc_articles])
                 if doc_facts:
-                    conn.execute(insert(facts), [_fact_row(f) for f in doc_facts])
+                    _insert_many(conn, facts, FACT_COLUMNS, [_fact_tuple(f) for f in doc_facts])
         except IntegrityError as exc:
             raise DatabaseError(
                 f"{doc.source_file}: 写入数据库时违反约束（{str(exc.orig).splitlines()[0]}），该文件未更新。"

@@ -12,11 +12,16 @@ keywords occur in the subject, else in the words before the number, else a defau
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
+import marshal
+import os
 import re
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
-from .paths import REFERENCE_DIR
+from .paths import DATA_DIR, REFERENCE_DIR
 from .schema import Mention
 
 _STOP_AFTER = frozenset(
@@ -46,36 +51,114 @@ def _strip_per(before: str, per: str) -> str:
     return before
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba  # noqa: PLC0415  (0.5 s to load; only when subjects are needed)
+# Words of the genre that jieba's dictionary lacks or splits: kept whole in subjects.
+_GENRE_WORDS = ("嘎查村", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体",
+                "宣讲受众")
+_CACHE_FORMAT = 1
 
-    jieba.setLogLevel(logging.WARNING)
+
+def _user_words() -> list[tuple[str, int, str | None]]:
+    """The user dictionary: (word, frequency, part-of-speech tag or None).
+
+    League and banner names with their short forms (from the gazetteer), programme names (from the
+    lexicon) and the genre's counted things. Township and village names (16,000) are not added: the
+    caller masks every place name out of the windows (attribute._mask_places).
+    """
     from .gazetteer import load_gazetteer  # noqa: PLC0415
     from .initiatives import load_lexicon  # noqa: PLC0415
 
-    # The user dictionary: league and banner names with their short forms (from the gazetteer),
-    # programme names (from the lexicon) and the genre's counted things. Township and village
-    # names (16,000) are not added: the caller masks every place name out of the windows
-    # (attribute._mask_places), which keeps start-up fast.
     gaz = load_gazetteer()
+    words: list[tuple[str, int, str | None]] = []
     for name in gaz.iter_names():
         rows = gaz.lookup(name)
         if rows and all(r.level in ("league", "banner") for r in rows):
-            jieba.add_word(name, freq=2000, tag="ns")
-    for name in load_lexicon().canonical:
-        jieba.add_word(name, freq=2000, tag="nz")
-    for word in ("嘎查村", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体", "宣讲受众"):
-        jieba.add_word(word, freq=5000)
-    return jieba
+            words.append((name, 2000, "ns"))
+    words.extend((name, 2000, "nz") for name in sorted(load_lexicon().canonical))
+    words.extend((w, 5000, None) for w in _GENRE_WORDS)
+    return words
+
+
+def _build_dictionary(dict_path: str, user_words: list[tuple[str, int, str | None]]):
+    """jieba's prefix dictionary, total and word tags from its dict file plus the user words.
+
+    The same tables jieba.initialize() + add_word() and jieba.posseg build, in one pass.
+    """
+    freq: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    total = 0
+    with open(dict_path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            word, f = parts[0], int(parts[1])
+            freq[word] = f
+            total += f
+            if len(parts) > 2:
+                tags[word] = parts[2]
+            for i in range(1, len(word)):
+                freq.setdefault(word[:i], 0)
+    for word, f, tag in user_words:  # as jieba.add_word: the total grows even for a known word
+        freq[word] = f
+        total += f
+        if tag:
+            tags[word] = tag
+        for i in range(1, len(word)):
+            freq.setdefault(word[:i], 0)
+    return freq, total, tags
+
+
+def _cache_dirs() -> list[Path]:
+    env = os.environ.get("ETL_CACHE_DIR")
+    return [Path(env)] if env else [DATA_DIR / "cache", Path(tempfile.gettempdir())]
 
 
 @lru_cache(maxsize=1)
-def _posseg():
-    _jieba()
-    import jieba.posseg  # noqa: PLC0415
+def _dictionary():
+    """(jieba.Tokenizer with the user dictionary, word → part-of-speech tag).
 
-    return jieba.posseg
+    Building the tables takes jieba 2–3 s per process (its own cache, then add_word for every user
+    word, then jieba.posseg re-reading the whole dict file for tags); they are built once into one
+    marshal file keyed by the jieba version, its dict file and the user words, and later processes
+    load that file (under 1 s). A missing, stale or unreadable cache is rebuilt; an unwritable
+    cache directory only costs time.
+    """
+    import jieba  # noqa: PLC0415
+
+    jieba.setLogLevel(logging.WARNING)
+    dict_path = os.path.abspath(jieba.get_dict_file().name)
+    user_words = _user_words()
+    st = os.stat(dict_path)
+    key = hashlib.sha256(repr((_CACHE_FORMAT, jieba.__version__, dict_path, st.st_size, st.st_mtime_ns,
+                               user_words)).encode("utf-8")).hexdigest()[:16]
+    name = f"jieba-{key}.marshal"
+    tables = None
+    for d in _cache_dirs():
+        try:
+            tables = marshal.loads((d / name).read_bytes())  # 5× faster than marshal.load(file)
+            break
+        except (OSError, EOFError, ValueError, TypeError):
+            continue
+    if not (isinstance(tables, tuple) and len(tables) == 3):
+        tables = _build_dictionary(dict_path, user_words)
+        for d in _cache_dirs():
+            try:
+                d.mkdir(parents=True, exist_ok=True)
+                with tempfile.NamedTemporaryFile("wb", dir=d, prefix=name, suffix=".tmp", delete=False) as fh:
+                    fh.write(marshal.dumps(tables))
+                os.replace(fh.name, d / name)  # atomic: parallel workers never read a half-written file
+                break
+            except OSError:
+                continue
+    freq, total, tags = tables
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    return tokenizer, tags
+
+
+def warm_up() -> None:
+    """Load the word dictionary now (a worker pool's parent calls this so workers share it)."""
+    _dictionary()
 
 
 @lru_cache(maxsize=1)
@@ -97,18 +180,23 @@ def _clean(words: list[str]) -> str:
 
 @lru_cache(maxsize=65536)
 def _tagged(window: str) -> tuple[tuple[str, str], ...]:
-    """Words and part-of-speech tags of a short window (dictionary only, no HMM)."""
-    return tuple((p.word, p.flag) for p in _posseg().lcut(window, HMM=False))
+    """Words and part-of-speech tags of a short window (dictionary only, no HMM: as jieba.posseg).
+
+    A word not in the dictionary is tagged x (jieba.posseg says m or eng for digits and Latin
+    letters; no rule here looks at those tags).
+    """
+    tags = _dictionary()[1]
+    return tuple((w, tags.get(w, "x")) for w in _words(window))
 
 
 @lru_cache(maxsize=65536)
 def _words(window: str) -> tuple[str, ...]:
-    return tuple(_jieba().lcut(window, HMM=False))
+    return tuple(_dictionary()[0].lcut(window, HMM=False))
 
 
 def clean_subject(phrase: str) -> str:
     """Drop place names, verbs and particles at the edges of a phrase (各旗县区新建党群服务中心 → 党群服务中心)."""
-    words = _jieba().lcut(phrase, HMM=False)
+    words = list(_words(phrase))
     while words and (words[0] in _STOP_AFTER or words[0] in ("各", "全", "新建", "改扩建", "各旗县区", "旗县区")):
         words = words[1:]
     return _clean(words)
