@@ -27,11 +27,13 @@ that suffix; all hits are then reduced to leftmost-longest non-overlapping menti
 from __future__ import annotations
 
 import csv
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from etl.cache import cache_key, load_or_build
 from etl.paths import REFERENCE_DIR
 from etl.schema import Region
 
@@ -307,5 +309,16 @@ def _read_aliases(path: Path) -> list[tuple[str, str, str]]:
 
 @lru_cache(maxsize=4)
 def load_gazetteer(reference_dir: str | None = None) -> Gazetteer:
+    """The gazetteer of reference_dir (default data/reference), its indexes cached on disk (etl.cache).
+
+    The cache key hashes both CSV files and the source of this module and etl.schema, so an edited file or a changed
+    matching rule never meets stale indexes.
+    """
     d = Path(reference_dir) if reference_dir else REFERENCE_DIR
-    return Gazetteer(_read_regions(d / "regions.csv"), _read_aliases(d / "region_aliases.csv"))
+    regions_path, aliases_path = d / "regions.csv", d / "region_aliases.csv"
+    here = Path(__file__).parent
+    key = cache_key(regions_path.read_bytes(), aliases_path.read_bytes(), (here / "gazetteer.py").read_bytes(),
+                    (here / "schema.py").read_bytes())
+    return load_or_build(
+        "gazetteer", key, lambda: Gazetteer(_read_regions(regions_path), _read_aliases(aliases_path)),
+        dumps=lambda g: pickle.dumps(g, protocol=pickle.HIGHEST_PROTOCOL), loads=pickle.loads)

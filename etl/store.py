@@ -505,16 +505,18 @@ class Store:
                 with self.engine.connect() as conn:
                     out[table.name] = conn.execute(select(func.count()).select_from(table)).scalar()
                 continue
-            text_ = raw.decode("utf-8-sig")
-            rows: dict[str, dict] = {}
-            for rec in csv.DictReader(text_.splitlines()):
-                key = (rec.get(cols[0]) or "").strip()
-                if key:
-                    rows[key] = {c: (rec.get(c) or "").strip() for c in cols}
+            reader = csv.reader(raw.decode("utf-8-sig").splitlines())
+            header = [h.strip() for h in next(reader, [])]
+            where = [header.index(c) if c in header else None for c in cols]
+            rows: dict[str, tuple] = {}
+            for rec in reader:
+                row = tuple(rec[i].strip() if i is not None and i < len(rec) else "" for i in where)
+                if row[0]:
+                    rows[row[0]] = row
             with self.engine.begin() as conn:
                 conn.execute(delete(table))
                 if rows:
-                    conn.execute(insert(table), list(rows.values()))
+                    _insert_many(conn, table, cols, list(rows.values()))
                 conn.execute(*self._upsert(meta, {"key": f"reference:{filename}", "value": digest}, "key"))
             out[table.name] = len(rows)
         return out

@@ -12,16 +12,14 @@ keywords occur in the subject, else in the words before the number, else a defau
 from __future__ import annotations
 
 import csv
-import hashlib
 import logging
 import marshal
 import os
 import re
-import tempfile
 from functools import lru_cache
-from pathlib import Path
 
-from .paths import DATA_DIR, REFERENCE_DIR
+from .cache import cache_key, load_or_build
+from .paths import REFERENCE_DIR
 from .schema import Mention
 
 _STOP_AFTER = frozenset(
@@ -108,20 +106,14 @@ def _build_dictionary(dict_path: str, user_words: list[tuple[str, int, str | Non
     return freq, total, tags
 
 
-def _cache_dirs() -> list[Path]:
-    env = os.environ.get("ETL_CACHE_DIR")
-    return [Path(env)] if env else [DATA_DIR / "cache", Path(tempfile.gettempdir())]
-
-
 @lru_cache(maxsize=1)
 def _dictionary():
     """(jieba.Tokenizer with the user dictionary, word → part-of-speech tag).
 
     Building the tables takes jieba 2–3 s per process (its own cache, then add_word for every user
     word, then jieba.posseg re-reading the whole dict file for tags); they are built once into one
-    marshal file keyed by the jieba version, its dict file and the user words, and later processes
-    load that file (under 1 s). A missing, stale or unreadable cache is rebuilt; an unwritable
-    cache directory only costs time.
+    marshal file (etl.cache) keyed by the jieba version, its dict file and the user words, and
+    later processes load that file (under 1 s).
     """
     import jieba  # noqa: PLC0415
 
@@ -129,28 +121,9 @@ def _dictionary():
     dict_path = os.path.abspath(jieba.get_dict_file().name)
     user_words = _user_words()
     st = os.stat(dict_path)
-    key = hashlib.sha256(repr((_CACHE_FORMAT, jieba.__version__, dict_path, st.st_size, st.st_mtime_ns,
-                               user_words)).encode("utf-8")).hexdigest()[:16]
-    name = f"jieba-{key}.marshal"
-    tables = None
-    for d in _cache_dirs():
-        try:
-            tables = marshal.loads((d / name).read_bytes())  # 5× faster than marshal.load(file)
-            break
-        except (OSError, EOFError, ValueError, TypeError):
-            continue
-    if not (isinstance(tables, tuple) and len(tables) == 3):
-        tables = _build_dictionary(dict_path, user_words)
-        for d in _cache_dirs():
-            try:
-                d.mkdir(parents=True, exist_ok=True)
-                with tempfile.NamedTemporaryFile("wb", dir=d, prefix=name, suffix=".tmp", delete=False) as fh:
-                    fh.write(marshal.dumps(tables))
-                os.replace(fh.name, d / name)  # atomic: parallel workers never read a half-written file
-                break
-            except OSError:
-                continue
-    freq, total, tags = tables
+    key = cache_key(_CACHE_FORMAT, jieba.__version__, dict_path, st.st_size, st.st_mtime_ns, user_words)
+    freq, total, tags = load_or_build("jieba", key, lambda: _build_dictionary(dict_path, user_words),
+                                      dumps=marshal.dumps, loads=marshal.loads, temp_ok=True)
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
     return tokenizer, tags
