@@ -50,7 +50,8 @@ _COMPARISON_AFTER = re.compile(r"^.{0,3}平均")
 _GAP_TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{1,4}(?:苏木|镇|乡|街道)")
 # A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
-_OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自")
+_OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
+                  "从")  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 # An outside name used as a modifier (北京企业, 北京方面) is not a region.
 _OUTSIDE_MODIFIER = re.compile(r"(?:企业|客商|游客|专家|市场|消费者|高校|医院|商户|方面|地区的|籍|产)")
 
@@ -241,6 +242,8 @@ def _anaphora(text: str, locs: list[_Loc], main: Region | None) -> list[_Loc]:
         region: Region | None = None
         forward = False
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区") else None
+        if word == "自治区" and text.startswith("级", m.end()):
+            continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
         if word in ("自治区", "内蒙古", "全自治区") or (word in ("全区", "本区") and district is None
                                                      and not (main and main.banner.endswith("区"))):
             region = Region(level="region")
@@ -480,6 +483,11 @@ def _subject_loc(ctx: _Context, s: int, e: int) -> _Loc | None:
 def region_for(ctx: _Context, m: Mention) -> tuple[Region | None, str]:
     """Choose the region a number belongs to, and say at which scope it was found."""
     text = ctx.article.text
+    avg = _AVERAGE_BEFORE.search(text, max(0, m.start - 16), m.start)
+    if avg is not None:  # 比全区平均水平21221元高出…: the average is the wider region's own figure
+        region = _average_region(ctx, avg.group(1))
+        if region is not None:
+            return region, "clause"
     s, e = _sentence_of(ctx, m.start)
     c0 = _clause_start(text, s, m.start)
     clause_locs = [l for l in _in_range(ctx.locs, ctx.loc_starts, c0, m.start)
@@ -501,6 +509,24 @@ def region_for(ctx: _Context, m: Mention) -> tuple[Region | None, str]:
         if head:
             return head[-1].region, "headline"
     return ctx.default_region, "article"
+
+
+# A number right after "全区平均水平" is the average itself, unless a comparison verb comes first: in
+# 高于全区平均水平1100元 the number is the margin, the subject's own figure.
+_AVERAGE_BEFORE = re.compile(
+    r"(?<!高于|低于|超过|超出|高出|多于|少于|快于|慢于|领先|落后)(全区|全自治区|自治区|全国|全市|全盟|全旗|全县)"
+    r"(?:的)?平均(?:水平|值|数|线)?(?:为|是|的|达到|达)?$")
+
+
+def _average_region(ctx: _Context, word: str) -> Region | None:
+    main = ctx.default_region
+    if word == "全区" and main is not None and main.banner.endswith("区"):
+        return _at_kind(main, "区")  # an article about a district: 全区 is the district
+    if word in ("全区", "全自治区", "自治区"):
+        return Region(level="region")
+    if word == "全国":
+        return Region(level="outside")
+    return _at_kind(main, word[-1]) if main is not None else None
 
 
 def _clause_end(text: str, pos: int, sent_end: int) -> int:

@@ -35,7 +35,6 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     ("红色物业", "", "社区治理", "genre"),
     ("五化协同", "", "基层党建", "genre"),
     ("京蒙协作", "京蒙帮扶", "东西部协作", "genre"),
-    ("驻村第一书记", "", "干部选派", "genre"),
     ("草原书屋", "", "文化服务", "genre"),
     ("红色家访", "", "活动", "seed:内蒙古日报2024-01"),
     ("敲门行动", "", "活动", "seed:内蒙古日报2024-01"),
@@ -50,6 +49,7 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     ("三大工程", "", "not_initiative", "stop"),
     ("三位一体", "", "not_initiative", "stop"),
     ("金点子", "", "not_initiative", "stop"),
+    ("一号工程", "头号工程|一把手工程", "not_initiative", "stop"),
     ("不必要", "误会", "not_initiative", "stop"),
 ]
 

@@ -41,9 +41,25 @@ _VERB_BEFORE = re.compile("(?:" + "|".join(_VERBS) + ")(?:了)?$")
 # Unquoted: a headline that starts with a programme's name (口岸党建联盟激活…), or a named
 # project after a verb in the body (公忽洞村建设现代羊共享牧场项目 → 现代羊共享牧场).
 _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法))")
-_BODY_UNQUOTED = re.compile(r"(?:建设|实施|推进|启动|打造)([\u4e00-\u9fff]{3,8}?)(?:项目|工程)")
-_GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建)")
+_BODY_UNQUOTED = re.compile(
+    r"(?:建设|实施|推进|推行|启动|打造|开展|建立|构建|探索|推广|深化|创建|创新)"
+    r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划)")
+_GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建|全面|各项|多项|新型"
+                      r"|常态化|长效|规范化|标准化|信息化|数字化|一体化)")
+# An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.
+_BODY_ALLIANCE = re.compile(r"(?:成立|组建|建立|打造|牵头成立)([\u4e00-\u9fff]{2,8}?联盟)")
+# Words that make a verb + name + programme word a description, not a name (建立健全长效机制,
+# 建设党群服务中心项目, 完善工作机制, 构建协调联动机制).
+_GENERIC_INSIDE = re.compile(r"工作|健全|完善|长效|体制|制度|相关|有关|设施|中心|改造|提升|协调|联动|保障|考核|激励|监督"
+                             r"|运行|管理机制|服务体系|配套|基础|试点")
+# A name in book-title marks is a programme only as a column or broadcast the text opens
+# (开设《牧区微党课》专栏); 《内蒙古日报》, 《条例》 are publications.
+_TITLED = re.compile(r"(?:开设|推出|开办|创办|开通|打造)《([^《》\n]{2,12})》|《([^《》\n]{2,12})》(?=专栏|栏目|节目|微课堂)")
 
+# Head nouns by which the genre refers back to a named programme that is a thing or a place.
+_REFERENCE_HEADS = ("联盟", "驿站", "食堂", "课堂", "夜校", "家园", "书屋", "超市", "服务队", "哨所", "牧场", "之家")
+# A quoted name after these is what something is called or ranked as, not a programme.
+_METAPHOR_BEFORE = re.compile(r"(?:作为|视为|当作|当成|列为|称为|誉为|成为|变成|喻为|比作)$")
 _SPEECH = re.compile(r"[，。！？!?：:；]")
 _NUMERIC = re.compile(r"[\d０-９.%]+")
 _FUNCTION_WORD = re.compile(r"[的和及与在对]")
@@ -56,7 +72,7 @@ class InitiativeMention:
     start: int
     end: int
     name: str
-    how: str  # lexicon | quoted | headline
+    how: str  # headline | text | reference (a short form after the full name: 联盟 for 口岸党建联盟)
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,8 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, str]:
         name = _clean(m.group(1))
         if not _acceptable(name, lex):
             continue
+        if name not in lex.canonical and _METAPHOR_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+            continue  # 把抓党建促乡村振兴作为“一号工程”: a rank, not a programme
         canonical = lex.canonical.get(name, name)
         if (name in lex.canonical
                 or _SUFFIX_AFTER.match(text, m.end())
@@ -138,8 +156,16 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, str]:
             names[name] = canonical
     for m in _BODY_UNQUOTED.finditer(text):
         name = m.group(1)
-        if (_acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name)
-                and not (lex.pattern is not None and lex.pattern.search(name))):
+        if (_acceptable(name, lex) and not _GENERIC.match(name) and not _GENERIC_INSIDE.search(name)
+                and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
+            names[name] = lex.canonical.get(name, name)
+    for m in _BODY_ALLIANCE.finditer(text):
+        name = m.group(1)
+        if _acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name):
+            names.setdefault(name, lex.canonical.get(name, name))
+    for m in _TITLED.finditer(text):
+        name = m.group(1) or m.group(2)
+        if _acceptable(name, lex):
             names[name] = lex.canonical.get(name, name)
     return names
 
@@ -159,9 +185,23 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             names.setdefault(m.group(0), lex.canonical[m.group(0)])
     if not names:
         return []
-    pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+    # Short references back to a named place-like programme: 口岸党建联盟 … 各类党建联盟46个 / 联盟还…
+    refs: dict[str, str] = {}
+    for name, canonical in names.items():
+        head = next((h for h in _REFERENCE_HEADS if name.endswith(h) and len(name) > len(h) + 1), None)
+        if head is not None:
+            for ref in {head, name[2:]} - {name}:
+                if len(ref) >= len(head) and ref not in names:
+                    refs.setdefault(ref, canonical)
+    pattern = re.compile("|".join(map(re.escape, sorted({**names, **refs}, key=len, reverse=True))))
     found: list[InitiativeMention] = []
+    first_named: dict[str, int] = {}
     for m in pattern.finditer(text):
         how = "headline" if m.end() <= head_end else "text"
-        found.append(InitiativeMention(m.start(), m.end(), names[m.group(0)], how))
+        word = m.group(0)
+        if word in names:
+            first_named.setdefault(names[word], m.start())
+            found.append(InitiativeMention(m.start(), m.end(), names[word], how))
+        elif refs[word] in first_named:  # a reference only points back
+            found.append(InitiativeMention(m.start(), m.end(), refs[word], "reference"))
     return found

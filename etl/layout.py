@@ -34,7 +34,12 @@ _QUOTE_SOURCE = re.compile(r"^(——|—)")
 # dateline of a reposted text ("兴安发布 2024-01-22 18:05").
 _META = re.compile(
     r"^[（(]?(来源|编辑|审核|责任编辑|责编|校对|监制|出品|终审|初审|复审|排版|供稿)[：:]"
-    r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$")
+    r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$"
+    # a web page's pager: 共2条 第1页 下一页
+    r"|^(?:(?:共\s*\d+\s*[条页篇]|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})\s*){2,}$")
+# A paragraph that opens with a news dateline starts a new article even after a single headline
+# (石拐区：小院里议出村里大事 / 本报讯（记者 杨帆）石拐区…).
+_DATELINE = re.compile(r"^[□■◇◆●○]?\s*(本报讯|新华社|本报[^\s，。]{0,6}电|[^\s，。]{2,8}讯[（(]|[^\s，。]{2,8}电[（(]|据[^\s，。]{2,10}报道)")
 # Everything after these is a list of links to other articles.
 _TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|延伸阅读|往期回顾|热门推荐|点击“?阅读原文)")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
@@ -77,11 +82,15 @@ def _raw_blocks(text: str) -> list[str]:
     return blocks
 
 
-def _is_headline(text: str) -> bool:
-    """Tell whether a block looks like a headline: short, no full stop, not a clause ending."""
+def _is_headline(text: str, as_first: bool = False) -> bool:
+    """Tell whether a block looks like a headline: short, no full stop, not a clause ending.
+
+    A line that looks like a table row (科右前旗：服务站45个) is a headline only as a page's first
+    line (as_first).
+    """
     if len(text) > 40 or "。" in text:
         return False
-    if _LIST_ITEM.match(text) and not text.startswith("“"):
+    if _LIST_ITEM.match(text) and not text.startswith("“") and not (as_first and len(text) >= 16 and "，" not in text):
         return False
     if text.endswith(("，", "、", "：", ":", ",", "；")):
         return False
@@ -118,7 +127,11 @@ def _blocks(text: str) -> list[_Block]:
         if _TAIL.match(raw):
             break
         kind = _classify(raw)
+        if not out and kind == "para" and _is_headline(raw, as_first=True):
+            kind = "head"  # a page's first short line is its headline, even "鄂前旗：“飞地抱团”让32个…"
         if kind == "meta":
+            if out and out[-1].kind == "head":  # 来源：阿拉善日报 2024-11-05 right under a headline
+                out.append(_Block("", "meta"))
             continue
         prev = out[-1] if out else None
         # "…，引" + "导群众…": a long open paragraph continues in the next block, whatever the
@@ -160,10 +173,18 @@ def split_articles(doc: Document) -> list[Article]:
             pending_heads.append(b.text)
             i += 1
             continue
+        if b.kind == "meta":  # a source line under a headline: it opens an article, like a byline
+            if pending_heads:
+                current = open_group(pending_heads)
+                groups.append(current)
+                pending_heads = []
+            i += 1
+            continue
         if pending_heads:
             nxt = b.kind
             opens = (
                 nxt in ("byline", "quote")
+                or (nxt == "para" and _DATELINE.match(b.text) is not None)
                 or current is None
                 or current["kind"] in ("caption", "quotes")
                 or current.get("closed")

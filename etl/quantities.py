@@ -90,12 +90,12 @@ _CANONICAL: dict[str, tuple[str, str]] = {
 _CLASSIFIERS: tuple[str, ...] = (
     "条", "只", "项", "次", "场次", "批次", "批", "种", "场", "所", "座", "间", "处", "支", "件", "套",
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
-    "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根",
+    "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根", "起", "部", "分",
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
-    "年", "月", "日", "号", "时", "分", "秒", "天", "周", "岁", "小时", "个月", "个多月", "个半月",
-    "个小时", "个多小时", "个半小时", "个工作日", "个星期", "个多星期", "季度", "届", "点", "代",
+    "年", "月", "日", "号", "时", "秒", "天", "周", "岁", "小时", "个月", "个多月", "个半月",
+    "个小时", "个多小时", "个半小时", "个工作日", "个星期", "个多星期", "季度", "个季度", "个年头", "届", "点", "代",
     "世纪", "周年", "周岁", "年代", "星期", "晚", "夜", "分钟",
 )
 UNITS: dict[str, tuple[str, str]] = {**_CANONICAL, **{c: (c, "count") for c in _CLASSIFIERS}}
@@ -160,9 +160,9 @@ _POST_QUALIFIER = {"以上": "more", "之多": "more", "左右": "approx", "上�
 
 _CLAUSE_END_CHARS = "，。；！？：,;!?\n、…"
 _PER_RE = re.compile(
-    r"每(?:一)?(?:个(?P<noun>服务点|服务站|服务中心|站点|网格|村民小组|村|嘎查|社区|苏木|乡镇|镇|小区|家庭|窗口"
+    r"每(?:一)?(?:个(?P<noun>服务点|服务站|服务中心|站点|网格|村民小组|村|嘎查村|嘎查|社区|苏木|乡镇|镇|小区|家庭|窗口"
     r"|党支部|支部|学校|企业|合作社|项目|单位|部门|街道|旗县|小组|组)"
-    r"|(?P<cls>平方公里|平方千米|平方米|公顷|亩|个|名|位|户|人|只|头|年|月|天|日|周|次|家|所|村|嘎查|株|棵|吨|斤|公斤|场|期))"
+    r"|(?P<cls>平方公里|平方千米|平方米|公顷|亩|个|名|位|户|人|只|头|年|月|天|日|周|次|家|所|村|嘎查村|嘎查|株|棵|吨|斤|公斤|场|期|顿|餐))"
     r"|(?P<avg>人|户|亩|村|年|月|日|头|只|场)均"
 )
 _MONEY_CONTEXT = re.compile(r"补贴|收入|增收|资金|收益|投入|投资|经费|分红|工资|销售额|产值|营业额|营收|奖金|存款|贷款|钱")
@@ -180,6 +180,10 @@ _SLOGAN_AFTER_GE = ("坚持", "必须", "明确", "务必", "确保", "确立", 
 _NEVER_PLACE = frozenset({"个", "名", "位", "人", "项", "条", "种", "人次", "批次"})
 _NOT_MONEY_AFTER = frozenset("旦宵素年首帅老件朝代")
 _RANK_OK_BEFORE = frozenset("目此之当以提眼面跟")
+# The rest of a clause holds another number (the count the threshold qualifies).
+_COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
+_SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评")
+_NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码")}
 _TITLE_RE = re.compile(r"《[^《》\n]{0,200}》")
 _CHN_CHARS = frozenset(_CD + _CU + _BU)
 _SEP_CHARS = frozenset("至到~～-－—–")
@@ -241,7 +245,10 @@ def _per(text: str, start: int) -> str:
         pass
     if found is None:
         return ""
-    return found.group("noun") or found.group("cls") or found.group("avg") or ""
+    cls = found.group("cls")
+    if cls in ("名", "位"):
+        cls = "人"  # as in units: 每名党员 → per 人
+    return found.group("noun") or cls or found.group("avg") or ""
 
 
 _parse = lru_cache(maxsize=16384)(parse_number)
@@ -347,8 +354,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         after = text[end:end + 3]
         nxt1 = after[:1]
         if unit_written in UNITS and UNITS[unit_written][1] == "count":
-            if nxt1 == "一" or nxt1 in _NAME_AFTER:
-                return None  # 三位一体, 三支一扶; 五户联保, 十户长, 三段式
+            if (nxt1 and nxt1 in _CD) or nxt1 in _NAME_AFTER:
+                return None  # 三位一体, 三支一扶, 三起三落; 五户联保, 十户长, 三段式
             if unit_written == "个" and after.startswith(_SLOGAN_AFTER_GE):
                 return None  # 十个坚持, 两个确保
             if unit_written not in _NEVER_PLACE and (
@@ -367,6 +374,12 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None  # 元旦, 元宵, 元素
     if unit_written == "位" and text[end:end + 1] == "数":
         return None  # 3位数
+    if unit_written == "分" and (chinese or not _SCORE_CONTEXT.search(text, max(0, num_start - 12), num_start)):
+        return None  # 8点30分, 十分; a score only after 积分/得分: 兑换积分12万分
+    if unit_written in _NOT_CLASSIFIER_AFTER and text[end:end + 1] in _NOT_CLASSIFIER_AFTER[unit_written]:
+        return None  # 5部门联合, 3起来; but 1部工作手机, 纠纷86起
+    if post in ("以上", "以下", "以内") and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end):
+        return None  # 收入10万元以上的村达到45个: a threshold that says which villages are counted
     elif not chinese:
         if (num_start > 1 and text[num_start - 1] in "，," and text[num_start - 2].isdigit()
                 and len(num_text) == 3 and num_text.isdigit()):

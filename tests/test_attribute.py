@@ -99,6 +99,15 @@ def test_seed_date_is_inferred_from_the_text(seed_facts):
     # a partner region outside Inner Mongolia is no league's
     ("京蒙协作中，北京市援助资金1200万元，科右前旗配套资金300万元。",
      [(12000000, "", ""), (3000000, "兴安盟", "科尔沁右翼前旗")]),
+    # 自治区级 is a rank of the league's count, not the region
+    ("锡林郭勒盟加强阵地建设。全盟新创建自治区级示范嘎查村14个。", [(14, "锡林郭勒盟", "")]),
+    # the average itself is the wider region's figure; the margin is the banner's
+    ("扎兰屯市农村居民人均可支配收入达到22680元，比全区平均水平21221元高出1459元。",
+     [(22680, "呼伦贝尔市", "扎兰屯市"), (21221, "", ""), (1459, "呼伦贝尔市", "扎兰屯市")]),
+    ("通辽市开鲁县人均收入达到2.1万元，比全市平均水平1.9万元高出2000元。",
+     [(21000, "通辽市", "开鲁县"), (19000, "通辽市", ""), (2000, "通辽市", "开鲁县")]),
+    # the news source (记者从赤峰市…获悉) is not the subject of a partner's figure
+    ("记者从赤峰市乡村振兴局获悉，北京市结对各区向赤峰市选派挂职干部312名。", [(312, "", "")]),
 ])
 def test_attribution_by_what_the_sentence_says(sentence, expect):
     facts = facts_of(sentence)

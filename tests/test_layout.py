@@ -95,3 +95,27 @@ def test_run_on_sentences_are_cut_at_commas():
     spans = sentences(text)
     assert max(e - s for s, e in spans) <= 400
     assert "".join(text[s:e] for s, e in spans) == text
+
+
+def test_a_dateline_under_a_single_headline_opens_an_article():
+    text = ("土右旗网格员成了村民身边的“贴心人”\n\n□本报记者 郝亮\n\n今年3月，土默特右旗开展网格化服务管理行动。\n\n"
+            "石拐区：小院里议出村里大事\n\n本报讯（记者 杨帆）石拐区五当召镇推广“小院议事”，召开议事会86场。")
+    arts = split_articles(Document("p.txt", text, "x"))
+    assert [a.title for a in arts] == ["土右旗网格员成了村民身边的“贴心人”", "石拐区：小院里议出村里大事"]
+
+
+def test_a_source_line_under_a_headline_opens_an_article_and_the_pager_is_dropped():
+    text = ("乌海市218支“红石榴”志愿服务队活跃街巷\n\n来源：乌海日报 2024-11-05 08:40\n\n目前，全市已组建服务队218支。\n\n"
+            "阿拉善盟：“边境夜巡”守护北疆安宁\n\n来源：阿拉善日报 2024-11-05 09:15\n\n该旗组建夜巡队31支。\n\n"
+            "共2条 第1页 下一页")
+    arts = split_articles(Document("w.html", text, "x"))
+    assert [a.title for a in arts] == ["乌海市218支“红石榴”志愿服务队活跃街巷", "阿拉善盟：“边境夜巡”守护北疆安宁"]
+    assert all("下一页" not in a.text and "来源" not in a.text for a in arts)
+
+
+def test_a_pages_first_line_is_its_headline_even_if_it_looks_like_a_table_row():
+    text = "鄂前旗：“飞地抱团”让32个嘎查村集体经济“抱”出新天地\n\n编者按：本期推送鄂托克前旗的实践。\n\n全旗32个嘎查村抱团发展。"
+    (art,) = split_articles(Document("w.txt", text, "x"))
+    assert art.title.startswith("鄂前旗：“飞地抱团”")
+    rows = "东河区：服务站14个\n青山区：服务站12个"
+    assert split_articles(Document("t.txt", rows, "x"))[0].title == ""
