@@ -20,17 +20,20 @@ Places outside Inner Mongolia (京蒙协作 partners) give region level ``outsid
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .dates import infer_published
 from .gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from .initiatives import InitiativeMention, find_initiatives
 from .layout import sentences
+from .paths import REFERENCE_DIR
 from .schema import Article, Document, Fact, Mention, Region
 from .subjects import indicator_for, subject_for
 
@@ -317,11 +320,24 @@ def _at_kind(region: Region, want: str) -> Region | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _outside_pattern() -> re.Pattern:
+    """Provinces (_OUTSIDE) plus the partner districts of data/reference/partner_regions.csv (丰台区)."""
+    names: list[str] = []
+    path = REFERENCE_DIR / "partner_regions.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            names = [r["name"] for r in csv.DictReader(fh) if r.get("name")]
+    if not names:
+        return _OUTSIDE
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))) + "|" + _OUTSIDE.pattern)
+
+
 def _outside(text: str, locs: list[_Loc]) -> list[_Loc]:
     out = []
     locs = sorted(locs, key=lambda l: l.start)
     starts = [l.start for l in locs]
-    for m in _OUTSIDE.finditer(text):
+    for m in _outside_pattern().finditer(text):
         if _covering(locs, starts, m.start()):
             continue
         if _OUTSIDE_MODIFIER.match(text, m.end()) and not m.group(0).endswith(("省", "市")):

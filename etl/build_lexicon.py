@@ -1,4 +1,5 @@
-"""Write the curated reference lexicons: programmes (initiatives.csv) and indicators (indicators.csv).
+"""Write the curated reference lexicons: programmes (initiatives.csv), indicators (indicators.csv) and
+partner regions outside Inner Mongolia (partner_regions.csv).
 
 Run ``python -m etl.build_lexicon`` after editing the rows below; the CSVs in data/reference/ are
 committed and read at run time. Every row says where it came from in its ``source`` column:
@@ -55,22 +56,32 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
 
 # indicator, zh label, keywords ("|"-separated, matched in the subject and the words before the number)
 INDICATORS: list[tuple[str, str, str]] = [
-    ("volunteers", "志愿者", "志愿者|志愿服务人员|小马甲|小管家|护边员|服务队员"),
-    ("cadres", "干部", "书记|干部|带头人|工作人员|服务人员|指导员|网格员|专干|负责人|第一书记|村官|代办员|帮办员|队员|人才|民警|宣讲员|讲师"),
+    ("volunteers", "志愿者", "志愿者|志愿服务人员|小马甲|小管家|护边员|服务队员|队员|宣讲员"),
+    ("cadres", "干部", "书记|干部|带头人|工作人员|服务人员|指导员|网格员|网格长|专干|负责人|第一书记|村官|代办员|帮办员|调解员|人才|民警|讲师"),
     ("party_members", "党员", "党员|入党积极分子|老党员"),
-    ("requests", "群众诉求", "诉求|民情|民意|问题|矛盾|纠纷|意见|建议|心愿|需求|困难|办结率|急难愁盼"),
-    ("income", "收入", "收益|收入|增收|分红|补贴|工资|营业额|产值|销售额|可支配收入"),
+    ("requests", "群众诉求", "诉求|民情|民意|问题|矛盾|纠纷|意见|建议|心愿|需求|困难|办结率|解决率|化解率|成功率|急难愁盼|异常情况|案件|解决"),
+    ("income", "收入", "收益|收入|增收|分红|补贴|工资|营业额|产值|销售额|可支配收入|挣|销售|采购"),
     ("funding", "资金", "资金|投入|投资|援助|帮扶资金|拨付|筹集|捐款|经费|捐物"),
-    ("infrastructure", "基础设施", "路面|道路|公路|柏油路|硬化|设施|场所|用房|广场|通道|管网|路灯|房屋|活动室|服务站|服务中心|党群服务中心|驿站|哨所|大棚|车|车辆|基地|家园|阵地|服务面积|服务点|功能区"),
-    ("events", "活动", "活动|宣讲|党课|会议|场次|讲座|演出|主题党日"),
+    ("infrastructure", "基础设施", "路面|道路|公路|柏油路|硬化|设施|场所|用房|广场|通道|管网|路灯|房屋|活动室|服务站|服务中心|党群服务中心|驿站|哨所|大棚|车|车辆|基地|家园|阵地|服务面积|服务点|功能区|食堂|指挥中心|书屋|爱心超市"),
+    ("events", "活动", "活动|宣讲|党课|会议|场次|讲座|演出|主题党日|议事会|座谈会|恳谈会|巡查|巡逻|夜巡|巡边"),
     ("training", "培训", "培训|轮训|学习|教育|课程|学员|夜校|课堂"),
     ("services", "服务", "窗口|事项|服务|代办|帮办|便民|实事|行程"),
-    ("organisations", "组织", "联合体|党组织|党支部|支部|党委|党小组|合作社|站点|工作室|联盟|协会|小分队|服务队|成员单位"),
-    ("projects", "项目", "项目|工程|示范带|示范点|示范村|示范嘎查|嘎查村"),
+    ("organisations", "组织", "联合体|党组织|党支部|支部|党委|党小组|合作社|站点|工作室|联盟|协会|小分队|服务队|成员单位|小组|队"),
+    ("projects", "项目", "项目|工程|示范带|示范点|示范村|示范嘎查"),
     ("households", "户数", "户|家庭|脱贫户|养殖户|农户|示范户"),
     ("people_reached", "受众人数", "受众|听众|群众|居民|人群|人次|观众|参与|受益|服务对象|农牧民|牧民|村民|老年人|粉丝"),
     ("environment", "自然条件", "气温|温度|边境线|草原|草场|降雪|面积|种植面积|距离"),
     ("other", "其他", "民族|居民小区|小区|网格|人口|企业|模式|满意度|比例|占比"),
+]
+
+
+# Partner regions outside Inner Mongolia that the genre names without their province: the 16
+# districts of Beijing, Inner Mongolia's partner in 东西部协作 (京蒙协作) — 北京市丰台区 is often
+# written 丰台区 alone. Their figures belong to no league. Source: 民政部 2025 行政区划 (北京市市辖区).
+PARTNER_REGIONS: list[tuple[str, str, str]] = [
+    (name, "北京市", "民政部2025:北京市市辖区")
+    for name in ("东城区", "西城区", "朝阳区", "丰台区", "石景山区", "海淀区", "门头沟区", "房山区", "通州区",
+                 "顺义区", "昌平区", "大兴区", "怀柔区", "平谷区", "密云区", "延庆区")
 ]
 
 
@@ -83,13 +94,15 @@ def _csv(rows: list[tuple], header: tuple[str, ...]) -> str:
 
 
 def main() -> None:
-    """Write data/reference/initiatives.csv and indicators.csv."""
+    """Write data/reference/initiatives.csv, indicators.csv and partner_regions.csv."""
     REFERENCE_DIR.mkdir(parents=True, exist_ok=True)
     (REFERENCE_DIR / "initiatives.csv").write_text(
         _csv(sorted(INITIATIVES, key=lambda r: (r[2] == "not_initiative", r[0])), ("name", "aliases", "kind", "source")),
         encoding="utf-8")
     (REFERENCE_DIR / "indicators.csv").write_text(
         _csv(INDICATORS, ("indicator", "label_zh", "keywords")), encoding="utf-8")
+    (REFERENCE_DIR / "partner_regions.csv").write_text(
+        _csv(PARTNER_REGIONS, ("name", "province", "source")), encoding="utf-8")
 
 
 if __name__ == "__main__":

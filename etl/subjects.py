@@ -43,6 +43,8 @@ def _strip_per(before: str, per: str) -> str:
     for lead in ("人均", "户均", "每"):
         if before.startswith(lead):
             before = before[len(lead):]
+            if lead == "每":
+                before = before.lstrip("一个")  # 每一个网格 → 网格
             if per and before.startswith(per):
                 before = before[len(per):]
             break
@@ -226,6 +228,9 @@ def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
     return subject
 
 
+_RATIO_WORDS = frozenset({"占比", "比例", "比重"})
+
+
 @lru_cache(maxsize=1)
 def _keyword_index() -> tuple[re.Pattern, dict[str, tuple[int, str]]]:
     """One pattern for all indicator keywords (longest first) and keyword → (table order, indicator)."""
@@ -263,12 +268,13 @@ def _indicator(subject: str, unit: str, has_per: bool, category: str, before: st
     """
     if category == "temperature":
         return "environment"
-    if unit == "户" and not has_per:
+    if unit == "户":
         return "households"
     if unit == "人次" and not has_per:
-        return "training" if "培训" in before or "培训" in subject else "people_reached"
+        return "training" if any(w in before or w in subject for w in ("培训", "轮训")) else "people_reached"
     pattern, table = _keyword_index()
-    for text in (subject,) if subject else (before,):
+    ratio = False
+    for text in (subject, before) if subject else (before,):
         if not text:
             continue
         best: tuple | None = None
@@ -276,12 +282,19 @@ def _indicator(subject: str, unit: str, has_per: bool, category: str, before: st
             m = pattern.match(text, start)
             if m is None:
                 continue
+            if m.group(0) in _RATIO_WORDS:  # 党员占比: the ratio of what the other word counts
+                ratio = True
+                continue
             order, indicator = table[m.group(0)]
             key = (m.end(), len(m.group(0)), -order)
             if best is None or key > best[0]:
                 best = (key, indicator)
         if best is not None:
             return best[1]
+        if not ratio:
+            break  # the words before the number name what is counted only when the subject is a ratio
+    if ratio:
+        return "other"
     if unit == "元":
         return "income" if has_per else "funding"
     return "other"

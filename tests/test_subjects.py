@@ -30,6 +30,14 @@ def subject_of(sentence: str, number: str) -> tuple[str, str]:
     ("硬化路面2500平方米。", "2500平方米", "路面", "infrastructure"),  # 硬化 is the verb
     # per-unit rates: the per part is not the subject
     ("每只羊年收益292元。", "292元", "羊年收益", "income"),
+    # members of a team are volunteers; the team is an organisation
+    ("组建夜巡队31支、队员260余名。", "31支", "夜巡队", "organisations"),
+    ("组建夜巡队31支、队员260余名。", "260余名", "队员", "volunteers"),
+    # a ratio counts what its other word counts
+    ("35岁以下党员占比仅为11%。", "11%", "35岁以下党员占比", "party_members"),
+    ("调解成功率达到96%。", "96%", "调解成功率", "requests"),
+    # households per grid are still households
+    ("每个网格覆盖300户左右。", "300户", "", "households"),
     # 关于…的: the head noun after 的
     ("收集了110多条关于人居环境、邻里纠纷方面的群众诉求。", "110多条", "群众诉求", "requests"),
 ])
