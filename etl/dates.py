@@ -22,8 +22,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|-|/|\.)(1[0-2]|0?[1-9])(?:月|-|/|\.)([12]\d|3[01]|0?[1-9])(?:日|(?![\d]))")
-_MONTH_DAY = re.compile(r"(?<![\d年])(1[0-2]|0?[1-9])月([12]\d|3[01]|0?[1-9])日")
+# No look-behind at the start (it stops the engine from skipping ahead: 5× slower); the character
+# before a match is checked in Python instead (_after).
+_FULL = re.compile(r"((?:19|20)\d\d)(?:年|-|/|\.)(1[0-2]|0?[1-9])(?:月|-|/|\.)([12]\d|3[01]|0?[1-9])(?:日|(?![\d]))")
+_MONTH_DAY = re.compile(r"(1[0-2]|0?[1-9])月([12]\d|3[01]|0?[1-9])日")
+
+
+def _after(text: str, pattern: re.Pattern, bad_before: str) -> list[tuple[str, ...]]:
+    """pattern's groups at each match not preceded by one of bad_before (a look-behind, done by hand)."""
+    return [m.groups() for m in pattern.finditer(text) if not (m.start() and text[m.start() - 1] in bad_before)]
+_DIGITS = "0123456789"
 _SINCE = re.compile(r"((?:19|20)\d\d)年以来")
 _NEW_YEAR = re.compile(r"元旦|新年伊始|新春|岁末年初|年初")
 
@@ -38,12 +46,12 @@ def _valid(y: int, m: int, d: int) -> dt.date | None:
 def infer_published(text: str, today: dt.date | None = None) -> tuple[str, str]:
     """Return (YYYY-MM-DD or "", how it was inferred) from a report's own words."""
     today = today or dt.date.today()
-    full = [d for d in (_valid(int(y), int(m), int(dd)) for y, m, dd in _FULL.findall(text)) if d and d <= today]
+    full = [d for d in (_valid(int(y), int(m), int(dd)) for y, m, dd in _after(text, _FULL, _DIGITS)) if d and d <= today]
     if full:
         best = max(full)
         return best.isoformat(), f"text: 正文最晚日期 {best.year}年{best.month}月{best.day}日"
     since = [int(y) for y in _SINCE.findall(text)]
-    days = [(int(m), int(d)) for m, d in _MONTH_DAY.findall(text)]
+    days = [(int(m), int(d)) for m, d in _after(text, _MONTH_DAY, _DIGITS + "年")]
     if since and days:
         base = max(since)
         month, day = max(days)

@@ -54,7 +54,7 @@ def _strip_per(before: str, per: str) -> str:
 # Words of the genre that jieba's dictionary lacks or splits: kept whole in subjects.
 _GENRE_WORDS = ("嘎查村", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体",
                 "宣讲受众")
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 def _user_words() -> list[tuple[str, int, str | None]]:
@@ -108,14 +108,70 @@ def _build_dictionary(dict_path: str, user_words: list[tuple[str, int, str | Non
     return freq, total, tags
 
 
+def _shard(freq: dict[str, int], total: int, tags: dict[str, str]) -> tuple[int, dict[str, bytes]]:
+    """(total, first character → marshalled (words and prefixes, their tags)) for lazy loading."""
+    parts: dict[str, tuple[dict[str, int], dict[str, str]]] = {}
+    for word, f in freq.items():
+        parts.setdefault(word[0], ({}, {}))[0][word] = f
+    for word, tag in tags.items():
+        parts.setdefault(word[0], ({}, {}))[1][word] = tag
+    return total, {c: marshal.dumps(p) for c, p in sorted(parts.items())}
+
+
+class _Lazy(dict):
+    """A dict filled one first character at a time, on the first lookup of a key with it.
+
+    jieba's dictionary has 500,000 words and prefixes, but the windows segmented here use a few
+    thousand first characters: loading only their shards saves most of a second per process.
+    jieba reads its FREQ only through ``in``, ``[]`` and ``get``.
+    """
+
+    def __init__(self, shards: dict[str, bytes], which: int) -> None:
+        super().__init__()
+        self._shards = shards  # shared by the FREQ and the tag table; each loads both halves
+        self._which = which
+        self._peer: _Lazy | None = None
+
+    def _load(self, key: str) -> bool:
+        blob = self._shards.pop(key[:1], None)
+        if blob is None:
+            return False
+        tables = marshal.loads(blob)
+        self.update(tables[self._which])
+        if self._peer is not None:
+            self._peer.update(tables[self._peer._which])
+        return True
+
+    def load_all(self) -> None:
+        for c in list(self._shards):
+            self._load(c)
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (isinstance(key, str) and self._load(key)
+                                                 and dict.__contains__(self, key))
+
+    def __getitem__(self, key: str):
+        try:
+            return dict.__getitem__(self, key)
+        except KeyError:
+            if self._load(key):
+                return dict.__getitem__(self, key)
+            raise
+
+    def get(self, key: str, default=None):
+        if not dict.__contains__(self, key):
+            self._load(key)
+        return dict.get(self, key, default)
+
+
 @lru_cache(maxsize=1)
 def _dictionary():
     """(jieba.Tokenizer with the user dictionary, word → part-of-speech tag).
 
     Building the tables takes jieba 2–3 s per process (its own cache, then add_word for every user
     word, then jieba.posseg re-reading the whole dict file for tags); they are built once into one
-    marshal file (etl.cache) keyed by the jieba version, its dict file and the user words, and
-    later processes load that file (under 1 s).
+    marshal file (etl.cache) keyed by the jieba version, its dict file and the user words, in
+    shards by first character that later processes load only when a window needs them (_Lazy).
     """
     import jieba  # noqa: PLC0415
 
@@ -124,8 +180,10 @@ def _dictionary():
     user_words = _user_words()
     st = os.stat(dict_path)
     key = cache_key(_CACHE_FORMAT, jieba.__version__, dict_path, st.st_size, st.st_mtime_ns, user_words)
-    freq, total, tags = load_or_build("jieba", key, lambda: _build_dictionary(dict_path, user_words),
-                                      dumps=marshal.dumps, loads=marshal.loads, temp_ok=True)
+    total, shards = load_or_build("jieba", key, lambda: _shard(*_build_dictionary(dict_path, user_words)),
+                                  dumps=marshal.dumps, loads=marshal.loads, temp_ok=True)
+    freq, tags = _Lazy(shards, 0), _Lazy(shards, 1)
+    freq._peer, tags._peer = tags, freq
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
     return tokenizer, tags
