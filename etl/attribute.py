@@ -109,7 +109,11 @@ def _level(region: Region) -> str:
 
 
 def _copy(region: Region) -> Region:
-    return Region(**{k: v for k, v in region.__dict__.items() if k != "extra"}, extra=dict(region.extra))
+    """A copy with its own ``extra`` (a plain dataclass: its fields are its __dict__)."""
+    r = object.__new__(Region)
+    r.__dict__.update(region.__dict__)
+    r.extra = dict(region.extra)
+    return r
 
 
 def _under(cand_chain: Region, parent: Region) -> bool:

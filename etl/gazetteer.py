@@ -180,8 +180,10 @@ class Gazetteer:
         if cached is None:
             cached = self._build_chain(code)
             self._chains[code] = cached
-        return Region(**{k: v for k, v in cached.__dict__.items() if k != "extra"},
-                      extra=dict(cached.extra))
+        r = object.__new__(Region)  # a copy with its own extra (fields are the __dict__)
+        r.__dict__.update(cached.__dict__)
+        r.extra = dict(cached.extra)
+        return r
 
     def _build_chain(self, code: str) -> Region:
         row = self.rows.get(code)

@@ -170,6 +170,12 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=4096)
+def _alternation(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern for the words, longest first (articles of one corpus share their name sets)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def find_initiatives(text: str, title: str = "", head_end: int | None = None) -> list[InitiativeMention]:
     """Return the programme mentions in an article's text, sorted by position, non-overlapping.
 
@@ -193,7 +199,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             for ref in {head, name[2:]} - {name}:
                 if len(ref) >= len(head) and ref not in names:
                     refs.setdefault(ref, canonical)
-    pattern = re.compile("|".join(map(re.escape, sorted({**names, **refs}, key=len, reverse=True))))
+    pattern = _alternation(tuple(sorted({**names, **refs}, key=lambda w: (-len(w), w))))
     found: list[InitiativeMention] = []
     first_named: dict[str, int] = {}
     for m in pattern.finditer(text):

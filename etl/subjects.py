@@ -118,60 +118,41 @@ def _shard(freq: dict[str, int], total: int, tags: dict[str, str]) -> tuple[int,
     return total, {c: marshal.dumps(p) for c, p in sorted(parts.items())}
 
 
-class _Lazy(dict):
-    """A dict filled one first character at a time, on the first lookup of a key with it.
+class _Shards:
+    """jieba's tables, filled one first character at a time (``need`` before segmenting a text).
 
-    jieba's dictionary has 500,000 words and prefixes, but the windows segmented here use a few
-    thousand first characters: loading only their shards saves most of a second per process.
-    jieba reads its FREQ only through ``in``, ``[]`` and ``get``.
+    The dictionary has 500,000 words and prefixes, but the windows segmented here start few
+    distinct characters: loading only their shards saves most of a second per process. jieba
+    looks up only fragments that start at a character of the text it cuts, so once ``need(text)``
+    has run, plain dicts (C-speed lookups) answer every question jieba asks about that text.
     """
 
-    def __init__(self, shards: dict[str, bytes], which: int) -> None:
-        super().__init__()
-        self._shards = shards  # shared by the FREQ and the tag table; each loads both halves
-        self._which = which
-        self._peer: _Lazy | None = None
+    def __init__(self, shards: dict[str, bytes]) -> None:
+        self._blobs = shards
+        self.freq: dict[str, int] = {}
+        self.tags: dict[str, str] = {}
 
-    def _load(self, key: str) -> bool:
-        blob = self._shards.pop(key[:1], None)
-        if blob is None:
-            return False
-        tables = marshal.loads(blob)
-        self.update(tables[self._which])
-        if self._peer is not None:
-            self._peer.update(tables[self._peer._which])
-        return True
+    def need(self, text: str) -> None:
+        blobs = self._blobs
+        for c in set(text):
+            blob = blobs.pop(c, None)
+            if blob is not None:
+                freq, tags = marshal.loads(blob)
+                self.freq.update(freq)
+                self.tags.update(tags)
 
     def load_all(self) -> None:
-        for c in list(self._shards):
-            self._load(c)
-
-    def __contains__(self, key: object) -> bool:
-        return dict.__contains__(self, key) or (isinstance(key, str) and self._load(key)
-                                                 and dict.__contains__(self, key))
-
-    def __getitem__(self, key: str):
-        try:
-            return dict.__getitem__(self, key)
-        except KeyError:
-            if self._load(key):
-                return dict.__getitem__(self, key)
-            raise
-
-    def get(self, key: str, default=None):
-        if not dict.__contains__(self, key):
-            self._load(key)
-        return dict.get(self, key, default)
+        self.need("".join(self._blobs))
 
 
 @lru_cache(maxsize=1)
 def _dictionary():
-    """(jieba.Tokenizer with the user dictionary, word → part-of-speech tag).
+    """(jieba.Tokenizer with the user dictionary, its _Shards: call ``need(text)`` before cutting text).
 
     Building the tables takes jieba 2–3 s per process (its own cache, then add_word for every user
     word, then jieba.posseg re-reading the whole dict file for tags); they are built once into one
     marshal file (etl.cache) keyed by the jieba version, its dict file and the user words, in
-    shards by first character that later processes load only when a window needs them (_Lazy).
+    shards by first character that later processes load only when a window needs them (_Shards).
     """
     import jieba  # noqa: PLC0415
 
@@ -182,11 +163,10 @@ def _dictionary():
     key = cache_key(_CACHE_FORMAT, jieba.__version__, dict_path, st.st_size, st.st_mtime_ns, user_words)
     total, shards = load_or_build("jieba", key, lambda: _shard(*_build_dictionary(dict_path, user_words)),
                                   dumps=marshal.dumps, loads=marshal.loads, temp_ok=True)
-    freq, tags = _Lazy(shards, 0), _Lazy(shards, 1)
-    freq._peer, tags._peer = tags, freq
+    tables = _Shards(shards)
     tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
-    return tokenizer, tags
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = tables.freq, total, True
+    return tokenizer, tables
 
 
 def warm_up() -> None:
@@ -218,13 +198,15 @@ def _tagged(window: str) -> tuple[tuple[str, str], ...]:
     A word not in the dictionary is tagged x (jieba.posseg says m or eng for digits and Latin
     letters; no rule here looks at those tags).
     """
-    tags = _dictionary()[1]
+    tags = _dictionary()[1].tags
     return tuple((w, tags.get(w, "x")) for w in _words(window))
 
 
 @lru_cache(maxsize=65536)
 def _words(window: str) -> tuple[str, ...]:
-    return tuple(_dictionary()[0].lcut(window, HMM=False))
+    tokenizer, tables = _dictionary()
+    tables.need(window)
+    return tuple(tokenizer.lcut(window, HMM=False))
 
 
 def clean_subject(phrase: str) -> str:

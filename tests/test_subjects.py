@@ -83,12 +83,12 @@ def test_cached_dictionary_segments_and_tags_as_jieba(jieba_reference, window):
 
 def test_dictionary_tables_equal_jiebas(jieba_reference):
     tk, pos = jieba_reference
-    ours, tags = subjects._dictionary()
-    ours.FREQ.load_all()
+    ours, tables = subjects._dictionary()
+    tables.load_all()
     assert ours.total == tk.total
     assert ours.FREQ == tk.FREQ
     pos.makesure_userdict_loaded()
-    assert tags == pos.word_tag_tab
+    assert tables.tags == pos.word_tag_tab
 
 
 @pytest.fixture()
@@ -111,16 +111,26 @@ def test_dictionary_cache_is_written_once_and_reused(fresh_cache):
     assert not list(fresh_cache.glob("*.tmp"))
     mtime = files[0].stat().st_mtime_ns
     subjects._dictionary.cache_clear()
-    tk, _tags = subjects._dictionary()
+    subjects._dictionary()
     assert files[0].stat().st_mtime_ns == mtime  # read, not rebuilt
-    assert tk.lcut("名基层书记走上讲台", HMM=False)[:2] == ["名", "基层书记"]
+    assert subjects._words("名基层书记走上讲台")[:2] == ("名", "基层书记")
 
 
 def test_cache_key_follows_the_user_words(fresh_cache, monkeypatch):
     subjects._dictionary()
     words = subjects._user_words() + [("测试新词语", 5000, "n")]
     monkeypatch.setattr(subjects, "_user_words", lambda: words)
-    subjects._dictionary.cache_clear()
-    tk, tags = subjects._dictionary()
+    _clear()
+    subjects._dictionary()
     assert len(list(fresh_cache.glob("jieba-*.cache"))) == 2
-    assert "测试新词语" in tk.lcut("有测试新词语吗", HMM=False) and tags["测试新词语"] == "n"
+    assert "测试新词语" in subjects._words("有测试新词语吗")
+    assert dict(subjects._tagged("有测试新词语吗"))["测试新词语"] == "n"
+
+
+def test_only_the_shards_a_window_needs_are_loaded(fresh_cache):
+    subjects._dictionary()
+    _clear()
+    _tokenizer, tables = subjects._dictionary()  # from the cache file
+    assert tables.freq == {}
+    assert subjects._words("党员志愿者") == ("党员志愿者",)
+    assert {w[0] for w in tables.freq} == set("党员志愿者") and 100 < len(tables.freq) < 20_000
