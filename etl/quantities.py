@@ -117,6 +117,10 @@ _SEP = "(?:至|到|~|～|-|－|—{1,2}|–)"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # 日元 (yen) is deliberately not a unit: 3月5日元宵 would read as 5 日元.
 _REJECT_ALT = "|".join(re.escape(u) for u in sorted(_REJECT_SET, key=len, reverse=True))
+# The first characters of the alternations: a character class in front lets the engine give up
+# at once where no unit can start (every backtracking step into the digits used to try them all).
+_UNIT_FIRST = "".join(re.escape(c) for c in sorted({u[0] for u in UNITS}))
+_REJECT_FIRST = "".join(re.escape(c) for c in sorted({u[0] for u in _REJECT_SET}))
 _POST = "以上|左右|上下|以下|以内|之多"
 _PER_SUFFIX = "人|户|亩|年|月|天|日|只|头|平方米|公顷|吨|公斤|斤"
 _BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$)"
@@ -126,7 +130,8 @@ _PATTERN = re.compile(
     f"(?=[0-9０-９{_CD}{_CU}万萬])(?![一壹](?![0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]))"
     r"(?:(?P<pct>百分之)(?P<pnum>" + _NUM + ")"
     r"|(?P<num>" + _NUM + "(?:" + _SEP + _NUM + ")?)"
-    r"(?:(?!" + _REJECT_ALT + r")(?P<unit>" + _UNIT_ALT + f")|(?<=[{_BU}])" + _BARE_END + f"|(?<=[{_BU}][余多])" + _BARE_END + "))"
+    r"(?:(?!(?=[" + _REJECT_FIRST + "])(?:" + _REJECT_ALT + r"))(?=[" + _UNIT_FIRST + "])(?P<unit>" + _UNIT_ALT + f")"
+    f"|(?<=[{_BU}])" + _BARE_END + f"|(?<=[{_BU}][余多])" + _BARE_END + "))"
     r"(?:/(?P<per2>" + _PER_SUFFIX + "))?"
     r"(?P<post>" + _POST + ")?"
 )
