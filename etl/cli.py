@@ -491,6 +491,7 @@ def status(database: str | None) -> None:
 SYNTH_EXAMPLES = """\
   python -m etl synth --reports 200 --out /tmp/synth
   python -m etl synth --reports 20000 --out /tmp/synth100mb --seed 7 --no-answer-keys
+  python -m etl synth --reports 500 --out /tmp/synth-genre --density 1   # the real page's density
   python -m etl run /tmp/synth --database sqlite:////tmp/synth.db   # never the default database"""
 
 
@@ -503,7 +504,10 @@ SYNTH_EXAMPLES = """\
 @click.option("--no-answer-keys", is_flag=True, help="不写每篇旁边的 .gold.json 答案。")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="并行生成的进程数（默认：CPU 核数；结果相同）。")
-def synth(reports: int, out_dir: Path, seed: int, no_answer_keys: bool, workers: int | None) -> None:
+@click.option("--density", type=click.FloatRange(min=0, min_open=True), default=None, metavar="D",
+              help="每 KB 最多 D 个数字事实：加入不含数字的叙述段落（真实版面约为 1；默认约 3.6）。")
+def synth(reports: int, out_dir: Path, seed: int, no_answer_keys: bool, workers: int | None,
+          density: float | None) -> None:
     """生成合成语料，供基准测试和大规模准确率检查 (write a synthetic corpus, marked synthetic).
 
     Every file is named synthetic_*.txt, listed in manifest.csv as synthetic, and has its answer
@@ -514,5 +518,6 @@ def synth(reports: int, out_dir: Path, seed: int, no_answer_keys: bool, workers:
 
     if out_dir.resolve() == RAW_DIR.resolve():
         _fail(err, f"{out_dir} 是正式报道目录，合成语料不能写在这里。请换一个目录。", EXIT_USAGE)
-    summary = synth_module.generate(reports, out_dir, seed, answer_keys=not no_answer_keys, workers=workers)
+    summary = synth_module.generate(reports, out_dir, seed, answer_keys=not no_answer_keys, workers=workers,
+                                    density=density)
     out.print(str(summary), highlight=False)

@@ -1229,8 +1229,15 @@ class _Writer:
         return _Article(lines, [], traps, [])
 
 
-def generate_report(index: int, seed: int = 0) -> tuple[str, dict, str]:
-    """Return (page text, answer key, title) of report number ``index`` (from 1)."""
+def generate_report(index: int, seed: int = 0, density: float | None = None) -> tuple[str, dict, str]:
+    """Return (page text, answer key, title) of report number ``index`` (from 1).
+
+    density (facts per KB of text; None = as generated, about 3.6) adds narrative paragraphs
+    without numbers, places or programmes at the end of the articles until the page has no more
+    than that many facts per KB — the real seed page has about one. The added paragraphs come
+    after every fact of their article, so they change no attribution; with density None the
+    bytes are those of earlier versions.
+    """
     rng = random.Random(f"{seed}:{index}")
     w = _Writer(rng)
     name = f"{PREFIX}{index:06d}.txt"
@@ -1239,10 +1246,13 @@ def generate_report(index: int, seed: int = 0) -> tuple[str, dict, str]:
     kinds = [rng.choice(("banner", "banner", "banner", "league", "township")) for _ in range(rng.randint(3, 4))]
     target = rng.randint(15, 24)
     arts = [w.article(k, budget=max(3, round(target / len(kinds)))) for k in kinds]
+    main_arts = list(arts)
     if rng.random() < 0.5:
         arts.insert(rng.randint(1, len(arts)), w.caption())
     if rng.random() < 0.4:
         arts.insert(rng.randint(1, len(arts)), w.quotes())
+    if density:
+        _add_narrative(arts, main_arts, random.Random(f"{seed}:{index}:narrative"), density)
     facts: list[dict] = []
     traps: list[str] = []
     duplicates: list[str] = []
@@ -1262,6 +1272,19 @@ def generate_report(index: int, seed: int = 0) -> tuple[str, dict, str]:
             "notes": f"{SOURCE}; seed {seed}, report {index}",
             "facts": facts, "duplicates": duplicates, "traps": traps}
     return text, gold, title
+
+
+def _add_narrative(arts: list[_Article], main_arts: list[_Article], rng: random.Random, density: float) -> None:
+    """Append paragraphs of FILLER_FREE sentences to the main articles until facts/KB <= density."""
+    n_facts = sum(len(a.facts) for a in arts)
+    size = sum(len(line.encode("utf-8")) + 2 for a in arts for line in a.lines)
+    want = n_facts / density * 1000
+    i = 0
+    while size < want and main_arts:
+        par = "".join(rng.sample(FILLER_FREE, rng.randint(2, 4)))
+        main_arts[i % len(main_arts)].lines.append(par)
+        size += len(par.encode("utf-8")) + 2
+        i += 1
 
 
 def _gold_fact(f: _Fact) -> dict:
@@ -1315,12 +1338,12 @@ def _published(rng: random.Random) -> str:
     return f"{rng.randint(2021, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
-def _write_range(args: tuple[Path, int, int, int, bool]) -> list[tuple[str, str, int, int]]:
+def _write_range(args: tuple[Path, int, int, int, bool, float | None]) -> list[tuple[str, str, int, int]]:
     """Write reports lo..hi-1; return (file, title, facts, bytes) of each (worker processes)."""
-    out_dir, lo, hi, seed, answer_keys = args
+    out_dir, lo, hi, seed, answer_keys, density = args
     rows = []
     for i in range(lo, hi):
-        text, gold, title = generate_report(i, seed)
+        text, gold, title = generate_report(i, seed, density)
         data = text.encode("utf-8")
         name = gold["source_file"]
         with open(out_dir / name, "wb") as fh:
@@ -1333,7 +1356,7 @@ def _write_range(args: tuple[Path, int, int, int, bool]) -> list[tuple[str, str,
 
 
 def generate(n_reports: int, out_dir: Path, seed: int = 0, *, answer_keys: bool = True,
-             workers: int | None = None) -> Summary:
+             workers: int | None = None, density: float | None = None) -> Summary:
     """Write ``n_reports`` synthetic pages, their answer keys and manifest.csv into ``out_dir``.
 
     Large corpora are written by ``workers`` processes (default: the machine's cores); every
@@ -1343,7 +1366,7 @@ def generate(n_reports: int, out_dir: Path, seed: int = 0, *, answer_keys: bool 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     chunk = 250
-    jobs = [(out_dir, lo, min(lo + chunk, n_reports + 1), seed, answer_keys)
+    jobs = [(out_dir, lo, min(lo + chunk, n_reports + 1), seed, answer_keys, density)
             for lo in range(1, n_reports + 1, chunk)]
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(jobs) > 1:
@@ -1375,10 +1398,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-answer-keys", action="store_true", help="do not write the .gold.json files")
     ap.add_argument("--workers", type=int, default=None, metavar="K",
                     help="processes that write the corpus (default: the machine's cores; same bytes)")
+    ap.add_argument("--density", type=float, default=None, metavar="D",
+                    help="at most D facts per KB: add narrative paragraphs (the seed page has about 1; "
+                         "default: as generated, about 3.6)")
     args = ap.parse_args(argv)
     if args.reports < 1:
         ap.error("--reports must be at least 1")
-    print(generate(args.reports, args.out, args.seed, answer_keys=not args.no_answer_keys, workers=args.workers))
+    if args.density is not None and args.density <= 0:
+        ap.error("--density must be positive")
+    print(generate(args.reports, args.out, args.seed, answer_keys=not args.no_answer_keys, workers=args.workers,
+                   density=args.density))
     return 0
 
 

@@ -220,3 +220,23 @@ def test_end_to_end_accuracy_at_scale(tmp_path: Path) -> None:
     assert s.accuracy("banner") >= BANNER_FLOOR, s.summary()
     assert s.accuracy("initiative") >= INITIATIVE_FLOOR, s.summary()
     assert not s.trap_violations, [(t, p.get("value"), p.get("quote")) for t, p in s.trap_violations]
+
+
+# --------------------------------------------------------------------------------------------
+# Density: narrative paragraphs bring a page down to the real page's facts per KB
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("index", [1, 2, 3, 17])
+def test_density_adds_narrative_and_keeps_the_answers(index: int) -> None:
+    dense_text, dense_gold, _ = generate_report(index, SEED)
+    text, gold, _ = generate_report(index, SEED, density=1.0)
+    assert gold["facts"] == dense_gold["facts"]
+    assert len(text.encode("utf-8")) / 1000 >= len(gold["facts"]) / 1.0 > len(dense_text.encode("utf-8")) / 1000
+    for line in dense_text.split("\n"):
+        assert line in text  # only paragraphs added, nothing changed
+
+
+def test_density_corpus_scores_like_the_dense_one(tmp_path: Path) -> None:
+    generate(12, tmp_path, seed=SEED, density=1.0)
+    s = _score_corpus(tmp_path)
+    assert s.f1 == 1.0, s.summary()
+    assert min(s.accuracy(n) for n in ("league", "banner", "initiative")) >= 0.99, s.summary()

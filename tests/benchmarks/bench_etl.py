@@ -2,6 +2,8 @@
 
     .venv/bin/python tests/benchmarks/bench_etl.py            # 10 MB
     .venv/bin/python tests/benchmarks/bench_etl.py --mb 100   # the issue's 100 MB
+    .venv/bin/python tests/benchmarks/bench_etl.py --density 1   # varied text at the real page's density
+    .venv/bin/python tests/benchmarks/bench_etl.py --corpus seed # copies of the real page
 
 In one run it:
 
@@ -102,14 +104,14 @@ def machine() -> dict[str, str]:
     }
 
 
-def build_corpus(mb: float, out: Path, seed: int) -> tuple[int, int]:
-    """Write a synthetic corpus of about ``mb`` MB; return (reports, bytes)."""
+def build_corpus(mb: float, out: Path, seed: int, density: float | None = None) -> tuple[int, int]:
+    """Write a synthetic corpus of about ``mb`` MB (at most ``density`` facts/KB); return (reports, bytes)."""
     from etl.synth import generate, generate_report  # noqa: PLC0415
 
-    sample = [len(generate_report(i, seed)[0].encode("utf-8")) for i in range(1, 61)]
+    sample = [len(generate_report(i, seed, density)[0].encode("utf-8")) for i in range(1, 61)]
     avg = sum(sample) / len(sample)
     n = max(4, round(mb * 1e6 / avg))
-    summary = generate(n, out, seed, answer_keys=False)
+    summary = generate(n, out, seed, answer_keys=False, density=density)
     return n, summary.bytes
 
 
@@ -194,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, default=None, help="build the corpora here and keep them")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    ap.add_argument("--density", type=float, default=None, metavar="D",
+                    help="synthetic corpus: at most D facts per KB (narrative paragraphs added; the real "
+                         "seed page has about 1; default: as generated, about 3.6)")
     ap.add_argument("--corpus", choices=("synthetic", "seed"), default="synthetic",
                     help="synthetic: etl.synth reports (~3.6 facts/KB, varied); "
                          "seed: copies of the bundled newspaper page (~1 fact/KB, the genre's density)")
@@ -218,11 +223,12 @@ def main(argv: list[str] | None = None) -> int:
             n, nbytes = build_seed_corpus(args.mb, full)
             qn, qbytes = build_seed_corpus(args.mb / 4, quarter)
         else:
-            n, nbytes = build_corpus(args.mb, full, args.seed)
-            q = generate(max(1, n // 4), quarter, args.seed, answer_keys=False)
+            n, nbytes = build_corpus(args.mb, full, args.seed, args.density)
+            q = generate(max(1, n // 4), quarter, args.seed, answer_keys=False, density=args.density)
             qn, qbytes = q.reports, q.bytes
         mb_full, mb_q = nbytes / 1e6, qbytes / 1e6
-        print(f"== corpus ({args.corpus}): {n} reports, {mb_full:.1f} MB (quarter: {qn} reports, "
+        label = args.corpus + (f", at most {args.density:g} facts/KB" if args.density and args.corpus == "synthetic" else "")
+        print(f"== corpus ({label}): {n} reports, {mb_full:.1f} MB (quarter: {qn} reports, "
               f"{mb_q:.1f} MB), built in {time.perf_counter() - t0:.1f} s")
         results.update(reports=n, corpus_mb=mb_full, quarter_mb=mb_q)
 
