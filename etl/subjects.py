@@ -34,6 +34,8 @@ _STOP_BEFORE_TAIL = frozenset(
     "达 已达 达到 超过 共 共计 累计 为 有 是 已 已经 约 近 逾 突破 不足 不到 新增 增加 增长 就 都 均 仅 只 总 合计 分别 "
     "实现 完成 提高 减少 下降 年 全年 每年 今年 去年 一年 了 的 和".split()
 )
+# One-character words that end a compound whose first half is a verb: 办结率, 访问量, 参与数.
+_SUFFIX_WORDS = frozenset("率量数额比值")
 _PUNCT = re.compile(r"[，。！？；：、,.!?;:（）()《》—…\n“”\"'‘’]")
 _PAREN = re.compile(r"（[^）]{0,12}）|\([^)]{0,12}\)")
 _QUOTED_HEAD = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
@@ -75,6 +77,10 @@ def _user_words() -> list[tuple[str, int, str | None]]:
             words.append((name, 2000, "ns"))
     words.extend((name, 2000, "nz") for name in sorted(load_lexicon().canonical))
     words.extend((w, 5000, None) for w in _GENRE_WORDS)
+    # the indicator keywords are the genre's counted things (护边员, 办结率, 党群服务中心): kept whole
+    known = {w for w, _f, _t in words}
+    words.extend((k, 5000, None) for _ind, kws in _indicators() for k in kws if len(k) >= 2 and k not in known
+                 and not known.add(k))
     return words
 
 
@@ -259,8 +265,9 @@ def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
             # keep the words after the last verb
             tail: list[str] = []
             for w in reversed(words):
-                if w in _STOP_AFTER and w not in _STOP_BEFORE_TAIL and tail:
-                    break
+                if w in _STOP_AFTER and w not in _STOP_BEFORE_TAIL and tail and not (
+                        len(tail) == 1 and tail[0] in _SUFFIX_WORDS):
+                    break  # (but 办结 + 率 is one word: 办结率)
                 tail.insert(0, w)
             subject = _clean(tail)
     if len(subject) > 14:
@@ -294,11 +301,12 @@ def _indicators() -> list[tuple[str, list[str]]]:
 
 def indicator_for(subject: str, m: Mention, before: str = "") -> str:
     """Map what is counted to the indicator taxonomy (see :func:`_indicator`)."""
-    return _indicator(subject, m.unit, bool(m.per), m.category, before[-12:])
+    trained = "培训" in before or "轮训" in before
+    return _indicator(subject, m.unit, bool(m.per), m.category, before[-12:], trained)
 
 
 @lru_cache(maxsize=65536)
-def _indicator(subject: str, unit: str, has_per: bool, category: str, before: str) -> str:
+def _indicator(subject: str, unit: str, has_per: bool, category: str, before: str, trained: bool = False) -> str:
     """Map what is counted to the indicator taxonomy (organisations, cadres, volunteers…).
 
     Chinese puts the head noun last, so the keyword that ends nearest the end of the subject
@@ -311,7 +319,7 @@ def _indicator(subject: str, unit: str, has_per: bool, category: str, before: st
     if unit == "户":
         return "households"
     if unit == "人次" and not has_per:
-        return "training" if any(w in before or w in subject for w in ("培训", "轮训")) else "people_reached"
+        return "training" if trained or any(w in subject for w in ("培训", "轮训")) else "people_reached"
     pattern, table = _keyword_index()
     ratio = False
     for text in (subject, before) if subject else (before,):
