@@ -170,12 +170,6 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, str]:
     return names
 
 
-@lru_cache(maxsize=4096)
-def _alternation(words: tuple[str, ...]) -> re.Pattern:
-    """One pattern for the words, longest first (articles of one corpus share their name sets)."""
-    return re.compile("|".join(map(re.escape, words)))
-
-
 def find_initiatives(text: str, title: str = "", head_end: int | None = None) -> list[InitiativeMention]:
     """Return the programme mentions in an article's text, sorted by position, non-overlapping.
 
@@ -199,15 +193,32 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             for ref in {head, name[2:]} - {name}:
                 if len(ref) >= len(head) and ref not in names:
                     refs.setdefault(ref, canonical)
-    pattern = _alternation(tuple(sorted({**names, **refs}, key=lambda w: (-len(w), w))))
     found: list[InitiativeMention] = []
     first_named: dict[str, int] = {}
-    for m in pattern.finditer(text):
-        how = "headline" if m.end() <= head_end else "text"
-        word = m.group(0)
+    for start, end, word in _occurrences(text, [*names, *refs]):
+        how = "headline" if end <= head_end else "text"
         if word in names:
-            first_named.setdefault(names[word], m.start())
-            found.append(InitiativeMention(m.start(), m.end(), names[word], how))
+            first_named.setdefault(names[word], start)
+            found.append(InitiativeMention(start, end, names[word], how))
         elif refs[word] in first_named:  # a reference only points back
-            found.append(InitiativeMention(m.start(), m.end(), refs[word], "reference"))
+            found.append(InitiativeMention(start, end, refs[word], "reference"))
     return found
+
+
+def _occurrences(text: str, words: list[str]) -> list[tuple[int, int, str]]:
+    """Leftmost-longest, non-overlapping occurrences of the words (as a longest-first alternation
+    would find them; str.find per word, since compiling a pattern per article cost more)."""
+    hits: list[tuple[int, int, str]] = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            hits.append((i, -len(w), w))
+            i = text.find(w, i + 1)
+    hits.sort()
+    out: list[tuple[int, int, str]] = []
+    last_end = 0
+    for start, neg_len, w in hits:
+        if start >= last_end:
+            out.append((start, start - neg_len, w))
+            last_end = start - neg_len
+    return out
