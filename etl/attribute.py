@@ -41,8 +41,10 @@ LEVELS = ("region", "league", "banner", "township", "village")
 _RANK = {lv: i for i, lv in enumerate(LEVELS)}
 _CLAUSE_SEP = re.compile(r"[，,、；;：:（）()]|其中")
 _ANAPHOR = re.compile(
-    r"(?:该|全|本|此|各)(自治区|苏木|街道|嘎查|社区|盟|市|旗|县|区|镇|乡|村)"
+    r"(?:该|全|本|此)(自治区|苏木|街道|嘎查|社区|盟|市|旗|县|区|镇|乡|村)"
     r"|自治区|内蒙古|全区|(?<![\u4e00-\u9fff])街道(?=党工委|办事处|办|党委)"
+    # 旗财政安排…, 旗里组织…: the banner itself, written as a bare 旗 (or 县, 盟)
+    r"|(?<![\u4e00-\u9fff])(旗|县|盟)(?=财政|里|委|政府)"
 )
 _UNKNOWN_TOWNSHIP = re.compile(r"(?:(?<=[，。；：\n“])|^)([\u4e00-\u9fff]{2,4}(?:街道|苏木))(?=[\u4e00-\u9fff])", re.M)
 _OUTSIDE = re.compile(
@@ -55,6 +57,8 @@ _GAP_TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{1,4}(?:苏木|镇|乡|街道)")
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
 _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
                   "从")  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
+# 在呼市召开的全区推进会: the place of a meeting, not of the figures.
+_VENUE_AFTER = re.compile(r"[^，。；！？\n]{0,10}?(?:召开|举行|举办)")
 # An outside name used as a modifier (北京企业, 北京方面) is not a region.
 _OUTSIDE_MODIFIER = re.compile(r"(?:企业|客商|游客|专家|市场|消费者|高校|医院|商户|方面|地区的|籍|产)")
 
@@ -245,7 +249,7 @@ def _anaphora(text: str, locs: list[_Loc], main: Region | None) -> list[_Loc]:
         word = m.group(0)
         if _covering(locs, starts, m.start()):
             continue  # part of a place name (全州 etc.)
-        kind = m.group(1) or word
+        kind = m.group(1) or m.group(2) or word
         region: Region | None = None
         forward = False
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区") else None
@@ -261,7 +265,8 @@ def _anaphora(text: str, locs: list[_Loc], main: Region | None) -> list[_Loc]:
             k = bisect_left(starts, m.start())
             window = locs[max(0, k - 200):k]  # the nearest 200 places before
             for l in reversed(window):  # a place written at that level, as a subject
-                if text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor") and not _is_object(text, l):
+                if (text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor")
+                        and not _is_object(text, l, locs, starts) and not _list_part(text, l)):
                     region = _at_kind(l.region, want)
                     if region is not None:
                         break
@@ -302,7 +307,7 @@ def _district_subject(text: str, locs: list[_Loc], starts: list[int], pos: int) 
         if not (name.endswith("区") and l.region.banner.endswith("区") and not l.region.township):
             continue
         ss = max(text.rfind(c, 0, l.start) for c in "。！？\n") + 1
-        before = [x for x in locs[bisect_left(starts, ss):i] if not _is_object(text, x)]
+        before = [x for x in locs[bisect_left(starts, ss):i] if not _is_object(text, x, locs, starts)]
         # the district is the sentence's subject: nothing before it but its own chain
         if all(x.end == y.start for x, y in zip(before + [l], (before + [l])[1:])) and (not before or before[-1].end == l.start):
             return _cut(l.region, "banner")
@@ -369,7 +374,10 @@ def _default_region(locs: list[_Loc], body_start: int) -> Region | None:
     if not named:
         return None
     banners = Counter(l.region.banner for l in named if l.region.banner)
-    league_only = Counter(l.region.league for l in named if l.region.league and not l.region.banner)
+    # a league written as the head of a chain (鄂尔多斯市准格尔旗) is not the league on its own
+    heads = {a.start for a, b in zip(named, named[1:]) if a.end == b.start}
+    league_only = Counter(l.region.league for l in named
+                          if l.region.league and not l.region.banner and l.start not in heads)
     leagues = Counter(l.region.league for l in named if l.region.league)
     if banners:
         banner, n = banners.most_common(1)[0]
@@ -484,8 +492,30 @@ def _anaphor_prefix(text: str, pm: PlaceMention) -> bool:
     return pm.text.startswith(("苏木", "嘎查", "社区", "街道")) and text[pm.start - 1:pm.start] in ("该", "全", "本", "各", "此")
 
 
-def _is_object(text: str, loc: _Loc) -> bool:
-    return text[max(0, loc.start - 2):loc.start].endswith(_OBJECT_BEFORE)
+def _list_part(text: str, loc: _Loc) -> bool:
+    """A place after 其中 in its sentence is one part of a total, not what the text is about."""
+    ss = max(text.rfind(c, 0, loc.start) for c in "。！？\n") + 1
+    return "其中" in text[ss:loc.start]
+
+
+def _is_object(text: str, loc: _Loc, locs: list[_Loc] | None = None, starts: list[int] | None = None) -> bool:
+    """Tell whether a place is an object, partner, source or venue, not the sentence's subject.
+
+    向察右后旗投入, 赴锡盟二连浩特市学习 (with locs: a chain takes the word before its head),
+    在呼市召开的推进会 (a meeting's venue).
+    """
+    start = loc.start
+    if locs:
+        k = bisect_left(starts if starts is not None else [l.start for l in locs], start)
+        while k > 0 and locs[k - 1].end == start and locs[k - 1].how not in ("anaphor", "anaphor-forward"):
+            k -= 1
+            start = locs[k].start
+    before = text[max(0, start - 2):start]
+    if before.endswith(_OBJECT_BEFORE):
+        return True
+    if locs and k > 0 and text[locs[k - 1].end:start] in _AND and locs[k - 1].how != "outside":
+        return _is_object(text, locs[k - 1], locs, starts)  # 与四子王旗、二连浩特市: the whole list
+    return before.endswith("在") and _VENUE_AFTER.match(text, loc.end) is not None
 
 
 def _subject_loc(ctx: _Context, s: int, e: int) -> _Loc | None:
@@ -494,8 +524,10 @@ def _subject_loc(ctx: _Context, s: int, e: int) -> _Loc | None:
     if not inside:
         return None
     text = ctx.article.text
-    subjects = [l for l in inside if not _is_object(text, l)]
-    first = subjects[0] if subjects else inside[0]
+    subjects = [l for l in inside if not _is_object(text, l, ctx.locs, ctx.loc_starts)]
+    if not subjects:
+        return None  # 组织书记赴浙江省安吉县学习: only places visited or given to; the subject is elsewhere
+    first = subjects[0]
     for l in inside[inside.index(first) + 1:]:
         if l.start <= first.end + 0 and l.how in ("chain", "unknown", "name"):
             first = l  # follow an adjacent chain to its deepest name
@@ -517,9 +549,14 @@ def region_for(ctx: _Context, m: Mention) -> tuple[Region | None, str]:
     clause_locs = [l for l in _in_range(ctx.locs, ctx.loc_starts, c0, m.start)
                    if l.end <= m.start and "等" not in text[l.end:m.start]]
     if len(clause_locs) > 1:  # 丰台区向察右后旗投入…: the giver, not the receiver
-        clause_locs = [l for l in clause_locs if not _is_object(text, l)] or clause_locs[-1:]
-    if clause_locs and not (len(clause_locs) == 1 and _is_object(text, clause_locs[0])):
-        return clause_locs[-1].region, "clause"
+        clause_locs = [l for l in clause_locs if not _is_object(text, l, ctx.locs, ctx.loc_starts)] or clause_locs[-1:]
+    if clause_locs and not (len(clause_locs) == 1 and _is_object(text, clause_locs[0], ctx.locs, ctx.loc_starts)):
+        return _coordinated(text, clause_locs), "clause"
+    semi = text.rfind("；", s, m.start)
+    if semi >= 0:  # 一是阿拉善盟…；二是巴彦淖尔市…，60岁以上党员占比达到41%: the segment's own subject
+        subj = _subject_loc(ctx, semi + 1, m.start)
+        if subj is not None:
+            return subj.region, "sentence"
     subj = _subject_loc(ctx, s, m.start)
     if subj is not None and "等" not in text[subj.end:m.start][:0]:
         return subj.region, "sentence"
@@ -551,6 +588,66 @@ def _average_region(ctx: _Context, word: str) -> Region | None:
     if word == "全国":
         return Region(level="outside")
     return _at_kind(main, word[-1]) if main is not None else None
+
+
+_LIST_SEP = frozenset({"、", "和", "及", "与", "，", "以及"})
+_AND = frozenset({"、", "和", "及", "与", "以及"})
+
+
+def _coordinated(text: str, locs: list[_Loc]) -> Region:
+    """The region of the last place before a number, or of all places coordinated with it.
+
+    乌拉特中旗和乌拉特后旗共有边境嘎查23个: both banners together, so their league.
+    """
+    last = locs[-1]
+    group = [last]
+    for l in reversed(locs[:-1]):
+        if text[l.end:group[0].start] in _AND:
+            group.insert(0, l)
+        elif l.end == group[0].start:
+            continue  # a chain: part of the same name
+        else:
+            break
+    if len(group) < 2:
+        return last.region
+    common = _copy(group[0].region)
+    for lv in ("village", "township", "banner", "league"):
+        if len({getattr(g.region, lv + "_code") or getattr(g.region, lv) for g in group}) > 1:
+            for deeper in ("league", "banner", "township", "village")[("league", "banner", "township", "village").index(lv):]:
+                setattr(common, deeper, "")
+                setattr(common, deeper + "_code", "")
+    common.level = _level(common)
+    return common
+
+
+def _respectively(ctx: _Context, mentions: list[Mention]) -> dict[int, Region]:
+    """敖汉旗、翁旗、克旗入选数量分别为5个、4个、3个: the i-th number is the i-th place's.
+
+    Only when the places form one list before 分别 and as many numbers follow it in the sentence.
+    """
+    text = ctx.article.text
+    out: dict[int, Region] = {}
+    if "分别" not in text:
+        return out
+    for s, e in ctx.sentences:
+        k = text.find("分别", s, e)
+        if k < 0:
+            continue
+        idx = [i for i, m in enumerate(mentions) if k < m.start < e]
+        c0 = max(s, max(text.rfind(c, s, k) for c in "，；：,;:") + 1)  # the list's clause (、 inside it)
+        items: list[_Loc] = []
+        for l in _in_range(ctx.locs, ctx.loc_starts, c0, k):
+            if l.how in ("outside",) or l.end > k:
+                continue
+            if items and items[-1].end == l.start:
+                items[-1] = l  # a chain: its deepest name
+            else:
+                items.append(l)
+        if (len(items) >= 2 and len(idx) == len(items)
+                and all(text[a.end:b.start] in _LIST_SEP for a, b in zip(items, items[1:]))):
+            for i, l in zip(idx, items):
+                out[i] = l.region
+    return out
 
 
 def _clause_end(text: str, pos: int, sent_end: int) -> int:
@@ -706,8 +803,9 @@ def attribute(article: Article, mentions: list[Mention], doc: Document | None = 
     facts: list[Fact] = []
     kept = [m for m in _dedupe_headline(ctx, mentions) if not _inside_place(ctx, m)]
     subjects = _subjects(ctx, kept)
-    for m, subject in zip(kept, subjects):
-        region, scope = region_for(ctx, m)
+    respective = _respectively(ctx, kept)
+    for i, (m, subject) in enumerate(zip(kept, subjects)):
+        region, scope = (respective[i], "clause") if i in respective else region_for(ctx, m)
         region = region or Region()
         level = _level(region)
         s, e = _sentence_of(ctx, m.start)

@@ -43,14 +43,14 @@ _VERB_BEFORE = re.compile("(?:" + "|".join(_VERBS) + ")(?:了)?$")
 _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法))")
 _BODY_UNQUOTED = re.compile(
     r"(?:建设|实施|推进|推行|启动|打造|开展|建立|构建|探索|推广|深化|创建|创新)"
-    r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划)")
+    r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划|模式)")
 _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建|全面|各项|多项|新型"
                       r"|常态化|长效|规范化|标准化|信息化|数字化|一体化)")
 # An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.
 _BODY_ALLIANCE = re.compile(r"(?:成立|组建|建立|打造|牵头成立)([\u4e00-\u9fff]{2,8}?联盟)")
 # Words that make a verb + name + programme word a description, not a name (建立健全长效机制,
 # 建设党群服务中心项目, 完善工作机制, 构建协调联动机制).
-_GENERIC_INSIDE = re.compile(r"工作|健全|完善|长效|体制|制度|相关|有关|设施|中心|改造|提升|协调|联动|保障|考核|激励|监督"
+_GENERIC_INSIDE = re.compile(r"工作|健全|完善|长效|体制|制度|相关|有关|设施|中心|改造|协调|联动|保障|考核|激励|监督"
                              r"|运行|管理机制|服务体系|配套|基础|试点")
 # A name in book-title marks is a programme only as a column or broadcast the text opens
 # (开设《牧区微党课》专栏); 《内蒙古日报》, 《条例》 are publications.

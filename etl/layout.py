@@ -37,6 +37,10 @@ _META = re.compile(
     r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$"
     # a web page's pager: 共2条 第1页 下一页
     r"|^(?:(?:共\s*\d+\s*[条页篇]|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})\s*){2,}$")
+# Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
+_DATE_LINE = re.compile(r"^[（(]\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
+_ISSUER = r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|办公室|办公厅|人民政府|政府|局)"
+_AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$")
 # A paragraph that opens with a news dateline starts a new article even after a single headline
 # (石拐区：小院里议出村里大事 / 本报讯（记者 杨帆）石拐区…).
 _DATELINE = re.compile(r"^[□■◇◆●○]?\s*(本报讯|新华社|本报[^\s，。]{0,6}电|[^\s，。]{2,8}讯[（(]|[^\s，。]{2,8}电[（(]|据[^\s，。]{2,10}报道)")
@@ -104,6 +108,8 @@ def _classify(text: str) -> str:
         return "meta"
     if _BYLINE.match(text) and len(text) <= 40 and not _SENTENCE_PUNCT.search(text):
         return "byline"
+    if len(text) <= 60 and (_DATE_LINE.match(text) or _AUTHOR_LINE.match(text)):
+        return "byline"  # a work report's issuer and date under its title: not the title
     if _PHOTO_CREDIT.match(text) and len(text) <= 30:
         return "credit"
     if _QUOTE_ITEM.match(text):

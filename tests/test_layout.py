@@ -119,3 +119,11 @@ def test_a_pages_first_line_is_its_headline_even_if_it_looks_like_a_table_row():
     assert art.title.startswith("鄂前旗：“飞地抱团”")
     rows = "东河区：服务站14个\n青山区：服务站12个"
     assert split_articles(Document("t.txt", rows, "x"))[0].title == ""
+
+
+def test_a_work_reports_issuer_and_date_are_its_byline_not_its_title():
+    text = ("巴彦淖尔市 阿拉善盟“携手兴边”党建联盟建设工作情况汇报\n\n中共巴彦淖尔市委组织部  中共阿拉善盟委组织部\n"
+            "（2024年2月20日）\n\n2023年，两盟市党委组织部推进“携手兴边”党建联盟建设。")
+    (art,) = split_articles(Document("r.txt", text, "x"))
+    assert art.title == "巴彦淖尔市 阿拉善盟“携手兴边”党建联盟建设工作情况汇报"
+    assert "组织部" in art.byline and "2024年2月20日" in art.byline
