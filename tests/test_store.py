@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -198,3 +199,22 @@ def test_new_flag_skips_deletes_but_never_duplicates(db_url, make_rows):
             store.load_document(doc, arts, fs, new=True)  # wrongly claimed new: refused, nothing changed
         assert _count(store, facts) == len(fs)
         assert store.integrity_problems() == []
+
+
+def test_head_read_from_the_migration_files_is_alembics():
+    from etl.store import _head_from_files  # noqa: PLC0415
+
+    assert _head_from_files() == head_revision()
+
+
+def test_a_current_database_opens_without_loading_alembic(tmp_path):
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    url = f"sqlite:///{tmp_path / 'cur.db'}"
+    open_store(url).close()  # created through Alembic
+    code = ("import sys; from etl.store import open_store; s = open_store(sys.argv[1]); s.close(); "
+            "print('alembic' in sys.modules)")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code, url], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
