@@ -159,11 +159,11 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, str]:
         if (_acceptable(name, lex) and not _GENERIC.match(name) and not _GENERIC_INSIDE.search(name)
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = lex.canonical.get(name, name)
-    for m in _BODY_ALLIANCE.finditer(text):
+    for m in _BODY_ALLIANCE.finditer(text) if "联盟" in text else ():
         name = m.group(1)
         if _acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name):
             names.setdefault(name, lex.canonical.get(name, name))
-    for m in _TITLED.finditer(text):
+    for m in _TITLED.finditer(text) if "《" in text else ():  # the scan costs as much as all the rest
         name = m.group(1) or m.group(2)
         if _acceptable(name, lex):
             names[name] = lex.canonical.get(name, name)
