@@ -32,7 +32,7 @@ from functools import lru_cache
 from .dates import infer_published
 from .gazetteer import Gazetteer, PlaceMention, load_gazetteer
 from .initiatives import InitiativeMention, find_initiatives
-from .layout import sentences
+from .layout import MAX_SENTENCE, sentences
 from .paths import REFERENCE_DIR
 from .schema import Article, Document, Fact, Mention, Region
 from .subjects import indicator_for, subject_for
@@ -306,7 +306,7 @@ def _district_subject(text: str, locs: list[_Loc], starts: list[int], pos: int) 
         name = text[l.start:l.end]
         if not (name.endswith("区") and l.region.banner.endswith("区") and not l.region.township):
             continue
-        ss = max(text.rfind(c, 0, l.start) for c in "。！？\n") + 1
+        ss = _sentence_start(text, l.start)
         before = [x for x in locs[bisect_left(starts, ss):i] if not _is_object(text, x, locs, starts)]
         # the district is the sentence's subject: nothing before it but its own chain
         if all(x.end == y.start for x, y in zip(before + [l], (before + [l])[1:])) and (not before or before[-1].end == l.start):
@@ -492,29 +492,39 @@ def _anaphor_prefix(text: str, pm: PlaceMention) -> bool:
     return pm.text.startswith(("苏木", "嘎查", "社区", "街道")) and text[pm.start - 1:pm.start] in ("该", "全", "本", "各", "此")
 
 
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding pos starts (looking back at most one capped sentence, so that a
+    huge one-line file stays linear)."""
+    lo = max(0, pos - MAX_SENTENCE)
+    return max(lo, max(text.rfind(c, lo, pos) for c in "。！？\n") + 1)
+
+
 def _list_part(text: str, loc: _Loc) -> bool:
     """A place after 其中 in its sentence is one part of a total, not what the text is about."""
-    ss = max(text.rfind(c, 0, loc.start) for c in "。！？\n") + 1
-    return "其中" in text[ss:loc.start]
+    return "其中" in text[_sentence_start(text, loc.start):loc.start]
 
 
 def _is_object(text: str, loc: _Loc, locs: list[_Loc] | None = None, starts: list[int] | None = None) -> bool:
     """Tell whether a place is an object, partner, source or venue, not the sentence's subject.
 
-    向察右后旗投入, 赴锡盟二连浩特市学习 (with locs: a chain takes the word before its head),
-    在呼市召开的推进会 (a meeting's venue).
+    向察右后旗投入; with the article's sorted locs and their starts also 赴锡盟二连浩特市学习 (a chain
+    takes the word before its head) and 与四子王旗、二连浩特市结对 (a list takes the word before its
+    first item); 在呼市召开的推进会 (a meeting's venue).
     """
     start = loc.start
-    if locs:
-        k = bisect_left(starts if starts is not None else [l.start for l in locs], start)
-        while k > 0 and locs[k - 1].end == start and locs[k - 1].how not in ("anaphor", "anaphor-forward"):
-            k -= 1
-            start = locs[k].start
-    before = text[max(0, start - 2):start]
-    if before.endswith(_OBJECT_BEFORE):
-        return True
-    if locs and k > 0 and text[locs[k - 1].end:start] in _AND and locs[k - 1].how != "outside":
-        return _is_object(text, locs[k - 1], locs, starts)  # 与四子王旗、二连浩特市: the whole list
+    k = bisect_left(starts, start) if locs and starts is not None else 0
+    while True:
+        before = text[max(0, start - 2):start]
+        if before.endswith(_OBJECT_BEFORE):
+            return True
+        if k == 0:  # walk back over the chain and the list this place belongs to
+            break
+        prev = locs[k - 1]
+        gap = text[prev.end:start]
+        if not ((gap == "" and not prev.how.startswith("anaphor")) or (gap in _AND and prev.how != "outside")):
+            break
+        k -= 1
+        start = prev.start
     return before.endswith("在") and _VENUE_AFTER.match(text, loc.end) is not None
 
 

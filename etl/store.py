@@ -36,7 +36,6 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    insert,
     select,
     text,
 )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -32,25 +31,15 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dashboard import queries  # noqa: E402
 from dashboard.data import FactSource  # noqa: E402
 from dashboard.labels import INDICATOR_LABELS  # noqa: E402
+from machine import machine  # noqa: E402
 from etl.paths import REFERENCE_DIR  # noqa: E402
 from etl.schema import FACT_COLUMNS  # noqa: E402
 
 BIG_LEAGUE = "赤峰市"
-
-
-def machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor()
-    return f"{os.cpu_count()} CPUs (nproc), {model}, Python {platform.python_version()}, {platform.system()}"
 
 
 def regions() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
@@ -229,7 +218,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=60)
     ap.add_argument("--reuse", type=Path, help="an SQLite file from an earlier run (skips building)")
     args = ap.parse_args()
-    print("machine:", machine(), "| load average:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
+    print("machine:", machine())
     tmp = Path(tempfile.mkdtemp(prefix="bench_dashboard_"))
     if args.reuse and args.reuse.exists():
         url = f"sqlite:///{args.reuse}"

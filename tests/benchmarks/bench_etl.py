@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sqlite3
 import subprocess
 import sys
@@ -35,6 +34,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine_facts  # noqa: E402
+
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -68,40 +70,6 @@ while proc.poll() is None:
 dt = time.perf_counter() - t0
 print(proc.returncode, dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, tree_peak, one_peak)
 """
-
-
-def machine() -> dict[str, str]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    try:
-        import jieba  # noqa: PLC0415
-
-        jv = getattr(jieba, "__version__", "?")
-    except ImportError:
-        jv = "missing"
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": model or platform.processor() or "?",
-        "memory": mem or "?",
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "jieba": jv,
-        "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-    }
 
 
 def build_corpus(mb: float, out: Path, seed: int, density: float | None = None) -> tuple[int, int]:
@@ -208,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     print("== machine")
-    m = machine()
+    m = machine_facts()
     for k, v in m.items():
         print(f"  {k:13} {v}")
     print("== goals: ETL(1) >= 2x jieba.lcut; ETL(2) >= 1.7x ETL(1); peak memory flat in corpus size")

@@ -26,15 +26,8 @@ sys.path.insert(0, str(TESTS.parent))
 
 from conftest import SEED, PostgresUnavailable, start_postgres_cluster, write_corpus  # noqa: E402
 
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import cpu_model  # noqa: E402
 
 
 def bench_backend(name: str, url: str, fresh_url: str, corpus: Path, out: Path, workers: int) -> dict:

@@ -18,7 +18,6 @@ import contextlib
 import importlib.util
 import json
 import os
-import platform
 import random
 import shutil
 import signal
@@ -32,6 +31,9 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine  # noqa: E402, F401  (bench_load prints L.machine())
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -44,18 +46,6 @@ URL, DOWNLOAD, TABLE_COUNT = "page-url", "download-filtered-csv", "table-count"
 # --------------------------------------------------------------------------------------------
 # Machine, ports
 # --------------------------------------------------------------------------------------------
-
-def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (f"nproc {nproc}, {model}, Python {platform.python_version()}, {platform.system()} "
-            f"{platform.release()}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-
 
 def free_port() -> int:
     with socket.socket() as s:
