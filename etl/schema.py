@@ -22,6 +22,11 @@ CATEGORIES: tuple[str, ...] = ("count", "money", "rate", "percent", "area", "len
 # Categories whose values may be added up (same unit, no `per`).
 SUMMABLE_CATEGORIES: frozenset[str] = frozenset({"count", "money", "area", "length"})
 
+# Editors' review of a fact (dashboard /review); rejected facts leave the charts and the default CSV.
+REVIEW_STATUSES: tuple[str, ...] = ("extracted", "confirmed", "corrected", "rejected")
+# Kinds of figure (etl.measures): a level at a date, an amount over a period, a part of a total, a rate, a share.
+FIGURE_KINDS: tuple[str, ...] = ("stock", "flow", "part", "rate", "percent")
+
 # region_level: the most specific level a fact is attributed to.
 REGION_LEVELS: tuple[str, ...] = ("region", "league", "banner", "township", "village", "outside", "unknown")
 
@@ -102,6 +107,13 @@ class Fact:
     span_start: int
     span_end: int
     confidence: float
+    # Added in schema revision 0002 (columns are only ever appended: facts.csv's order is a contract).
+    location: str = ""  # where in the source file: 第2版 第3栏, 第12段, 表2 第4行, Sheet1!C7 ("" for plain text)
+    measure: str = ""  # what the number counts, normalised across writers (etl.measures): 嘎查党群服务中心
+    kind: str = ""  # stock | flow | part | rate | percent (etl.measures)
+    as_of: str = ""  # YYYY-MM-DD the figure is valid for (截至5月底 → 2024-05-31; else the report's date)
+    period_start: str = ""  # YYYY-MM-DD a flow's period starts (今年以来 → 2024-01-01); "" for stocks
+    review_status: str = "extracted"  # extracted | confirmed | corrected | rejected (editors' review)
 
 
 FACT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Fact))

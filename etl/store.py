@@ -100,7 +100,15 @@ def _fact_column(name: str, annotation: object) -> Column:
         return Column(name, Text, ForeignKey("documents.source_file", ondelete="CASCADE"), nullable=False)
     if name == "article_id":
         return Column(name, Text, ForeignKey("articles.article_id", ondelete="CASCADE"), nullable=False)
+    if name in _APPENDED_DEFAULTS:  # columns added after 0001 need a default for existing rows
+        return Column(name, sql_type, nullable=nullable, server_default=_APPENDED_DEFAULTS[name])
     return Column(name, sql_type, nullable=nullable)
+
+
+# Fact columns appended by later revisions, with the value existing rows get.
+_APPENDED_DEFAULTS: dict[str, str] = {
+    "location": "", "measure": "", "kind": "", "as_of": "", "period_start": "", "review_status": "extracted",
+}
 
 
 _FACT_HINTS = typing.get_type_hints(Fact)
@@ -115,6 +123,7 @@ facts = Table(
     Index("ix_facts_published", "published"),
     Index("ix_facts_source_file", "source_file"),
     Index("ix_facts_article_id", "article_id"),
+    Index("ix_facts_measure", "measure"),
 )
 assert tuple(c.name for c in facts.columns) == FACT_COLUMNS
 
