@@ -21,6 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .schema import Article, Document
 
 # No look-behind at the start (it stops the engine from skipping ahead: 5× slower); the character
 # before a match is checked in Python instead (_after).
@@ -62,3 +66,21 @@ def infer_published(text: str, today: dt.date | None = None) -> tuple[str, str]:
             reason = f"“{base}年以来”" + (f"“{cue.group(0)}”" if cue else "") + f"→{year}年；正文最晚日期 {month}月{day}日"
             return date.isoformat(), "text: " + reason
     return "", "none"
+
+
+def document_published(doc: Document, articles: list[Article]) -> tuple[str, str]:
+    """Return the document's date: the manifest's, else one inferred from its articles' text."""
+    if doc.published:
+        return doc.published, doc.published_how or "manifest"
+    dateline = _DATELINE.search(doc.text[:2000])
+    if dateline:  # "兴安发布  2024-01-22 18:05" under a reposted headline
+        y, mo, d = (int(x) for x in dateline.groups())
+        try:
+            return dt.date(y, mo, d).isoformat(), f"text: 发布行 {dateline.group(0).strip()}"
+        except ValueError:
+            pass
+    text = "\n".join(a.text for a in articles if a.kind != "quotes")
+    return infer_published(text)
+
+
+_DATELINE = re.compile(r"(?m)^.{0,16}?\s*((?:19|20)\d\d)-(\d\d)-(\d\d)(?:\s+\d\d:\d\d)?\s*$")

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .attribute import attribute, document_published, split_fragments
+from .attribute import attribute
+from .dates import document_published
+from .fragments import split_fragments
 from .layout import reseq, split_articles
 from .quantities import find_quantities
 from .schema import Article, Document, Fact

@@ -1,0 +1,62 @@
+"""An article → its context: sentences, resolved places, programme mentions, defaults (pure).
+
+Built once per article and shared by every number in it (regions, programmes, subjects).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .gazetteer import Gazetteer, load_gazetteer
+from .initiatives import InitiativeMention, find_initiatives
+from .layout import sentences
+from .programmes import default_initiative
+from .regions import Loc, find_locs
+from .schema import Article, Region
+
+
+@dataclass
+class Context:
+    article: Article
+    body_start: int
+    locs: list[Loc] = field(default_factory=list)
+    initiatives: list[InitiativeMention] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    default_region: Region | None = None
+    default_initiative: str = ""
+    loc_starts: list[int] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
+    init_starts: list[int] = field(default_factory=list)
+    place_spans: list[tuple[int, int]] = field(default_factory=list)
+    place_starts: list[int] = field(default_factory=list)
+
+
+def body_start(article: Article) -> int:
+    pos = 0
+    for _ in range(2):
+        nl = article.text.find("\n\n", pos)
+        if nl < 0:
+            break
+        line = article.text[pos:nl]
+        if line in (article.title,) or (pos == 0 and len(line) <= 40 and "。" not in line and article.title):
+            pos = nl + 2
+            if line == article.title:
+                return pos
+        else:
+            break
+    return pos if article.title and article.text.startswith(article.title) else 0
+
+
+def build_context(article: Article, gaz: Gazetteer | None = None) -> Context:
+    """Find and resolve an article's places, anaphora and programmes once."""
+    gaz = gaz or load_gazetteer()
+    text = article.text
+    ctx = Context(article=article, body_start=body_start(article))
+    ctx.locs, ctx.place_spans, ctx.default_region = find_locs(gaz, text, ctx.body_start)
+    ctx.place_starts = [a for a, _b in ctx.place_spans]
+    ctx.loc_starts = [l.start for l in ctx.locs]
+    ctx.sentences = sentences(text)
+    ctx.sentence_starts = [a for a, _b in ctx.sentences]
+    ctx.initiatives = find_initiatives(text, article.title, ctx.body_start)
+    ctx.init_starts = [i.start for i in ctx.initiatives]
+    ctx.default_initiative = default_initiative(ctx)
+    return ctx

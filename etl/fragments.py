@@ -1,0 +1,43 @@
+"""An article whose head was lost by the layout → the article above and a fragment (pure)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .context import Context, build_context
+from .gazetteer import Gazetteer
+from .regions import ANAPHOR
+from .schema import Article
+
+
+def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tuple[Article, Context | None]]:
+    """Cut an article where a paragraph refers forward to a place the article never named before.
+
+    Layout sometimes loses an article's headline, so its body runs on after the previous
+    article ("截至目前，街道党工委收集民情民意200多条…" after an article about 武川县, with
+    民警路街道 named only later). Such a paragraph starts an article of kind ``fragment`` with no
+    title, so that it inherits nothing from the article above it.
+    """
+    if article.kind != "article" or not ANAPHOR.search(article.text):
+        return [(article, None)]
+    ctx = build_context(article, gaz)
+    text = article.text
+    cuts: list[int] = []
+    for loc in ctx.locs:
+        if loc.how != "anaphor-forward" or loc.start < ctx.body_start:
+            continue
+        p0 = text.rfind("\n\n", 0, loc.start)
+        p0 = p0 + 2 if p0 >= 0 else 0
+        if p0 <= ctx.body_start or len(text[p0:loc.start]) > 30 or (cuts and p0 <= cuts[-1]):
+            continue
+        cuts.append(p0)
+    if not cuts:
+        return [(article, ctx)]
+    bounds = [0, *cuts, len(text)]
+    out: list[tuple[Article, Context | None]] = []
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        piece = text[a:b].rstrip("\n")
+        if k == 0:
+            out.append((replace(article, text=piece), None))
+        else:
+            out.append((replace(article, text=piece, title="", kind="fragment", byline=""), None))
+    return out

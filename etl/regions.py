@@ -1,0 +1,582 @@
+"""Places in an article → the region each number belongs to (pure).
+
+Each number is attributed by what its own words say, from the nearest scope outwards:
+
+1. **clause** (between ，、；： and sentence ends): a place written before the number in the same
+   clause — "其中科尔沁左翼中旗60个、奈曼旗52个" gives each part its banner; places closed by
+   "等" are list items, not the subject ("…呼和诺尔镇…联合体等15个" belongs to the banner);
+2. **sentence**: the sentence's subject, i.e. its first place or anaphor ("赤峰市2423名书记"
+   is the league's even when the article names banners elsewhere);
+3. **paragraph**: the subject of the nearest earlier sentence of the paragraph that names one;
+4. **article**: the headline's place, else the article's most frequent place.
+
+Place names come from the gazetteer; adjacent names form a chain that the text itself asserts
+(呼伦贝尔市陈巴尔虎旗东乌珠尔苏木哈拉图嘎查) and that wins over a lookup of the last name alone.
+Anaphora (该旗, 全旗, 全市, 全盟, bare 街道党工委) resolve to the nearest earlier place of that
+kind in the same article (never in the article before it), or, failing that, to the nearest later
+one (an article whose head was cut off). 全区 / 自治区 mean the whole region (no league) unless
+the article is about a district (区). A place followed by 平均 is a comparison, not the subject.
+Places outside Inner Mongolia (京蒙协作 partners) give region level ``outside`` with no league.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .gazetteer import Gazetteer, PlaceMention
+from .paths import REFERENCE_DIR
+from .schema import Mention, Region
+from .textspans import (
+    clause_start,
+    covering,
+    in_range,
+    in_range_pairs,
+    paragraph_start,
+    sentence_of,
+    sentence_start,
+)
+
+if TYPE_CHECKING:
+    from .context import Context
+
+LEVELS = ("region", "league", "banner", "township", "village")
+
+
+RANK = {lv: i for i, lv in enumerate(LEVELS)}
+
+
+ANAPHOR = re.compile(
+    r"(?:该|全|本|此)(自治区|苏木|街道|嘎查|社区|盟|市|旗|县|区|镇|乡|村)"
+    r"|自治区|内蒙古|全区|(?<![\u4e00-\u9fff])街道(?=党工委|办事处|办|党委)"
+    # 旗财政安排…, 旗里组织…: the banner itself, written as a bare 旗 (or 县, 盟)
+    r"|(?<![\u4e00-\u9fff])(旗|县|盟)(?=财政|里|委|政府)"
+)
+
+
+_UNKNOWN_TOWNSHIP = re.compile(r"(?:(?<=[，。；：\n“])|^)([\u4e00-\u9fff]{2,4}(?:街道|苏木))(?=[\u4e00-\u9fff])", re.M)
+
+
+_OUTSIDE = re.compile(
+    r"(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西|海南省"
+    r"|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|香港|澳门|台湾)(?:省|市|自治区)?"
+)
+
+
+_COMPARISON_AFTER = re.compile(r"^.{0,3}平均")
+
+
+_GAP_TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{1,4}(?:苏木|镇|乡|街道)")
+
+
+# A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
+# 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
+_OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
+                  "从")  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
+
+
+# 在呼市召开的全区推进会: the place of a meeting, not of the figures.
+_VENUE_AFTER = re.compile(r"[^，。；！？\n]{0,10}?(?:召开|举行|举办)")
+
+
+# An outside name used as a modifier (北京企业, 北京方面) is not a region.
+_OUTSIDE_MODIFIER = re.compile(r"(?:企业|客商|游客|专家|市场|消费者|高校|医院|商户|方面|地区的|籍|产)")
+
+
+@dataclass
+class Loc:
+    """A place or anaphor in the article, resolved to a region."""
+
+    start: int
+    end: int
+    region: Region
+    how: str  # name | chain | anaphor | unknown | outside
+
+
+def level_of(region: Region) -> str:
+    for lv in ("village", "township", "banner", "league"):
+        if getattr(region, lv):
+            return lv
+    return region.level if region.level in ("region", "outside") else "unknown"
+
+
+def copy_region(region: Region) -> Region:
+    """A copy with its own ``extra`` (a plain dataclass: its fields are its __dict__)."""
+    r = object.__new__(Region)
+    r.__dict__.update(region.__dict__)
+    r.extra = dict(region.extra)
+    return r
+
+
+def _under(cand_chain: Region, parent: Region) -> bool:
+    """Tell whether a candidate lies inside the region a preceding name in the chain gave."""
+    for lv in ("township", "banner", "league"):
+        code = getattr(parent, lv + "_code")
+        if code:
+            return getattr(cand_chain, lv + "_code") == code
+        if getattr(parent, lv):  # a text-only level (no code): check the one above
+            continue
+    return True
+
+
+def _with_level(parent: Region, level: str, name: str) -> Region:
+    """Extend a chain with a name the gazetteer doesn't know (text-only, no code)."""
+    r = copy_region(parent)
+    lv_order = ("league", "banner", "township", "village")
+    for lv in lv_order[lv_order.index(level):]:
+        setattr(r, lv, "")
+        setattr(r, lv + "_code", "")
+    setattr(r, level, name)
+    r.level = level
+    return r
+
+
+def _name_level(name: str) -> str:
+    if name.endswith(("嘎查", "村", "社区")):
+        return "village"
+    if name.endswith(("苏木", "镇", "乡", "街道")):
+        return "township"
+    return "banner"
+
+
+def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> list[Loc]:
+    """Resolve place mentions: chains first (text wins), then singles with the article as context."""
+    # group adjacent mentions into chains; a gap that is an unknown township name is allowed
+    chains: list[list[PlaceMention | tuple[int, int, str]]] = []
+    for pm in mentions:
+        if chains:
+            last = chains[-1][-1]
+            last_end = last.end if isinstance(last, PlaceMention) else last[1]
+            gap = text[last_end:pm.start]
+            if gap == "":
+                chains[-1].append(pm)
+                continue
+            if _GAP_TOWNSHIP.fullmatch(gap):
+                chains[-1].append((last_end, pm.start, gap))
+                chains[-1].append(pm)
+                continue
+        chains.append([pm])
+
+    # context codes: unambiguous leagues/banners named anywhere in the article
+    context: list[str] = []
+    for pm in mentions:
+        if len(pm.candidates) == 1 and pm.candidates[0].level in ("league", "banner"):
+            context.append(pm.candidates[0].code)
+
+    context = list(dict.fromkeys(context))
+    locs: list[Loc] = []
+    for chain in chains:
+        parent: Region | None = None
+        for item in chain:
+            if isinstance(item, tuple):
+                s, e, name = item
+                if parent is not None:
+                    parent = _with_level(parent, _name_level(name), name)
+                    locs.append(Loc(s, e, parent, "unknown"))
+                continue
+            pm = item
+            cands = list(pm.candidates)
+            chosen = None
+            if parent is not None:
+                fit = [c for c in cands if _under(c.chain, parent)]
+                deeper = [c for c in fit if RANK.get(c.level, 0) > RANK.get(level_of(parent), 0)] or fit
+                if len(deeper) == 1:
+                    chosen = deeper[0]
+                elif len(deeper) > 1:
+                    chosen = gaz.resolve(deeper, context)
+                if chosen is None and cands and not fit:
+                    # the text places this name under the chain's parent; same-named places exist
+                    # elsewhere only: keep the text's chain and the name, without a code
+                    lv = cands[0].level
+                    if RANK.get(lv, 0) > RANK.get(level_of(parent), 0):
+                        parent = _with_level(parent, lv, pm.text)
+                        locs.append(Loc(pm.start, pm.end, parent, "chain"))
+                        continue
+            else:
+                chosen = gaz.resolve(cands, context)
+            if chosen is None:
+                if parent is None and cands:
+                    # ambiguous alone: keep what all candidates share (often the league)
+                    shared = _shared_region(cands)
+                    if shared is not None:
+                        parent = shared
+                        locs.append(Loc(pm.start, pm.end, shared, "shared"))
+                continue
+            region = copy_region(chosen.chain)
+            if parent is not None:
+                # names written in the text win over the gazetteer's for the levels above
+                for lv in ("township",):
+                    if getattr(parent, lv) and not getattr(parent, lv + "_code") and RANK[chosen.level] > RANK[lv]:
+                        setattr(region, lv, getattr(parent, lv))
+                        setattr(region, lv + "_code", "")
+            region.level = level_of(region)
+            parent = region
+            locs.append(Loc(pm.start, pm.end, region, "chain" if len(chain) > 1 else "name"))
+    return locs
+
+
+def _shared_region(cands) -> Region | None:
+    leagues = {c.chain.league_code for c in cands}
+    if len(leagues) != 1:
+        return None
+    banners = {c.chain.banner_code for c in cands}
+    c0 = cands[0].chain
+    r = Region(league=c0.league, league_code=c0.league_code)
+    if len(banners) == 1:
+        r.banner, r.banner_code = c0.banner, c0.banner_code
+    r.level = level_of(r)
+    return r
+
+
+def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
+    """Resolve 该旗 / 全市 / 自治区 / bare 街道 to regions from the same article."""
+    out: list[Loc] = []
+    locs = sorted(locs, key=lambda l: l.start)
+    starts = [l.start for l in locs]
+    for m in ANAPHOR.finditer(text):
+        word = m.group(0)
+        if covering(locs, starts, m.start()):
+            continue  # part of a place name (全州 etc.)
+        kind = m.group(1) or m.group(2) or word
+        region: Region | None = None
+        forward = False
+        district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区") else None
+        if word == "自治区" and text.startswith("级", m.end()):
+            continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
+        if word in ("自治区", "内蒙古", "全自治区") or (word in ("全区", "本区") and district is None
+                                                     and not (main and main.banner.endswith("区"))):
+            region = Region(level="region")
+        elif district is not None:
+            region = district
+        else:
+            want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
+            k = bisect_left(starts, m.start())
+            window = locs[max(0, k - 200):k]  # the nearest 200 places before
+            for l in reversed(window):  # a place written at that level, as a subject
+                if (text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor")
+                        and not is_object(text, l, locs, starts) and not _list_part(text, l)):
+                    region = at_kind(l.region, want)
+                    if region is not None:
+                        break
+            if region is None:
+                for l in reversed(window):
+                    region = at_kind(l.region, want)
+                    if region is not None:
+                        break
+            if region is None:
+                # an article whose head was cut off: the antecedent comes later, written out
+                for l in locs[bisect_left(starts, m.end()):][:200]:
+                    if text[l.start:l.end].endswith(want) and l.how != "anaphor":
+                        region = at_kind(l.region, want)
+                        forward = True
+                        break
+            if region is None and main is not None and want not in ("街道", "苏木"):
+                region = at_kind(main, want)
+            if region is None and want in ("街道", "苏木"):
+                u = _UNKNOWN_TOWNSHIP.search(text, m.end())
+                if u and u.group(1).endswith(want):
+                    region = Region(township=u.group(1), level="township")
+                    forward = True
+        if region is not None:
+            out.append(Loc(m.start(), m.end(), region, "anaphor-forward" if forward else "anaphor"))
+    return out
+
+
+def _district_subject(text: str, locs: list[Loc], starts: list[int], pos: int) -> Region | None:
+    """The district (区) that 全区 refers to: the subject of one of the two sentences before it."""
+    k = bisect_left(starts, pos)
+    sentence_breaks = 0
+    for i in range(k - 1, max(-1, k - 40), -1):
+        l = locs[i]
+        sentence_breaks = sum(text.count(c, l.end, pos) for c in "。！？\n")
+        if sentence_breaks > 2:
+            return None
+        name = text[l.start:l.end]
+        if not (name.endswith("区") and l.region.banner.endswith("区") and not l.region.township):
+            continue
+        ss = sentence_start(text, l.start)
+        before = [x for x in locs[bisect_left(starts, ss):i] if not is_object(text, x, locs, starts)]
+        # the district is the sentence's subject: nothing before it but its own chain
+        if all(x.end == y.start for x, y in zip(before + [l], (before + [l])[1:])) and (not before or before[-1].end == l.start):
+            return cut_region(l.region, "banner")
+        return None
+    return None
+
+
+def at_kind(region: Region, want: str) -> Region | None:
+    """Cut a region's chain at the level whose name ends in ``want`` (旗, 市, 盟, 街道…)."""
+    for lv in ("village", "township", "banner", "league"):
+        name = getattr(region, lv)
+        if name and name.endswith(want):
+            r = copy_region(region)
+            for deeper in ("league", "banner", "township", "village")[("league", "banner", "township", "village").index(lv) + 1:]:
+                setattr(r, deeper, "")
+                setattr(r, deeper + "_code", "")
+            r.level = lv
+            return r
+    return None
+
+
+@lru_cache(maxsize=1)
+def _outside_patterns() -> tuple[re.Pattern, ...]:
+    """Provinces (_OUTSIDE) and the partner districts of data/reference/partner_regions.csv (丰台区).
+
+    Two patterns, not one: each alternation of plain names is scanned 2× faster than the union.
+    """
+    names: list[str] = []
+    path = REFERENCE_DIR / "partner_regions.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            names = [r["name"] for r in csv.DictReader(fh) if r.get("name")]
+    if not names:
+        return (_OUTSIDE,)
+    return _OUTSIDE, re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+
+def _outside(text: str, locs: list[Loc]) -> list[Loc]:
+    out = []
+    locs = sorted(locs, key=lambda l: l.start)
+    starts = [l.start for l in locs]
+    hits = [m for pattern in _outside_patterns() for m in pattern.finditer(text)]
+    for m in sorted(hits, key=lambda m: m.start()) if len(hits) > 1 else hits:
+        if covering(locs, starts, m.start()):
+            continue
+        if _OUTSIDE_MODIFIER.match(text, m.end()) and not m.group(0).endswith(("省", "市")):
+            continue
+        out.append(Loc(m.start(), m.end(), Region(level="outside"), "outside"))
+    return out
+
+
+def _default_region(locs: list[Loc], body_start: int) -> Region | None:
+    """The article's own region, never below banner level.
+
+    The headline's place if it names one; else a banner named at least twice and more often than
+    its league on its own (an article about 阿鲁科尔沁旗); else the most named league (an article
+    about 赤峰市 that gives one figure for one of its banners stays the league's).
+    """
+    named = [l for l in locs if not l.how.startswith("anaphor") and l.region.level != "outside"]
+    head = [l for l in named if l.start < body_start]
+    if head:
+        best = max(head, key=lambda l: RANK.get(level_of(l.region), 0))
+        return cut_region(best.region, "banner")
+    if not named:
+        return None
+    banners = Counter(l.region.banner for l in named if l.region.banner)
+    # a league written as the head of a chain (鄂尔多斯市准格尔旗) is not the league on its own
+    heads = {a.start for a, b in zip(named, named[1:]) if a.end == b.start}
+    league_only = Counter(l.region.league for l in named
+                          if l.region.league and not l.region.banner and l.start not in heads)
+    leagues = Counter(l.region.league for l in named if l.region.league)
+    if banners:
+        banner, n = banners.most_common(1)[0]
+        rivals = [b for b, k in banners.items() if k == n and b != banner]
+        first = next(l for l in named if l.region.banner == banner)
+        alone = league_only.get(first.region.league, 0)
+        if (n >= 2 and not rivals and n > alone) or (len(banners) == 1 and alone == 0):
+            return cut_region(first.region, "banner")
+    if leagues:
+        league, _n = leagues.most_common(1)[0]
+        for l in named:
+            if l.region.league == league:
+                return cut_region(l.region, "league")
+    return None
+
+
+def cut_region(region: Region, level: str) -> Region:
+    """Keep a region's chain down to a level (league or banner)."""
+    order = ("league", "banner", "township", "village")
+    r = copy_region(region)
+    for lv in order[order.index(level) + 1:]:
+        setattr(r, lv, "")
+        setattr(r, lv + "_code", "")
+    r.level = level_of(r)
+    return r
+
+
+def _anaphor_prefix(text: str, pm: PlaceMention) -> bool:
+    """Tell whether a matched name is really an anaphor plus a word: 该苏木村集体… is not 苏木村."""
+    return pm.text.startswith(("苏木", "嘎查", "社区", "街道")) and text[pm.start - 1:pm.start] in ("该", "全", "本", "各", "此")
+
+
+def _list_part(text: str, loc: Loc) -> bool:
+    """A place after 其中 in its sentence is one part of a total, not what the text is about."""
+    return "其中" in text[sentence_start(text, loc.start):loc.start]
+
+
+def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[int] | None = None) -> bool:
+    """Tell whether a place is an object, partner, source or venue, not the sentence's subject.
+
+    向察右后旗投入; with the article's sorted locs and their starts also 赴锡盟二连浩特市学习 (a chain
+    takes the word before its head) and 与四子王旗、二连浩特市结对 (a list takes the word before its
+    first item); 在呼市召开的推进会 (a meeting's venue).
+    """
+    start = loc.start
+    k = bisect_left(starts, start) if locs and starts is not None else 0
+    while True:
+        before = text[max(0, start - 2):start]
+        if before.endswith(_OBJECT_BEFORE):
+            return True
+        if k == 0:  # walk back over the chain and the list this place belongs to
+            break
+        prev = locs[k - 1]
+        gap = text[prev.end:start]
+        if not ((gap == "" and not prev.how.startswith("anaphor")) or (gap in _AND and prev.how != "outside")):
+            break
+        k -= 1
+        start = prev.start
+    return before.endswith("在") and _VENUE_AFTER.match(text, loc.end) is not None
+
+
+def _subject_loc(ctx: Context, s: int, e: int) -> Loc | None:
+    """The first place (or chain, deepest name) of a sentence: its grammatical subject."""
+    inside = in_range(ctx.locs, ctx.loc_starts, s, e)
+    if not inside:
+        return None
+    text = ctx.article.text
+    subjects = [l for l in inside if not is_object(text, l, ctx.locs, ctx.loc_starts)]
+    if not subjects:
+        return None  # 组织书记赴浙江省安吉县学习: only places visited or given to; the subject is elsewhere
+    first = subjects[0]
+    for l in inside[inside.index(first) + 1:]:
+        if l.start <= first.end + 0 and l.how in ("chain", "unknown", "name"):
+            first = l  # follow an adjacent chain to its deepest name
+        else:
+            break
+    return first
+
+
+def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
+    """Choose the region a number belongs to, and say at which scope it was found."""
+    text = ctx.article.text
+    avg = _AVERAGE_BEFORE.search(text, max(0, m.start - 16), m.start)
+    if avg is not None:  # 比全区平均水平21221元高出…: the average is the wider region's own figure
+        region = _average_region(ctx, avg.group(1))
+        if region is not None:
+            return region, "clause"
+    s, e = sentence_of(ctx, m.start)
+    c0 = clause_start(text, s, m.start)
+    clause_locs = [l for l in in_range(ctx.locs, ctx.loc_starts, c0, m.start)
+                   if l.end <= m.start and "等" not in text[l.end:m.start]]
+    if len(clause_locs) > 1:  # 丰台区向察右后旗投入…: the giver, not the receiver
+        clause_locs = [l for l in clause_locs if not is_object(text, l, ctx.locs, ctx.loc_starts)] or clause_locs[-1:]
+    if clause_locs and not (len(clause_locs) == 1 and is_object(text, clause_locs[0], ctx.locs, ctx.loc_starts)):
+        return _coordinated(text, clause_locs), "clause"
+    semi = text.rfind("；", s, m.start)
+    if semi >= 0:  # 一是阿拉善盟…；二是巴彦淖尔市…，60岁以上党员占比达到41%: the segment's own subject
+        subj = _subject_loc(ctx, semi + 1, m.start)
+        if subj is not None:
+            return subj.region, "sentence"
+    subj = _subject_loc(ctx, s, m.start)
+    if subj is not None and "等" not in text[subj.end:m.start][:0]:
+        return subj.region, "sentence"
+    p0 = paragraph_start(text, s)
+    for ps, pe in reversed(in_range_pairs(ctx.sentences, ctx.sentence_starts, max(p0, s - 3000), s)):
+        subj = _subject_loc(ctx, ps, pe)
+        if subj is not None:
+            return subj.region, "paragraph"
+    if m.start < ctx.body_start:
+        head = in_range(ctx.locs, ctx.loc_starts, 0, ctx.body_start)
+        if head:
+            return head[-1].region, "headline"
+    return ctx.default_region, "article"
+
+
+# A number right after "全区平均水平" is the average itself, unless a comparison verb comes first: in
+# 高于全区平均水平1100元 the number is the margin, the subject's own figure.
+_AVERAGE_BEFORE = re.compile(
+    r"(?<!高于|低于|超过|超出|高出|多于|少于|快于|慢于|领先|落后)(全区|全自治区|自治区|全国|全市|全盟|全旗|全县)"
+    r"(?:的)?平均(?:水平|值|数|线)?(?:为|是|的|达到|达)?$")
+
+
+def _average_region(ctx: Context, word: str) -> Region | None:
+    main = ctx.default_region
+    if word == "全区" and main is not None and main.banner.endswith("区"):
+        return at_kind(main, "区")  # an article about a district: 全区 is the district
+    if word in ("全区", "全自治区", "自治区"):
+        return Region(level="region")
+    if word == "全国":
+        return Region(level="outside")
+    return at_kind(main, word[-1]) if main is not None else None
+
+
+_LIST_SEP = frozenset({"、", "和", "及", "与", "，", "以及"})
+
+
+_AND = frozenset({"、", "和", "及", "与", "以及"})
+
+
+def _coordinated(text: str, locs: list[Loc]) -> Region:
+    """The region of the last place before a number, or of all places coordinated with it.
+
+    乌拉特中旗和乌拉特后旗共有边境嘎查23个: both banners together, so their league.
+    """
+    last = locs[-1]
+    group = [last]
+    for l in reversed(locs[:-1]):
+        if text[l.end:group[0].start] in _AND:
+            group.insert(0, l)
+        elif l.end == group[0].start:
+            continue  # a chain: part of the same name
+        else:
+            break
+    if len(group) < 2:
+        return last.region
+    common = copy_region(group[0].region)
+    for lv in ("village", "township", "banner", "league"):
+        if len({getattr(g.region, lv + "_code") or getattr(g.region, lv) for g in group}) > 1:
+            for deeper in ("league", "banner", "township", "village")[("league", "banner", "township", "village").index(lv):]:
+                setattr(common, deeper, "")
+                setattr(common, deeper + "_code", "")
+    common.level = level_of(common)
+    return common
+
+
+def respectively(ctx: Context, mentions: list[Mention]) -> dict[int, Region]:
+    """敖汉旗、翁旗、克旗入选数量分别为5个、4个、3个: the i-th number is the i-th place's.
+
+    Only when the places form one list before 分别 and as many numbers follow it in the sentence.
+    """
+    text = ctx.article.text
+    out: dict[int, Region] = {}
+    if "分别" not in text:
+        return out
+    for s, e in ctx.sentences:
+        k = text.find("分别", s, e)
+        if k < 0:
+            continue
+        idx = [i for i, m in enumerate(mentions) if k < m.start < e]
+        c0 = max(s, max(text.rfind(c, s, k) for c in "，；：,;:") + 1)  # the list's clause (、 inside it)
+        items: list[Loc] = []
+        for l in in_range(ctx.locs, ctx.loc_starts, c0, k):
+            if l.how in ("outside",) or l.end > k:
+                continue
+            if items and items[-1].end == l.start:
+                items[-1] = l  # a chain: its deepest name
+            else:
+                items.append(l)
+        if (len(items) >= 2 and len(idx) == len(items)
+                and all(text[a.end:b.start] in _LIST_SEP for a, b in zip(items, items[1:]))):
+            for i, l in zip(idx, items):
+                out[i] = l.region
+    return out
+
+
+def find_locs(gaz: Gazetteer, text: str, body_start: int) -> tuple[list[Loc], list[tuple[int, int]], Region | None]:
+    """Find and resolve an article's places, outside places and anaphora.
+
+    Returns the locations sorted by position, the spans of the gazetteer's place names, and the
+    article's own region (its headline's or most named place).
+    """
+    places = [p for p in gaz.find_places(text) if not _anaphor_prefix(text, p)]
+    place_spans = [(p.start, p.end) for p in places]
+    locs = _resolve_places(gaz, text, places)
+    # comparisons with an average (全区平均水平) are not subjects
+    locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6])]
+    main = _default_region(locs, body_start)
+    locs += _outside(text, locs)
+    anaphors = [a for a in _anaphora(text, locs, main) if not _COMPARISON_AFTER.match(text[a.end:a.end + 6])]
+    return sorted(locs + anaphors, key=lambda l: l.start), place_spans, main

@@ -1,0 +1,62 @@
+"""Positions in an article's text: clauses, sentences, paragraphs, and sorted-span lookups (pure)."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING
+
+from .layout import MAX_SENTENCE
+
+if TYPE_CHECKING:
+    from .context import Context
+
+CLAUSE_SEP = re.compile(r"[，,、；;：:（）()]|其中")
+
+
+def in_range_pairs(items: list[tuple[int, int]], starts: list[int], a: int, b: int) -> list[tuple[int, int]]:
+    """(start, end) pairs, sorted, whose start lies in [a, b)."""
+    return items[bisect_left(starts, a):bisect_left(starts, b)]
+
+
+def in_range(items: list, starts: list[int], a: int, b: int) -> list:
+    """Items (sorted by .start, with their starts) whose start lies in [a, b)."""
+    return items[bisect_left(starts, a):bisect_left(starts, b)]
+
+
+def covering(items: list, starts: list[int], pos: int) -> bool:
+    """Tell whether any item (sorted, non-overlapping) covers position pos."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and items[i].start <= pos < items[i].end
+
+
+def sentence_of(ctx: Context, pos: int) -> tuple[int, int]:
+    i = bisect_right(ctx.sentence_starts, pos) - 1
+    if i >= 0:
+        s, e = ctx.sentences[i]
+        if s <= pos < e:
+            return s, e
+    return pos, pos
+
+
+def paragraph_start(text: str, pos: int) -> int:
+    nl = text.rfind("\n", 0, pos)
+    return nl + 1
+
+
+def clause_start(text: str, sent_start: int, pos: int) -> int:
+    last = sent_start
+    for m in CLAUSE_SEP.finditer(text, sent_start, pos):
+        last = m.end()
+    return last
+
+
+def clause_end(text: str, pos: int, sent_end: int) -> int:
+    m = CLAUSE_SEP.search(text, pos, sent_end)
+    return m.start() if m else sent_end
+
+
+def sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding pos starts (looking back at most one capped sentence, so that a
+    huge one-line file stays linear)."""
+    lo = max(0, pos - MAX_SENTENCE)
+    return max(lo, max(text.rfind(c, lo, pos) for c in "。！？\n") + 1)
