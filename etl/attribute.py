@@ -11,11 +11,20 @@ from bisect import bisect_right
 
 from .context import Context, build_context
 from .gazetteer import Gazetteer
-from .programmes import initiative_for
-from .regions import level_of, region_for, respectively
+from .programmes import clause_programmes, counted_programme, initiative_for
+from .quantities import find_quantities
+from .regions import ANAPHOR, common_region, level_of, region_for, respectively
 from .schema import Article, Document, Fact, Mention, Region
-from .subjects import indicator_for, subject_for
-from .textspans import clause_start, sentence_of
+from .subjects import clean_subject, indicator_for, subject_for
+from .tables import (
+    Table,
+    column_name,
+    column_spec,
+    find_tables,
+    is_number_cell,
+    label_column,
+)
+from .textspans import clause_start, in_range, sentence_of
 
 
 def _inside_place(ctx: Context, m: Mention) -> bool:
@@ -37,8 +46,10 @@ def _dedupe_headline(ctx: Context, mentions: list[Mention]) -> list[Mention]:
 _LIST_HEAD = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:建设|新建|改扩建|分布|完成|开展)?(?:情况|数量|数)?(?:如下|分别为|分别是)[：:]$")
 
 
-def _subjects(ctx: Context, mentions: list[Mention]) -> list[str]:
-    """What each number counts; parts of a list share the subject of their total or list head.
+def _subjects(ctx: Context, mentions: list[Mention]) -> tuple[list[str], list[int | None]]:
+    """What each number counts, and the number whose subject a part shares (None: its own).
+
+    Parts of a list share the subject of their total or list head.
 
     "全市建成党群服务站400个，其中科左中旗60个、奈曼旗52个": the parts count 党群服务站 too;
     "…新建党群服务中心情况如下：\n东河区 14个": each line counts 党群服务中心.
@@ -49,6 +60,7 @@ def _subjects(ctx: Context, mentions: list[Mention]) -> list[str]:
     # they are masked before jieba sees the window, and jieba needs no gazetteer dictionary
     masked = _mask_places(text, ctx.place_spans)
     out = [subject_for(masked, m, s, e) for m, (s, e) in zip(mentions, spans)]
+    heads: list[int | None] = [None] * len(mentions)
     by_span: dict[tuple[int, int], list[int]] = {}
     for j, sp in enumerate(spans):
         by_span.setdefault(sp, []).append(j)
@@ -61,8 +73,10 @@ def _subjects(ctx: Context, mentions: list[Mention]) -> list[str]:
         after = [j for j in same if j > i]
         if before:
             out[i] = out[before[-1]]
+            heads[i] = before[-1]
         elif after:
             out[i] = out[after[0]]
+            heads[i] = after[0]
         else:
             # a list line: the subject is named in the line that announces the list
             k = s - 1
@@ -78,7 +92,7 @@ def _subjects(ctx: Context, mentions: list[Mention]) -> list[str]:
                 found = _MONEY_NOUN.findall(text, s, m.start)
                 if found:
                     out[i] = _strip_places(found[-1])
-    return out
+    return out, heads
 
 
 _MONEY_NOUN = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:补贴|收入|收益|分红|资金|工资|奖金|经费|销售额)")
@@ -112,52 +126,198 @@ def fact_id(article_id: str, m: Mention) -> str:
 _SCOPE_CONFIDENCE = {"clause": 0.95, "sentence": 0.9, "headline": 0.9, "paragraph": 0.8, "article": 0.7}
 
 
+def _fact(ctx: Context, m: Mention, region: Region, scope: str, subject: str, indicator: str, initiative: str,
+          quote: str, published: str, confidence: float | None = None) -> Fact:
+    article = ctx.article
+    level = level_of(region)
+    if confidence is None:
+        confidence = _SCOPE_CONFIDENCE.get(scope, 0.6) if level not in ("unknown",) else 0.5
+    if level in ("region", "outside"):
+        league = league_code = banner = banner_code = township = village = ""
+    else:
+        league, league_code = region.league, region.league_code
+        banner, banner_code = region.banner, region.banner_code
+        township, village = region.township, region.village
+    return Fact(
+        fact_id=fact_id(article.article_id, m),
+        source_file=article.source_file,
+        article_id=article.article_id,
+        article_title=article.title,
+        published=published,
+        league=league, league_code=league_code,
+        banner=banner, banner_code=banner_code,
+        township=township, village=village,
+        region_level=level,
+        initiative=initiative,
+        subject=subject,
+        indicator=indicator,
+        category=m.category if not m.per else "rate",
+        value=m.value, value_low=m.value_low, value_high=m.value_high,
+        qualifier=m.qualifier, unit=m.unit, per=m.per,
+        quote=quote,
+        span_start=m.start, span_end=m.end,
+        confidence=round(confidence, 2),
+    )
+
+
 def attribute(article: Article, mentions: list[Mention], doc: Document | None = None,
               gaz: Gazetteer | None = None, ctx: Context | None = None) -> list[Fact]:
-    """Turn an article's quantity mentions into facts attributed to region and programme."""
-    if article.kind == "quotes" or not mentions:
+    """Turn an article's quantity mentions (and its tables' cells) into facts attributed to region and programme."""
+    if article.kind == "quotes":
+        return []
+    tables = find_tables(article.text) if ("|" in article.text or "\t" in article.text or "｜" in article.text) else []
+    if not mentions and not tables:
         return []
     if ctx is None or ctx.article.text != article.text:
         ctx = build_context(article, gaz)
     else:
         ctx.article = article  # same text, new id or date: the context still holds
     published = article.published or (doc.published if doc else "")
+    if tables:  # a table's cells are read as cells, not as running text
+        mentions = [m for m in mentions if not any(t.start <= m.start < t.end for t in tables)]
     facts: list[Fact] = []
     kept = [m for m in _dedupe_headline(ctx, mentions) if not _inside_place(ctx, m)]
-    subjects = _subjects(ctx, kept)
+    subjects, heads = _subjects(ctx, kept)
     respective = respectively(ctx, kept)
+    text = ctx.article.text
     for i, (m, subject) in enumerate(zip(kept, subjects)):
         region, scope = (respective[i], "clause") if i in respective else region_for(ctx, m)
         region = region or Region()
-        level = level_of(region)
         s, e = sentence_of(ctx, m.start)
-        quote = ctx.article.text[s:e].strip() or ctx.article.text[max(0, m.start - 30):m.end + 30]
-        category = m.category if not m.per else "rate"
-        confidence = _SCOPE_CONFIDENCE.get(scope, 0.6) if level not in ("unknown",) else 0.5
-        if level in ("region", "outside"):
-            league = league_code = banner = banner_code = township = village = ""
-        else:
-            league, league_code = region.league, region.league_code
-            banner, banner_code = region.banner, region.banner_code
-            township, village = region.township, region.village
-        facts.append(Fact(
-            fact_id=fact_id(article.article_id, m),
-            source_file=article.source_file,
-            article_id=article.article_id,
-            article_title=article.title,
-            published=published,
-            league=league, league_code=league_code,
-            banner=banner, banner_code=banner_code,
-            township=township, village=village,
-            region_level=level,
-            initiative=initiative_for(ctx, m, level),
-            subject=subject,
-            indicator=indicator_for(subject, m, ctx.article.text[clause_start(ctx.article.text, s, m.start):m.start]),
-            category=category,
-            value=m.value, value_low=m.value_low, value_high=m.value_high,
-            qualifier=m.qualifier, unit=m.unit, per=m.per,
-            quote=quote,
-            span_start=m.start, span_end=m.end,
-            confidence=round(confidence, 2),
-        ))
+        quote = text[s:e].strip() or text[max(0, m.start - 30):m.end + 30]
+        initiative = initiative_for(ctx, m, level_of(region))
+        head = heads[i]
+        while head is not None and heads[head] is not None:  # 其中A旗13个、B旗74个: B's total is A's
+            head = heads[head]
+        if head is not None and not clause_programmes(ctx, m):
+            # 全市打造红色驿站400个，其中科左中旗60个: a part counts what its total counts
+            initiative = counted_programme(ctx, kept[head]) or initiative
+        facts.append(_fact(ctx, m, region, scope, subject,
+                           indicator_for(subject, m, text[clause_start(text, s, m.start):m.start]),
+                           initiative, quote, published))
+    for t in tables:
+        facts.extend(_table_facts(ctx, t, published))
+    facts.sort(key=lambda f: f.span_start)
+    return facts
+
+
+# --------------------------------------------------------------------------------------------
+# Tables: one fact per number cell
+# --------------------------------------------------------------------------------------------
+_TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|总数|全[盟市旗县区]|全[盟市旗县区]合计)$")
+_YEAR_HEAD = re.compile(r"^(?:19|20)\d\d\s*年?(?:度|底|末)?$")
+_GENERIC_HEAD = re.compile(r"^(?:数量|数值|数目|总数|合计|个数|人数|户数|数据|情况|指标值|完成数|实际)$")
+
+
+def _pseudo(pos: int) -> Mention:
+    return Mention(start=pos, end=pos, text="", value=0.0, unit="")
+
+
+def _cell_mention(cell, unit: str, per: str) -> Mention | None:
+    """Read a number cell with its column's unit (64 under 户 → 64 户; 3.5 under 万元 → 35000 元)."""
+    raw = cell.text.replace(" ", "").replace("，", ",")
+    own_unit = not raw[-1].isdigit() and raw[-1] not in "余多"
+    probe = raw if own_unit or not unit else raw + unit
+    found = [q for q in find_quantities(probe) if q.start == 0 and q.end >= len(raw)]
+    if not found:
+        if not unit and not own_unit:
+            return None
+        return None
+    q = found[0]
+    category = "rate" if per else q.category
+    return Mention(start=cell.start, end=cell.end, text=cell.text, value=q.value, unit=q.unit,
+                   qualifier=q.qualifier, value_low=q.value_low, value_high=q.value_high, per=per or q.per,
+                   category=category, classifier=q.classifier)
+
+
+def _cell_region(ctx: Context, cell) -> Region | None:
+    """The region a label cell names (its deepest place), or None."""
+    locs = [l for l in in_range(ctx.locs, ctx.loc_starts, cell.start, cell.end) if l.end <= cell.end]
+    if not locs:
+        return None
+    return locs[-1].region
+
+
+def _line(text: str, pos: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return a, (len(text) if b < 0 else b)
+
+
+def _named_programme(ctx: Context, a: int, b: int) -> str:
+    named = [i for i in in_range(ctx.initiatives, ctx.init_starts, a, b) if i.end <= b and i.rank >= 1]
+    return named[0].name if named else ""
+
+
+def _table_facts(ctx: Context, t: Table, published: str) -> list[Fact]:
+    """One fact per number cell: unit, subject and indicator from its column, region from its row."""
+    text = ctx.article.text
+    if not t.rows:
+        return []
+    width = max(len(r) for r in t.header + t.rows)
+    label_col = label_column(t)
+    heads = {col: column_name(t, col) for col in range(width)}
+    anchor = t.caption.start if t.caption is not None else t.start
+    context_region, _scope = region_for(ctx, _pseudo(anchor))
+    if t.caption is not None:
+        table_programme = _named_programme(ctx, t.caption.start, t.caption.end)
+    else:
+        table_programme = ""
+    table_programme = table_programme or initiative_for(ctx, _pseudo(anchor))
+    header_quote = text[t.header_line[0]:t.header_line[1]] if t.header_line else ""
+    # a table whose columns are places (指标 | 东河区 | 昆都仑区): the region comes from the column
+    col_regions = {col: r for col in range(width) if col != label_col and t.header
+                   for r in [_cell_region(ctx, t.header[-1][col]) if col < len(t.header[-1]) else None] if r}
+    transposed = len(col_regions) >= 2
+    row_regions: list[Region | None] = []
+    for row in t.rows:
+        label = row[label_col] if label_col < len(row) else None
+        region = None
+        if label is not None and not transposed and not _TOTAL_ROW.match(label.text.replace(" ", "")):
+            region = _cell_region(ctx, label)
+        row_regions.append(region)
+    common = common_region([r for r in row_regions if r is not None]) if not transposed else None
+    facts: list[Fact] = []
+    for row, region in zip(t.rows, row_regions):
+        label = row[label_col] if label_col < len(row) else None
+        label_text = label.text if label is not None else ""
+        if region is None:
+            if label is not None and _TOTAL_ROW.match(label_text.replace(" ", "")):
+                anaphor = _cell_region(ctx, label) if ANAPHOR.search(label_text) else None
+                region = anaphor or common or context_region
+            else:
+                region = context_region
+        row_a, row_b = _line(text, row[0].start)
+        quote = (header_quote + "\n" + text[row_a:row_b]).strip()
+        label_spec = column_spec(label_text) if label_text else None
+        for col, cell in enumerate(row):
+            if col == label_col or not cell.text or not is_number_cell(cell.text):
+                continue
+            head = heads.get(col, "")
+            spec = column_spec(head)
+            if (not spec.unit or _YEAR_HEAD.match(head)) and label_spec is not None and label_spec.unit:
+                spec = label_spec  # 指标 | 2023年 | 2024年 / 党员中心户（户） | 100 | 120
+            m = _cell_mention(cell, spec.unit, spec.per)
+            if m is None:
+                continue
+            cell_region = col_regions.get(col, region) if transposed else region
+            if label_spec is not None and spec is not label_spec and (_GENERIC_HEAD.match(spec.name) or not spec.name) \
+                    and _cell_region(ctx, label) is None:
+                subject = clean_subject(label_spec.name) or label_spec.name
+            else:
+                subject = clean_subject(spec.name) or spec.name
+            header_cell = t.header[-1][col] if t.header and col < len(t.header[-1]) else None
+            programme = ""
+            for row_ in t.header:  # a programme the column counts (党员中心户（户）)
+                if col < len(row_):
+                    programme = programme or _named_programme(ctx, row_[col].start, row_[col].end)
+            if not programme and label is not None:
+                programme = _named_programme(ctx, label.start, label.end)
+            if level_of(cell_region or Region()) in ("region", "outside") and not programme:
+                programme = ""
+            else:
+                programme = programme or table_programme
+            del header_cell
+            facts.append(_fact(ctx, m, cell_region or Region(), "table", subject, indicator_for(subject, m, ""),
+                               programme, quote, published, confidence=0.85))
     return facts

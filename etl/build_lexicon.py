@@ -39,6 +39,19 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     ("草原书屋", "", "文化服务", "genre"),
     ("红色家访", "", "活动", "seed:内蒙古日报2024-01"),
     ("敲门行动", "", "活动", "seed:内蒙古日报2024-01"),
+    # Programmes of the genre that reports name without quotes (counted: 全旗共设立党员中心户109户); seen in
+    # real published pages (锡林郭勒盟's 党员中心户 since 2005; 党建联合体 across the region).
+    ("党员中心户", "", "工作机制", "genre:real pages"),
+    ("党建联合体", "", "组织形式", "genre:real pages"),
+    ("一村一品", "", "产业发展", "genre:real pages"),
+    ("红色驿站", "", "服务阵地", "genre:real pages"),
+    # Standard institutions every place has: never a programme unless the text names one of its own
+    # (“北疆先锋”党群服务中心 → 北疆先锋). Noun phrases ending in these are descriptions.
+    *[(name, "", "generic", "standard institution") for name in (
+        "党支部", "党组织", "党委", "党总支", "党小组", "党群服务中心", "党群服务站", "党员活动室", "村委会", "居委会",
+        "嘎查委员会", "村民委员会", "合作社", "股份经济合作社", "网格", "新时代文明实践站", "新时代文明实践所",
+        "新时代文明实践中心", "志愿服务队", "卫生室", "卫生院", "警务室", "调解室", "调解委员会", "便民服务站",
+        "便民服务中心", "服务站", "服务中心", "活动室", "幼儿园", "养老院", "敬老院", "农家书屋")],
     # Quoted words of the genre that are not programmes.
     ("一肩挑", "", "not_initiative", "stop"),
     ("两委", "", "not_initiative", "stop"),
@@ -97,7 +110,8 @@ def main() -> None:
     """Write data/reference/initiatives.csv, indicators.csv and partner_regions.csv."""
     REFERENCE_DIR.mkdir(parents=True, exist_ok=True)
     (REFERENCE_DIR / "initiatives.csv").write_text(
-        _csv(sorted(INITIATIVES, key=lambda r: (r[2] == "not_initiative", r[0])), ("name", "aliases", "kind", "source")),
+        _csv(sorted(INITIATIVES, key=lambda r: (r[2] in ("not_initiative", "generic"), r[2] == "generic", r[0])),
+             ("name", "aliases", "kind", "source")),
         encoding="utf-8")
     (REFERENCE_DIR / "indicators.csv").write_text(
         _csv(INDICATORS, ("indicator", "label_zh", "keywords")), encoding="utf-8")

@@ -28,6 +28,7 @@ class Context:
     init_starts: list[int] = field(default_factory=list)
     place_spans: list[tuple[int, int]] = field(default_factory=list)
     place_starts: list[int] = field(default_factory=list)
+    headings: list[tuple[int, int]] | None = None  # section headings of the body (etl.programmes), on demand
 
 
 def body_start(article: Article) -> int:

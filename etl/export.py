@@ -27,7 +27,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from .schema import ARTICLE_COLUMNS, FACT_COLUMNS, INTEGER_FACT_COLUMNS, NUMERIC_FACT_COLUMNS
+from .schema import (
+    ARTICLE_COLUMNS,
+    FACT_COLUMNS,
+    INTEGER_FACT_COLUMNS,
+    NUMERIC_FACT_COLUMNS,
+)
 
 BOM = "\ufeff"
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -183,7 +188,13 @@ def export_all(store_or_engine, out_dir: Path, *, parquet: bool = True) -> dict[
 
     Returns {file name: number of rows}. Same database content → byte-identical files.
     """
-    from .store import INITIATIVE_COLUMNS, REGION_COLUMNS, articles, initiatives, regions  # noqa: PLC0415
+    from .store import (  # noqa: PLC0415
+        INITIATIVE_COLUMNS,
+        REGION_COLUMNS,
+        articles,
+        initiatives,
+        regions,
+    )
 
     engine = _engine_of(store_or_engine)
     out_dir = Path(out_dir)

@@ -1,16 +1,29 @@
-"""Article text → named programme (initiative) mentions, from the text and a curated lexicon (pure).
+"""Article text → named programme (initiative, 举措) mentions, found by how the genre names them (pure).
 
-Three ways a programme is named in this genre:
+A programme is found by the grammar around its name, not by a list of names: the curated lexicon
+(``data/reference/initiatives.csv``) is a boost, never a requirement. Candidates:
 
-* in the curated lexicon ``data/reference/initiatives.csv`` (canonical name and aliases);
-* a quoted name followed by a programme word: 开展“送学上门”活动, 推行“三事三制”社区治理工作法,
-  以“减标牌…”为主要内容的“三减三优”工作模式, “感党恩、听党话、跟党走”主题宣讲;
-* a quoted name that itself ends in a programme word: 实施“强基工程”, 开展“敲门行动”;
-* a quoted name in the headline: “聚力固边”筑牢红色屏障, “三减三优”为基层减负增效.
+* every quoted short name (“草原夜校”), confirmed by what surrounds it:
+  - a programme word after it: 开展“送学上门”活动, 探索“积分超市”做法, 叫响“北疆先锋”品牌;
+  - a verb that launches, spreads or uses it right before it: 推出“草原夜校”, 组建“马背服务队”,
+    依托“党员中心户”, 以“组织工作提升年”为抓手;
+  - a head noun at its end that says what a campaign creates (an open, morphological class:
+    …驿站 …夜校 …书屋 …中心户 …联合体 …服务队 …工作室 …课堂 …之家 …超市 …站 …室 …队 …户 …体 …校 …堂 …岗 …屋 …园);
+  - a number that counts it: 建成12个“草原书屋”, 全市“红色物业”小区达到86个;
+  - the headline it opens: “聚力固边”筑牢红色屏障;
+* unquoted names: verb + name + programme word (推行党员联户工作法 → 党员联户, 启动荞麦品牌提升工程);
+  verb + noun phrase with a programme head noun (设立党员中心户1870户, 建成暖心驿站21处) — a *weak*
+  candidate that counts only for the number it counts or its own clause, unless the article
+  names it again; columns opened in 《》; alliances founded in the text (成立口岸党建联盟);
+* short references back to a named place-like programme (联盟 → 口岸党建联盟).
 
-Quoted words that are not programmes (“一肩挑”, “两委”, “明白卡”, speech) are left alone: a
-quoted name counts only with a programme word or in a headline, and a stop list in the lexicon
-file (kind ``not_initiative``) removes the rest.
+Rejected by shape, whatever surrounds them: speech (punctuation inside), titles and honours
+(“马铃薯之乡”, “五星级党组织”, 全国文明村, 被评为“…”), people's nicknames (“骆驼书记”, 称为“…”),
+ranks and metaphors (作为“一号工程”, 当好“领头雁”, “红色引擎”作用), numbered political formulas
+(“两个确立”, “三个作用”) and compositions (“嘎查+社区”联合体) unless a programme word follows (“四比”活动,
+“党建+民族团结”模式), couplets (南有“…”、北有“…”),
+tier formulas (盟-旗-苏木, 两级联动), and the standard institutions every place has (党支部,
+党群服务中心, 合作社: lexicon kind ``generic``); the lexicon's ``not_initiative`` rows are a stop list.
 """
 from __future__ import annotations
 
@@ -23,29 +36,94 @@ from .paths import REFERENCE_DIR
 
 LEXICON_PATH = REFERENCE_DIR / "initiatives.csv"
 
-# Programme words, longest first: a quoted name followed by one of these is a programme.
+# Programme words after a quoted name (longest first in the pattern): 开展“送学上门”活动.
 _SUFFIXES = (
     "社区治理工作法", "基层治理工作法", "工作模式", "治理模式", "发展模式", "服务模式", "联防模式", "党建品牌", "工作品牌",
     "主题宣讲", "主题教育", "主题党日", "主题活动", "专项行动", "工作法", "工作机制", "运行机制", "治理机制",
     "信息处理机制", "服务点", "服务站", "品牌", "工程", "模式", "活动", "行动", "机制", "项目", "计划", "平台", "建设",
-    "课堂", "夜校", "家园", "服务队", "志愿服务",
+    "课堂", "夜校", "家园", "服务队", "志愿服务", "做法", "经验", "制度", "体系", "载体", "工作", "服务", "品牌创建",
+    "创建", "行动计划", "试点", "改革", "赛", "比武", "竞赛", "大赛", "擂台赛", "讲堂", "课程", "系列活动",
+    "专栏", "栏目", "驿站", "示范点", "示范村", "示范带", "示范区", "示范户", "小区", "联盟", "基地", "阵地", "网格",
+    "服务中心", "微课堂", "志愿服务队", "宣讲团", "工作室", "书屋", "之家", "超市", "食堂", "队伍", "队",
 )
-# A quoted name that itself ends in one of these is a programme (“强基工程”, “归雁计划”).
-_INNER_SUFFIXES = ("工程", "行动", "计划", "活动", "项目", "工作法", "模式", "课堂", "夜校", "联盟")
-# A quoted name right after one of these verbs is a programme (打造“石榴籽”家园, 开设“双语课堂”).
-_VERBS = ("开展", "推行", "实施", "打造", "建立", "设立", "开设", "选聘", "启动", "创建", "深化", "推进", "围绕",
-          "探索", "创新", "推广", "组建", "成立", "培育", "建成", "叫响", "擦亮")
+# A quoted name that ends in one of these is a programme by itself (“强基工程”, “草原夜校”, “红色驿站”).
+_HEADS = (
+    "工程", "行动", "计划", "活动", "项目", "工作法", "模式", "机制", "品牌", "课堂", "夜校", "讲堂", "联盟", "驿站",
+    "书屋", "超市", "食堂", "之家", "家园", "服务队", "宣讲团", "宣讲队", "工作室", "中心户", "联合体", "顾问",
+    "人才库", "护林队", "服务站", "服务点", "站", "室", "队", "库", "户", "体", "校", "院", "堂", "岗", "包", "屋",
+    "园", "馆", "所", "社", "团", "营", "坊", "吧", "厅", "榜", "码", "台", "制", "法", "圈", "带", "链", "银行",
+    "集市", "基地", "车", "员", "长", "哨", "班", "会",
+)
+# Head nouns for unquoted noun phrases (multi-character only: 农牧户 or 主体 are no programme).
+_UNQUOTED_HEADS = (
+    "中心户", "联合体", "驿站", "夜校", "书屋", "服务队", "工作室", "顾问团", "人才库", "护林队", "宣讲团", "宣讲队",
+    "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨",
+)
+# Verbs that launch, spread, name or use a programme (from real writing of the genre).
+_VERBS = (
+    "开展", "推行", "实施", "打造", "建立", "设立", "开设", "选聘", "启动", "创建", "深化", "推进", "围绕", "探索", "创新",
+    "推广", "组建", "成立", "培育", "建成", "叫响", "擦亮", "推出", "开办", "创办", "开通", "举办", "发起", "启用", "搭建",
+    "构建", "用好", "用活", "依托", "落实", "实行", "开辟", "打响", "唱响", "亮出", "首创", "独创",
+    "试点", "升级", "延伸", "复制", "借鉴", "引入", "创设", "设置", "组织开展", "全面推行", "持续深化", "深入开展",
+    "建好", "办好", "做强", "做优", "做实", "做亮", "做响", "形成", "总结提炼", "提炼", "培树", "树立", "担任",
+    "探索推行", "探索建立", "创新推出",
+    "创新开展", "积极推行", "大力推行", "大力推广", "全面推广", "全力打造", "着力打造", "精心打造", "倾力打造", "建设",
+)
 _QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{2,24})[”\"」]")
-_SUFFIX_AFTER = re.compile(r"(?:等)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(map(re.escape, _SUFFIXES)) + ")")
-_VERB_BEFORE = re.compile("(?:" + "|".join(_VERBS) + ")(?:了)?$")
+_SUFFIX_AFTER = re.compile("(?:等)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(map(re.escape, sorted(_SUFFIXES, key=len, reverse=True))) + ")")
+# the verb may be followed by 了, 起, 出 and a count or a determiner: 打造了一批“红色驿站”, 建成12个“草原书屋”
+_COUNT = r"(?:[0-9０-９]+|[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支)"
+_VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了|起|出|好|成)?"
+                          r"(?:" + _COUNT + r"|一批|一支|一系列|若干|多个|系列|全域|全面|首个|首批|新一批)?$")
+# 以“组织工作提升年”为抓手: a programme used as the means
+_AS_MEANS = re.compile(r"^为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
+_COUNT_BEFORE = re.compile(_COUNT + r"$")
+# 全市“红色物业”小区达到86个 / “党员中心户”1870户: a number right after the name (and its head noun)
+_COUNT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:共|已|累计|总数|数量|总量)?(?:达到|达|增至|增加到|突破|超过|逾|近|约|为|有|共有|已有|已达)?"
+                          r"(?:[0-9０-９]|[一二两三四五六七八九十百千万](?:[一二两三四五六七八九十百千万]*)(?:个|支|处|家|所|座|户|名))")
+
+# Shapes that are never programmes.
+# What something is ranked, called or awarded as: never a programme (作为“一号工程”, 被誉为“草原轻骑兵”).
+_RANK_BEFORE = re.compile(
+    r"(?:作为|视为|当作|当成|列为|称为|称作|称之为|誉为|喻为|比作|号称|人称|叫作|叫做|叫他|叫她|喊他|喊她|唤作|昵称|外号|"
+    r"绰号|荣获|获评|评为|授予|获得|命名为|评定为|评选为|被评|赢得|享有|素有|"
+    r"南有|北有|东有|西有|前有|后有|上有|下有)(?:了|为|的)?$")
+# What something becomes or is like: a metaphor unless a programme word follows (成为群众的“贴心人”).
+_LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|是|像|犹如|宛如|如同)(?:了|为|的)?$")
+# 成为群众家门口的“幸福驿站”: what something becomes, with a modifier in between
+_LIKE_DE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|堪称|打造成|建设成|建成为|誉为)[^，。；！？“”]{0,10}的$")
+_METAPHOR_AFTER = re.compile(r"^(?:作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
+_TITLE_SHAPE = re.compile(
+    r"(?:之乡|之城|之都|之窗|之源|之花|之星|之最|明珠|名片|星级|示范单位|文明单位|先进集体|模范集体|先进单位|称号|荣誉)$"
+    r"|^(?:最美|最佳|十佳|百佳|十大|百强|优秀|先进|模范|文明|标兵|明星|金牌|全国|全区|国家级|自治区级|盟级|市级|旗级|县级|"
+    r"五星|四星|三星|二星|一星|红旗|五好|十星)|星级")
+_PERSON_SHAPE = re.compile(r"(?:书记|主任|队长|大叔|大姐|大嫂|大妈|大爷|阿妈|额吉|阿爸|老人|铁人|能人|达人|状元|愚公|先生|女士|"
+                           r"贴心人|带头人|领路人|引路人|当家人|守护人|主心骨|领头雁|排头兵|老黄牛|孺子牛|娘家人|好人)$")
+# 两个确立, 三个作用, 四个意识, 五大优势: numbered formulas (unless a programme word follows: “四比”活动)
+_FORMULA = re.compile(r"^[一二两三四五六七八九十百千万\d]+(?:个|大|项|条|种|有|好|心|感|自信|维护|确立|必须|坚持|不|到位|基础)")
+_TIER = re.compile(r"[-－—–─]|^[两三四五]级|级联动$|级联创$|级联建$")
+_SPEECH = re.compile(r"[，。！？!?：:；;]")
+_NUMERIC = re.compile(r"[\d０-９.%]+")
+_FUNCTION_WORD = re.compile(r"[的和及与在对把被让向从给]")
 # Unquoted: a headline that starts with a programme's name (口岸党建联盟激活…), or a named
 # project after a verb in the body (公忽洞村建设现代羊共享牧场项目 → 现代羊共享牧场).
 _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法))")
+_BODY_VERBS = ("建设", "实施", "推进", "推行", "启动", "打造", "开展", "建立", "构建", "探索", "推广", "深化", "创建", "创新",
+               "推出", "叫响", "培育", "组建", "设立", "开设", "建成", "成立", "选树", "培树", "全面推行", "大力推行")
 _BODY_UNQUOTED = re.compile(
-    r"(?:建设|实施|推进|推行|启动|打造|开展|建立|构建|探索|推广|深化|创建|创新)"
+    "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了)?"
     r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划|模式)")
+# verb + noun phrase with a programme head noun: 设立党员中心户1870户, 建成暖心驿站21处 (a weak candidate)
+_BODY_HEADED = re.compile(
+    "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了|起)?(?:" + _COUNT + r")?"
+    r"([\u4e00-\u9fff]{2,8}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
+# 58个党建联合体: a count right before a headed noun phrase (a weak candidate; 1名党员中心户 counts people)
+_THING_COUNT = r"(?:[0-9０-９]+|[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|批|类|项|种|条)"
+_COUNTED_HEADED = re.compile(
+    _THING_COUNT + r"([\u4e00-\u9fff]{2,6}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建|全面|各项|多项|新型"
-                      r"|常态化|长效|规范化|标准化|信息化|数字化|一体化)")
+                      r"|常态化|长效|规范化|标准化|信息化|数字化|一体化|新建|改扩建|标准|规范|综合|便民|临时|流动|固定|村级|"
+                      r"嘎查|社区|苏木|乡镇|镇级|旗级|县级|市级|盟级|各级|基层|各地|全旗|全市|全盟|全区|一批批|多支|多家)")
 # An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.
 _BODY_ALLIANCE = re.compile(r"(?:成立|组建|建立|打造|牵头成立)([\u4e00-\u9fff]{2,8}?联盟)")
 # Words that make a verb + name + programme word a description, not a name (建立健全长效机制,
@@ -58,30 +136,42 @@ _TITLED = re.compile(r"(?:开设|推出|开办|创办|开通|打造)《([^《》
 
 # Head nouns by which the genre refers back to a named programme that is a thing or a place.
 _REFERENCE_HEADS = ("联盟", "驿站", "食堂", "课堂", "夜校", "家园", "书屋", "超市", "服务队", "哨所", "牧场", "之家")
-# A quoted name after these is what something is called or ranked as, not a programme.
-_METAPHOR_BEFORE = re.compile(r"(?:作为|视为|当作|当成|列为|称为|誉为|成为|变成|喻为|比作)$")
-_SPEECH = re.compile(r"[，。！？!?：:；]")
-_NUMERIC = re.compile(r"[\d０-９.%]+")
-_FUNCTION_WORD = re.compile(r"[的和及与在对]")
 
 
 @dataclass(frozen=True)
 class InitiativeMention:
-    """A programme named in a text: where, its canonical name and how it was found."""
+    """A programme named in a text: where, its canonical name and how it was found.
+
+    ``rank`` says how far the mention reaches: 2 (STRONG) — the article presents it as a programme
+    (quotes with evidence, a programme word, the headline), so it is the programme of the numbers
+    around it; 1 (KNOWN) — a name the lexicon knows, mentioned without such evidence
+    (优化调整党员中心户600户): the programme of the number that counts it; 0 (CANDIDATE) — a noun
+    phrase only the grammar suggests (建成暖心驿站21处): the programme of the number that counts it
+    (or of its own clause) when nothing else is.
+    """
 
     start: int
     end: int
     name: str
     how: str  # headline | text | reference (a short form after the full name: 联盟 for 口岸党建联盟)
+    rank: int = 2
+
+    @property
+    def strong(self) -> bool:
+        return self.rank == STRONG
+
+
+STRONG, KNOWN, CANDIDATE = 2, 1, 0
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The curated programme names: canonical names, aliases and known non-programmes."""
+    """The curated programme names: canonical names, aliases, known non-programmes, generic institutions."""
 
     canonical: dict[str, str]  # alias or name → canonical name
     stop: frozenset[str]
     pattern: re.Pattern | None
+    generic: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +179,7 @@ def load_lexicon() -> Lexicon:
     """Load data/reference/initiatives.csv (name,aliases,kind,source)."""
     canonical: dict[str, str] = {}
     stop: set[str] = set()
+    generic: set[str] = set()
     if LEXICON_PATH.exists():
         with LEXICON_PATH.open(encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh):
@@ -96,11 +187,14 @@ def load_lexicon() -> Lexicon:
                 if row.get("kind") == "not_initiative":
                     stop.update(names)
                     continue
+                if row.get("kind") == "generic":
+                    generic.update(names)
+                    continue
                 for n in names:
                     canonical[n] = row["name"]
     keys = sorted(canonical, key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
-    return Lexicon(canonical, frozenset(stop), pattern)
+    return Lexicon(canonical, frozenset(stop), pattern, frozenset(generic))
 
 
 def _clean(name: str) -> str:
@@ -108,13 +202,34 @@ def _clean(name: str) -> str:
 
 
 def _acceptable(name: str, lex: Lexicon) -> bool:
-    if name in lex.stop or len(name) < 2:
+    if name in lex.stop or name in lex.generic or len(name) < 2:
         return False
     if _SPEECH.search(name):  # speech, not a name
         return False
     if _NUMERIC.fullmatch(name):
         return False
     return True
+
+
+def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) -> bool:
+    """Tell whether a quoted name is a title, honour, nickname, metaphor, formula or tier, by its shape and place.
+
+    Titles, honours, ranks and tiers are never programmes; a person's nickname, a metaphor, a
+    numbered formula or a composition is one only with a programme word after it (“双带头人”培育工程).
+    """
+    if _TITLE_SHAPE.search(name) or _TIER.search(name):
+        return True
+    if _RANK_BEFORE.search(text, max(0, start - 5), start) or _METAPHOR_AFTER.match(text, end):
+        return True
+    if not suffix and (_PERSON_SHAPE.search(name)
+                       or _LIKE_BEFORE.search(text, max(0, start - 4), start)
+                       or _LIKE_DE_BEFORE.search(text, max(0, start - 14), start)
+                       or text.startswith("在", start - 1)  # 在“云端”宣讲: a place, not a name
+                       or _FORMULA.match(name)  # 两个确立, 三个作用 (but “四比”活动)
+                       or "+" in name or "＋" in name  # “嘎查+社区”联合体 describes; “党建+”模式 names
+                       or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
+        return True
+    return False
 
 
 def _head_lines(text: str, head_end: int) -> list[tuple[int, int]]:
@@ -128,9 +243,41 @@ def _head_lines(text: str, head_end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, str]:
-    """Collect the programme names an article establishes: name as written → canonical name."""
-    names: dict[str, str] = {}
+def _generic_np(name: str, lex: Lexicon) -> bool:
+    """Tell whether an unquoted noun phrase is a description or a standard institution, not a name."""
+    return (name in lex.generic or any(name.endswith(g) and len(name) - len(g) <= 2 for g in lex.generic)
+            or _GENERIC.match(name) is not None or _FUNCTION_WORD.search(name) is not None
+            or not _acceptable(name, lex))
+
+
+def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
+    """Tell whether the words around a quoted name (at text[start:end], quotes included) present it as a programme."""
+    return bool(
+        _SUFFIX_AFTER.match(text, end)
+        or _VERB_BEFORE.search(text, max(0, start - 12), start)
+        or (text.startswith("以", start - 1) and _AS_MEANS.match(text, end))
+        or _COUNT_BEFORE.search(text, max(0, start - 6), start)
+        or _COUNT_AFTER.match(text, end)
+        or start in head_starts)
+
+
+def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tuple[str, int]]) -> None:
+    """Quoted names confirmed by a programme word, a verb, a head noun, a count or the headline."""
+    for m in _QUOTED.finditer(text):
+        name = _clean(m.group(1))
+        if not _acceptable(name, lex):
+            continue
+        q0, q1 = m.start(), m.end()
+        known = name in lex.canonical
+        if not known and _rejected_shape(name, text, q0, q1, _SUFFIX_AFTER.match(text, q1) is not None):
+            continue
+        if known or (name.endswith(_HEADS) and len(name) >= 3) or _evidence(text, q0, q1, head_starts):
+            names[name] = (lex.canonical.get(name, name), STRONG)
+
+
+def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]:
+    """Collect the programme names an article establishes: name as written → (canonical name, rank)."""
+    names: dict[str, tuple[str, int]] = {}
     # a headline that starts with a quoted name names the article's programme (“三减三优”为基层…);
     # a kicker of several quoted slogans (“文艺党课”气氛足 “书记主播”云端说) does not
     head_starts = set()
@@ -140,54 +287,63 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, str]:
             head_starts.add(a)
         h = _HEAD_UNQUOTED.match(text, a, b)
         if h and _acceptable(h.group(1), lex) and not line.startswith("“"):
-            names[h.group(1)] = lex.canonical.get(h.group(1), h.group(1))
-    for m in _QUOTED.finditer(text):
-        name = _clean(m.group(1))
-        if not _acceptable(name, lex):
-            continue
-        if name not in lex.canonical and _METAPHOR_BEFORE.search(text, max(0, m.start() - 4), m.start()):
-            continue  # 把抓党建促乡村振兴作为“一号工程”: a rank, not a programme
-        canonical = lex.canonical.get(name, name)
-        if (name in lex.canonical
-                or _SUFFIX_AFTER.match(text, m.end())
-                or (name.endswith(_INNER_SUFFIXES) and len(name) >= 3)
-                or _VERB_BEFORE.search(text, max(0, m.start() - 3), m.start())
-                or m.start() in head_starts):
-            names[name] = canonical
+            names[h.group(1)] = (lex.canonical.get(h.group(1), h.group(1)), STRONG)
+    if "“" in text or '"' in text or "「" in text:
+        _quoted(text, head_starts, lex, names)
     for m in _BODY_UNQUOTED.finditer(text):
         name = m.group(1)
         if (_acceptable(name, lex) and not _GENERIC.match(name) and not _GENERIC_INSIDE.search(name)
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
-            names[name] = lex.canonical.get(name, name)
+            names[name] = (lex.canonical.get(name, name), STRONG)
+    for pattern in (_BODY_HEADED, _COUNTED_HEADED):
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            if name in names or _generic_np(name, lex):
+                continue
+            names[name] = (lex.canonical.get(name, name), KNOWN if name in lex.canonical else CANDIDATE)
     for m in _BODY_ALLIANCE.finditer(text) if "联盟" in text else ():
         name = m.group(1)
         if _acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name):
-            names.setdefault(name, lex.canonical.get(name, name))
+            names.setdefault(name, (lex.canonical.get(name, name), STRONG))
     for m in _TITLED.finditer(text) if "《" in text else ():  # the scan costs as much as all the rest
         name = m.group(1) or m.group(2)
         if _acceptable(name, lex):
-            names[name] = lex.canonical.get(name, name)
+            names[name] = (lex.canonical.get(name, name), STRONG)
     return names
 
 
 def find_initiatives(text: str, title: str = "", head_end: int | None = None) -> list[InitiativeMention]:
     """Return the programme mentions in an article's text, sorted by position, non-overlapping.
 
-    First the names the article establishes (lexicon, quoted names with a programme word or verb,
-    the headline's leading name), then every occurrence of those names, quoted or not.
+    First the names the article establishes (lexicon, quoted names confirmed by their context,
+    unquoted names with a programme word or head noun, the headline's leading name), then every
+    occurrence of those names, quoted or not.
     """
     lex = load_lexicon()
     if head_end is None:  # without layout's word: the title line, when the text starts with it
         head_end = len(title) if title and text.startswith(title) else 0
     names = _names(text, head_end, lex)
     if lex.pattern is not None:
+        # the lexicon is a boost: a name it knows is the programme of the number that counts it, and
+        # of the numbers around it where the article presents it as one (a programme word, the headline)
+        head_lines = _head_lines(text, head_end)
         for m in lex.pattern.finditer(text):
-            names.setdefault(m.group(0), lex.canonical[m.group(0)])
+            word = m.group(0)
+            if word in names and names[word][1] == STRONG:
+                continue
+            in_head = any(a <= m.start() < b for a, b in head_lines)
+            counted = _COUNT_BEFORE.search(text, max(0, m.start() - 6), m.start()) is not None
+            strong = ((in_head and not counted)  # 鄂尔多斯市建成81个红色驿站: what the headline counts, not its programme
+                      or _SUFFIX_AFTER.match(text, m.end()) is not None
+                      or (text.startswith("以", m.start() - 1) and _AS_MEANS.match(text, m.end()) is not None))
+            names[word] = (lex.canonical[word], STRONG if strong else KNOWN)
     if not names:
         return []
     # Short references back to a named place-like programme: 口岸党建联盟 … 各类党建联盟46个 / 联盟还…
     refs: dict[str, str] = {}
-    for name, canonical in names.items():
+    for name, (canonical, rank) in names.items():
+        if rank != STRONG:
+            continue
         head = next((h for h in _REFERENCE_HEADS if name.endswith(h) and len(name) > len(h) + 1), None)
         if head is not None:
             for ref in {head, name[2:]} - {name}:
@@ -198,8 +354,9 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
     for start, end, word in _occurrences(text, [*names, *refs]):
         how = "headline" if end <= head_end else "text"
         if word in names:
-            first_named.setdefault(names[word], start)
-            found.append(InitiativeMention(start, end, names[word], how))
+            canonical, rank = names[word]
+            first_named.setdefault(canonical, start)
+            found.append(InitiativeMention(start, end, canonical, how, rank))
         elif refs[word] in first_named:  # a reference only points back
             found.append(InitiativeMention(start, end, refs[word], "reference"))
     return found

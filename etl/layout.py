@@ -36,7 +36,9 @@ _META = re.compile(
     r"^[（(]?(来源|编辑|审核|责任编辑|责编|校对|监制|出品|终审|初审|复审|排版|供稿)[：:]"
     r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$"
     # a web page's pager: 共2条 第1页 下一页
-    r"|^(?:(?:共\s*\d+\s*[条页篇]|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})\s*){2,}$")
+    r"|^(?:(?:共\s*\d+\s*[条页篇]|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})\s*){2,}$"
+    # a Word page's footer: — 1 —, - 2 -
+    r"|^[-—－–]{1,2}\s*\d{1,3}\s*[-—－–]{1,2}$")
 # Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
 _DATE_LINE = re.compile(r"^[（(]\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
 _ISSUER = r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|办公室|办公厅|人民政府|政府|局)"
@@ -59,22 +61,103 @@ class _Block:
     kind: str  # head | byline | credit | quote | source | para
 
 
+_ALIGNED = re.compile(r"\t+| {2,}|\u3000+")
+_HAS_ALIGNED_GAP = re.compile(r"\S(?:\t| {2,}|\u3000+)\S")
+_PIPE = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
+
+
+def _aligned_cells(line: str) -> list[str] | None:
+    """The cells of a line whose columns are separated by tabs or runs of spaces (a text table row)."""
+    line = line.strip()
+    if "|" in line or "｜" in line or not _HAS_ALIGNED_GAP.search(line):
+        return None
+    cells = [c for c in _ALIGNED.split(line) if c]
+    return cells if len(cells) >= 2 else None
+
+
+def _normalise_tables(lines: list[str]) -> dict[int, str]:
+    """Rows of text tables, rewritten with one tab between cells: {line index: row}.
+
+    A table is two or more consecutive lines (single blank lines between them allowed) whose
+    columns are separated by tabs or aligned with runs of spaces, with the same number of cells,
+    numbers in its body; pipe rows (正蓝旗 | 64) are kept with single spaces around the pipes.
+    """
+    out: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        if ("|" in line or "｜" in line) and len([c for c in _PIPE.split(line.strip()) if c]) >= 2:
+            out[i] = " ".join(line.split())
+    cells = [_aligned_cells(ln) for ln in lines]
+    i = 0
+    while i < len(lines):
+        if cells[i] is None:
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < len(lines):
+            if not lines[j].strip() and j + 1 < len(lines) and cells[j + 1] is not None:
+                j += 1
+                continue
+            if cells[j] is not None and len(cells[j]) == len(cells[run[0]]):
+                run.append(j)
+                j += 1
+                continue
+            break
+        body_digits = any(any(ch.isdigit() for c in cells[k][1:] for ch in c) for k in run)
+        if len(run) >= 2 and body_digits:
+            for k in run:
+                out[k] = "\t".join(cells[k])
+        i = j if len(run) >= 2 else i + 1
+    return out
+
+
 def normalise(text: str) -> str:
-    """Normalise newlines and compatibility spaces; keep full-width characters as written."""
+    """Normalise newlines and compatibility spaces; keep full-width characters as written.
+
+    Rows of text tables keep their columns: one tab between cells (see _normalise_tables).
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = unicodedata.normalize("NFC", text)
-    return "\n".join(_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    lines = text.split("\n")
+    rows = _normalise_tables(lines) if ("\t" in text or "  " in text or "\u3000" in text or "|" in text
+                                         or "｜" in text) else {}
+    return "\n".join(rows[i] if i in rows else _SPACE.sub(" ", line).strip() for i, line in enumerate(lines))
+
+
+def is_table_row(line: str) -> bool:
+    """Tell whether a normalised line is a row of a table (cells separated by a tab or a pipe)."""
+    return ("\t" in line or "|" in line or "｜" in line) and len(
+        [c for c in re.split(r"[ \u3000]*[|｜\t][ \u3000]*", line.strip()) if c]) >= 2
 
 
 def _raw_blocks(text: str) -> list[str]:
-    """Split into blocks at blank lines and at single newlines that follow a finished sentence."""
+    """Split into blocks at blank lines and at single newlines that follow a finished sentence.
+
+    Consecutive table rows (blank lines between them allowed) make one block, one row per line.
+    """
     blocks: list[str] = []
+    table_open = False  # the last block is a table that the next rows continue
     for chunk in _BLANK_LINE.split(text):
         lines = [ln for ln in chunk.split("\n") if ln.strip()]
         if not lines:
             continue
-        current = last = lines[0]
-        for line in lines[1:]:
+        current: str | None = None
+        last = ""
+        for line in lines:
+            if is_table_row(line):
+                if current is not None:
+                    blocks.append(current)
+                    current = None
+                if table_open:
+                    blocks[-1] += "\n" + line
+                else:
+                    blocks.append(line)
+                    table_open = True
+                continue
+            table_open = False
+            if current is None:
+                current = last = line
+                continue
             if (current.endswith(tuple(TERMINAL) + ("：", ":")) or _is_headline(current) or _is_headline(line)
                     or _LIST_ITEM.match(line) or _LIST_ITEM.match(last)):
                 blocks.append(current)
@@ -82,7 +165,9 @@ def _raw_blocks(text: str) -> list[str]:
             else:  # a line broken mid-sentence by the layout
                 current += line
             last = line
-        blocks.append(current)
+        if current is not None:
+            blocks.append(current)
+            table_open = False
     return blocks
 
 
@@ -104,6 +189,8 @@ def _is_headline(text: str, as_first: bool = False) -> bool:
 
 
 def _classify(text: str) -> str:
+    if "\n" in text and is_table_row(text.split("\n", 1)[0]):
+        return "table"  # two rows or more (one line with a ｜ is a WeChat headline: 守望相助｜…)
     if _META.match(text):
         return "meta"
     if _BYLINE.match(text) and len(text) <= 40 and not _SENTENCE_PUNCT.search(text):
@@ -114,8 +201,8 @@ def _classify(text: str) -> str:
         return "credit"
     if _QUOTE_ITEM.match(text):
         return "quote"
-    if _QUOTE_SOURCE.match(text):
-        return "source"
+    if _QUOTE_SOURCE.match(text) and len(text) <= 100 and "。" not in text[:-1]:
+        return "source"  # ——2017年10月18日，习近平在…: a quotation's source (not a speech's ——item。…。)
     if _is_headline(text):
         return "head"
     return "para"
@@ -149,7 +236,10 @@ def _blocks(text: str) -> list[_Block]:
                 prev.text += raw
                 continue
         out.append(_Block(raw, kind))
-    # A "headline" that is really a broken paragraph head: "截至目前" style blocks stay paras.
+    # A short line right above a table is its caption (表1 各苏木镇党员中心户设立情况), not a headline.
+    for a, b in zip(out, out[1:]):
+        if a.kind == "head" and b.kind == "table":
+            a.kind = "para"
     return out
 
 

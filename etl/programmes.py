@@ -1,10 +1,12 @@
 """Programme mentions in an article → the programme (举措) each number belongs to (pure)."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .initiatives import InitiativeMention
+from .initiatives import CANDIDATE, KNOWN, InitiativeMention
 from .schema import Mention
 from .textspans import clause_end, clause_start, in_range, paragraph_start, sentence_of
 
@@ -15,17 +17,18 @@ def default_initiative(ctx: Context) -> str:
     """The article's programme: the headline's, else the body's most named one (a fragment has none)."""
     if ctx.article.kind == "fragment":
         return ""
-    head = [i for i in ctx.initiatives if i.start < ctx.body_start]
+    strong = [i for i in ctx.initiatives if i.strong]
+    head = [i for i in strong if i.start < ctx.body_start]
     if head:
         return head[-1].name
     text = ctx.article.text
     lede_end = text.find("\n", ctx.body_start)
-    lede = [i for i in ctx.initiatives if ctx.body_start <= i.start < (lede_end if lede_end > 0 else len(text))]
+    lede = [i for i in strong if ctx.body_start <= i.start < (lede_end if lede_end > 0 else len(text))]
     if lede:  # the opening paragraph says what the report is about
         return lede[0].name
-    counts = Counter(i.name for i in ctx.initiatives)
-    if counts:
-        (name, n), *rest = counts.most_common(2)
+    named = Counter(i.name for i in strong)
+    if named:
+        (name, n), *rest = named.most_common(2)
         if n >= 2 and (not rest or rest[0][1] < n):
             return name
     return ""
@@ -35,12 +38,84 @@ def _closest(items: list[InitiativeMention], m: Mention) -> InitiativeMention:
     return min(items, key=lambda i: (min(abs(i.end - m.start), abs(i.start - m.end)), i.start))
 
 
+# Between a programme's name and the number that counts it: 党员中心户1870户, “红色物业”小区达到86个.
+_COUNT_GAP = re.compile(r"[”\"」]?[\u4e00-\u9fff]{0,4}?(?:数量|总数|总量|数)?(?:共|已|累计|总计|合计|总共)?"
+                        r"(?:达到|达|增至|增加到|突破|超过|逾|为|有|共有|已有|已达|新增|增加)?")
+
+
+_PERSONS = frozenset({"人", "人次"})
+
+
+def counts(text: str, i: InitiativeMention, m: Mention) -> bool:
+    """Tell whether the number counts the programme itself: 设立党员中心户1870户, 建成12个“草原书屋”.
+
+    A weak candidate is not counted by a number of people (每个责任区由1名党员中心户牵头).
+    """
+    if not i.strong and m.unit in _PERSONS:
+        return False
+    if i.end <= m.start:
+        gap = text[i.end:m.start]
+        return len(gap) <= 8 and _COUNT_GAP.fullmatch(gap) is not None
+    if m.end <= i.start:
+        return text[m.end:i.start] in ("", "“", '"', "「")
+    return False
+
+
+# A heading inside an article: 一、…  （二）…  ▲…  【…】  第三…  or a short line without a full stop.
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|[▲■●◆☆★【]|第[一二三四五六七八九十]+[，、：:是部分])")
+
+
+def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
+    """(start, end) of the heading paragraphs of an article's body, in order."""
+    out = []
+    pos = body_start
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        line = text[pos:end]
+        if line and ((_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
+                     or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))):
+            out.append((pos, end))
+        pos = end + 1
+    return out
+
+
+def _section_programme(ctx: Context, p0: int) -> str:
+    """The programme the heading of the paragraph's section names ("" when it names none)."""
+    if ctx.headings is None:
+        ctx.headings = section_headings(ctx.article.text, ctx.body_start)
+    k = bisect_right([a for a, _b in ctx.headings], p0 - 1) - 1
+    if k < 0:
+        return ""
+    a, b = ctx.headings[k]
+    named = [i for i in in_range(ctx.initiatives, ctx.init_starts, a, b) if i.strong]
+    return named[-1].name if named else ""
+
+
+def clause_programmes(ctx: Context, m: Mention) -> list[InitiativeMention]:
+    """The programme mentions in the number's own clause."""
+    text = ctx.article.text
+    s, e = sentence_of(ctx, m.start)
+    c0, c1 = clause_start(text, s, m.start), clause_end(text, m.end, e)
+    return [i for i in in_range(ctx.initiatives, ctx.init_starts, c0, c1)
+            if i.end <= c1 and not (i.start < m.end and i.end > m.start)]
+
+
+def counted_programme(ctx: Context, m: Mention) -> str:
+    """The named programme the number counts (设立党员中心户1870户 → 党员中心户), or ""."""
+    counted = [i for i in clause_programmes(ctx, m) if i.rank >= KNOWN and counts(ctx.article.text, i, m)]
+    return _closest(counted, m).name if counted else ""
+
+
 def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     """Choose the programme a number belongs to, from the nearest scope outwards.
 
-    Same clause, else same sentence (the closest name), else earlier in the paragraph (the
-    latest), else later in it, else the previous paragraph's last, else the article's programme.
-    A region-wide or outside figure takes only a programme named in its own sentence.
+    The programme the number counts (设立党员中心户1870户), else one named in the same clause, else
+    in the same sentence (the closest name), else earlier in the paragraph (the latest), else later
+    in it, else the heading of the paragraph's section, else the previous paragraph's last; else a
+    candidate only the grammar suggests in the clause (建成暖心驿站21处: the one the number counts
+    first), else the article's programme. A region-wide or outside figure takes only a programme
+    named in its own clause or sentence.
     """
     text = ctx.article.text
     s, e = sentence_of(ctx, m.start)
@@ -52,21 +127,33 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     p1 = len(text) if p1 < 0 else p1
     # a paragraph of normal length; bounded so that a 50 MB single-line file stays linear
     inits = in_range(ctx.initiatives, ctx.init_starts, max(prev_start, s - 3000), min(p1, e + 3000))
-    clause = [i for i in inits if c0 <= i.start and i.end <= c1 and not (i.start < m.end and i.end > m.start)]
+    in_clause = [i for i in inits if c0 <= i.start and i.end <= c1 and not (i.start < m.end and i.end > m.start)]
+    counted = [i for i in in_clause if counts(text, i, m)]
+    named_counted = [i for i in counted if i.rank >= KNOWN]  # the programme the number counts
+    if named_counted:
+        return _closest(named_counted, m).name
+    clause = [i for i in in_clause if i.strong]
     if clause:
         return _closest(clause, m).name
-    sentence = [i for i in inits if s <= i.start and i.end <= e]
+    sentence = [i for i in inits if s <= i.start and i.end <= e and i.strong]
     if sentence:
         return _closest(sentence, m).name
     if level in ("region", "outside"):
         return ""
-    earlier = [i for i in inits if p0 <= i.start and i.end <= s]
+    strong = [i for i in inits if i.strong]
+    earlier = [i for i in strong if p0 <= i.start and i.end <= s]
     if earlier:
         return earlier[-1].name
-    later = [i for i in inits if e <= i.start and i.end <= p1]
+    later = [i for i in strong if e <= i.start and i.end <= p1]
     if later:
         return later[0].name
-    previous = [i for i in inits if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
+    section = _section_programme(ctx, p0) if p0 > ctx.body_start else ""
+    if section:
+        return section
+    previous = [i for i in strong if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
     if previous and p0 > 0:
         return previous[-1].name
+    candidates = [i for i in in_clause if i.rank == CANDIDATE]
+    if candidates:  # what the grammar alone suggests: the one the number counts, else the clause's
+        return _closest([i for i in counted if i.rank == CANDIDATE] or candidates, m).name
     return ctx.default_initiative

@@ -53,9 +53,9 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from bisect import bisect_right
 from dataclasses import replace
-import time
 from functools import lru_cache
 from pathlib import Path
 

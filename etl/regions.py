@@ -580,3 +580,17 @@ def find_locs(gaz: Gazetteer, text: str, body_start: int) -> tuple[list[Loc], li
     locs += _outside(text, locs)
     anaphors = [a for a in _anaphora(text, locs, main) if not _COMPARISON_AFTER.match(text[a.end:a.end + 6])]
     return sorted(locs + anaphors, key=lambda l: l.start), place_spans, main
+
+
+def common_region(regions: list[Region]) -> Region | None:
+    """The deepest place all regions share (a table's 合计 row): their banner, else their league."""
+    if not regions:
+        return None
+    out = copy_region(regions[0])
+    for lv in ("village", "township", "banner", "league"):
+        if len({getattr(r, lv + "_code") or getattr(r, lv) for r in regions}) > 1:
+            for deeper in ("league", "banner", "township", "village")[("league", "banner", "township", "village").index(lv):]:
+                setattr(out, deeper, "")
+                setattr(out, deeper + "_code", "")
+    out.level = level_of(out)
+    return out if out.level not in ("unknown",) else None

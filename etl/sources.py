@@ -277,7 +277,6 @@ _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",
               "iframe", "template", "svg", "button", "select")
 _INLINE_TAGS = ("b", "strong", "i", "em", "u", "span", "font", "a", "small", "big", "sub", "sup",
                 "mark", "abbr", "cite", "q", "s", "strike", "ins", "del", "code", "tt")
-_UNIT_IN_HEADER = re.compile(r"^(.*?)[（(]\s*([^）)]+?)\s*[）)]\s*$")
 
 
 def decode_html(raw: bytes, name: str) -> tuple[str, str]:
@@ -328,45 +327,28 @@ def _cell_text(cell) -> str:
 
 
 def render_table(table) -> list[str]:
-    """Render an lxml <table> as lines "first cell：header2cell2unit，header3cell3unit".
+    """Render an lxml <table> as rows of cells joined by " | " (header row first), for etl.tables.
 
-    A header such as 服务站（个） puts its unit after the number: 科左中旗：服务站60个.
-    Tables without a header row give their cells joined by "，".
+    A cell spanning several columns is repeated in each (colspan), so that every row keeps the
+    header's column positions; a <caption> becomes the line before the rows.
     """
-    rows = []
+    lines = []
+    caption = table.find("caption")
+    if caption is not None and _cell_text(caption):
+        lines.append(_cell_text(caption))
     for tr in table.iter("tr"):
         cells = [c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
-        if cells:
-            rows.append(([_cell_text(c) for c in cells], all(c.tag.lower() == "th" for c in cells)))
-    if not rows:
-        return []
-    header: list[str] | None = None
-    first_cells, first_is_th = rows[0]
-    if first_is_th or table.find(".//thead") is not None or len(rows) > 1:
-        # The first row is a header when marked so, or when its cells hold no digits.
-        if first_is_th or not any(re.search(r"\d", c) for c in first_cells[1:]):
-            header = first_cells
-            rows = rows[1:]
-    lines = []
-    for cells, _ in rows:
-        if not any(cells):
+        if not cells:
             continue
-        if header is None or len(cells) < 2:
-            lines.append("，".join(c for c in cells if c))
-            continue
-        parts = []
-        for i, cell in enumerate(cells[1:], start=1):
-            if not cell:
-                continue
-            head = header[i] if i < len(header) else ""
-            unit = ""
-            mu = _UNIT_IN_HEADER.match(head)
-            if mu:
-                head, unit = mu.group(1).strip(), mu.group(2).strip()
-            if unit and cell.endswith(unit):
-                unit = ""
-            parts.append(f"{head}{cell}{unit}")
-        lines.append(f"{cells[0]}：" + "，".join(parts) if parts else cells[0])
+        row: list[str] = []
+        for c in cells:
+            try:
+                span = max(1, min(int(c.get("colspan", "1")), 20))
+            except ValueError:
+                span = 1
+            row.extend([_cell_text(c).replace("|", "/")] * span)
+        if any(row):
+            lines.append(" | ".join(row) if len(row) >= 2 else row[0])
     return lines
 
 

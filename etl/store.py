@@ -44,7 +44,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from .errors import DatabaseBusy, DatabaseError
 from .paths import REFERENCE_DIR
-from .schema import ARTICLE_COLUMNS, EXTRACTOR_VERSION, FACT_COLUMNS, Article, Document, Fact
+from .schema import (
+    ARTICLE_COLUMNS,
+    EXTRACTOR_VERSION,
+    FACT_COLUMNS,
+    Article,
+    Document,
+    Fact,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Key of the PostgreSQL advisory lock held by a writing run (any fixed 64-bit integer).

@@ -1287,16 +1287,22 @@ def _add_narrative(arts: list[_Article], main_arts: list[_Article], rng: random.
         i += 1
 
 
+# Programmes of the genre that a template's number counts (优化调整党员中心户600户, 打造红色驿站15个): by
+# the gold conventions the counted programme is the fact's programme, whatever the sentence names.
+COUNTED_PROGRAMMES = frozenset({"党员中心户", "红色驿站"})
+
+
 def _gold_fact(f: _Fact) -> dict:
     p = f.place
     q = f.q
+    initiative = f.subject if f.subject in COUNTED_PROGRAMMES else f.initiative
     return {
         "near": f.near, "value": q.value,
         "value_low": q.low, "value_high": q.high,
         "qualifier": q.qualifier, "unit": q.unit, "per": f.per,
         "league": p.league if p else "", "banner": p.banner if p else "",
         "township": p.township if p else "", "village": p.village if p else "",
-        "initiative": f.initiative, "indicator": f.indicator, "subject": f.subject,
+        "initiative": initiative, "indicator": f.indicator, "subject": f.subject,
     }
 
 

@@ -128,8 +128,11 @@ def test_html_main_text_only_entities_and_table_rows():
     assert "全区注册志愿者达到8600名" in text  # inline <b> does not split the sentence
     assert "——覆盖社区45个" in text  # &mdash; decoded
     assert "“积分兑换”机制" in text
-    assert "东胜区：服务站45个，志愿者8600名" in text.split("\n")
-    assert "准格尔旗：服务站38个，志愿者5100名" in text.split("\n")
+    # a table becomes rows of cells joined by " | ", header first (read by etl.tables)
+    lines = text.split("\n")
+    header = next(i for i, ln in enumerate(lines) if "服务站" in ln and " | " in ln)
+    assert lines[header].count(" | ") >= 1 and "东胜区 | 45 | 8600" in lines[header + 2:header + 6]
+    assert "准格尔旗 | 38 | 5100" in lines
     assert "\n\n" in text and "\n\n\n" not in text
     assert text.startswith("鄂尔多斯市“红色小马甲”服务队伍壮大\n\n")  # the headline heads the text
 
