@@ -76,7 +76,7 @@ _COUNT = r"(?:[0-9０-９]+|[一二两三四五六七八九十百千万几]+)(?:
 _VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了|起|出|好|成)?"
                           r"(?:" + _COUNT + r"|一批|一支|一系列|若干|多个|系列|全域|全面|首个|首批|新一批)?$")
 # 以“组织工作提升年”为抓手: a programme used as the means
-_AS_MEANS = re.compile(r"^为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
+_AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
 # 全市“红色物业”小区达到86个 / “党员中心户”1870户: a number right after the name (and its head noun)
 _COUNT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:共|已|累计|总数|数量|总量)?(?:达到|达|增至|增加到|突破|超过|逾|近|约|为|有|共有|已有|已达)?"
@@ -92,7 +92,7 @@ _RANK_BEFORE = re.compile(
 _LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|是|像|犹如|宛如|如同)(?:了|为|的)?$")
 # 成为群众家门口的“幸福驿站”: what something becomes, with a modifier in between
 _LIKE_DE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|堪称|打造成|建设成|建成为|誉为)[^，。；！？“”]{0,10}的$")
-_METAPHOR_AFTER = re.compile(r"^(?:作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
+_METAPHOR_AFTER = re.compile(r"(?:作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
 _TITLE_SHAPE = re.compile(
     r"(?:之乡|之城|之都|之窗|之源|之花|之星|之最|明珠|名片|星级|示范单位|文明单位|先进集体|模范集体|先进单位|称号|荣誉)$"
     r"|^(?:最美|最佳|十佳|百佳|十大|百强|优秀|先进|模范|文明|标兵|明星|金牌|全国|全区|国家级|自治区级|盟级|市级|旗级|县级|"
@@ -334,6 +334,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             in_head = any(a <= m.start() < b for a, b in head_lines)
             counted = _COUNT_BEFORE.search(text, max(0, m.start() - 6), m.start()) is not None
             strong = ((in_head and not counted)  # 鄂尔多斯市建成81个红色驿站: what the headline counts, not its programme
+                      or (not in_head and _VERB_BEFORE.search(text, max(0, m.start() - 12), m.start()) is not None)
                       or _SUFFIX_AFTER.match(text, m.end()) is not None
                       or (text.startswith("以", m.start() - 1) and _AS_MEANS.match(text, m.end()) is not None))
             names[word] = (lex.canonical[word], STRONG if strong else KNOWN)

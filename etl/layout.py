@@ -23,13 +23,23 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from .schema import Article, Document
+from .tables import is_number_cell
 
 TERMINAL = "。！？!?…；;”’」』）)】"
 _SENTENCE_END = re.compile(r"[。！？!?…]")
-_BYLINE = re.compile(r"^[□■◇◆●○]?\s*(本报记者|本报通讯员|记者|通讯员|特约记者|本报讯|文/|文：|撰稿)")
+_BYLINE = re.compile(r"^[□■◇◆●○]?\s*(?:[\u4e00-\u9fff]{2,8}?(?:日报|晚报|报社|新闻网|融媒体中心|电视台|广播电视台)\s*)?"
+                     r"(本报记者|本报通讯员|记者|通讯员|特约记者|本报讯|文/|文：|撰稿)")
 _PHOTO_CREDIT = re.compile(r"^[^。！？，]{1,24}\s(摄|供图|摄影)$|^(本报记者\s*)?[^。！？，\s]{1,12}\s*摄$")
-_QUOTE_ITEM = re.compile(r"^[★☆◎◆●]")
-_QUOTE_SOURCE = re.compile(r"^(——|—)")
+_QUOTE_ITEM = re.compile(r"^[★☆]")  # a quotation column's item (◆ ● ■ are bullets of lists and briefs)
+# A page's rule between articles: ━━━━, ────, ＝＝＝＝, ****
+_RULE_LINE = re.compile(r"^[━─—－=＝*＊~～·•_＿\-]{5,}$")
+# An article continued from another page: （上接第1版）…
+_CONTINUED = re.compile(r"^[（(]?\s*(?:上接|接上|接)第?\s*[0-9０-９一二三四五六七八九十]+\s*版\s*[)）]?")
+# A news brief in a column of briefs: ◆本报乌海12月5日讯, ◆赤峰市巴林左旗近日…
+_BRIEF = re.compile(r"^[◆●■▶►]\s*.{0,24}?(?:近日|日前|连日来|近期|本报|讯|日电|今年以来|入冬以来|[0-9０-９]{1,2}月[0-9０-９]{1,2}日)")
+# A paragraph that is a photo caption with its credit at the end: …400余人次。　本报记者 孟和 摄
+_CAPTION_END = re.compile(r"[。！）)]\s*(?:[（(])?(?:本报记者|记者|通讯员)?\s*[^\s。，！？]{1,12}(?:\s+[^\s。，！？]{1,12})?\s*(?:摄|供图|摄影)[)）]?$")
+_QUOTE_SOURCE = re.compile(r"^—{1,2}(?![—访记]|专访|对话|走进|探访|聚焦|来自)")  # ——访…书记 is a subtitle
 # Page furniture that is no part of any article: source and editor lines, WeChat counters, a
 # dateline of a reposted text ("兴安发布 2024-01-22 18:05").
 _META = re.compile(
@@ -103,8 +113,9 @@ def _normalise_tables(lines: list[str]) -> dict[int, str]:
                 j += 1
                 continue
             break
-        body_digits = any(any(ch.isdigit() for c in cells[k][1:] for ch in c) for k in run)
-        if len(run) >= 2 and body_digits:
+        # a table's body rows hold numbers in their cells (not dates: a masthead is no table)
+        numeric_rows = sum(1 for k in run if any(is_number_cell(c) for c in cells[k][1:]))
+        if len(run) >= 2 and numeric_rows * 2 >= len(run) - 1 and numeric_rows:
             for k in run:
                 out[k] = "\t".join(cells[k])
         i = j if len(run) >= 2 else i + 1
@@ -191,8 +202,16 @@ def _is_headline(text: str, as_first: bool = False) -> bool:
 def _classify(text: str) -> str:
     if "\n" in text and is_table_row(text.split("\n", 1)[0]):
         return "table"  # two rows or more (one line with a ｜ is a WeChat headline: 守望相助｜…)
+    if _RULE_LINE.match(text):
+        return "rule"
     if _META.match(text):
         return "meta"
+    if _CONTINUED.match(text):
+        return "continued"
+    if _BRIEF.match(text) and len(text) > 40:
+        return "brief"
+    if len(text) > 40 and _CAPTION_END.search(text):
+        return "captioned"
     if _BYLINE.match(text) and len(text) <= 40 and not _SENTENCE_PUNCT.search(text):
         return "byline"
     if len(text) <= 60 and (_DATE_LINE.match(text) or _AUTHOR_LINE.match(text)):
@@ -269,6 +288,23 @@ def split_articles(doc: Document) -> list[Article]:
             pending_heads.append(b.text)
             i += 1
             continue
+        if b.kind == "rule":  # a rule between articles closes the running one
+            if pending_heads and current is not None and not current.get("closed"):
+                current["paras"].extend(pending_heads)
+                pending_heads = []
+            if current is not None:
+                current["closed"] = True
+            i += 1
+            continue
+        if b.kind in ("continued", "brief") and not pending_heads:
+            # （上接第1版）… continues an article from another page; ◆… is a brief of its own: neither
+            # belongs to the article above it
+            current = open_group([])
+            current["kind"] = "fragment" if b.kind == "continued" else "article"
+            groups.append(current)
+            current["paras"].append(b.text)
+            i += 1
+            continue
         if b.kind == "meta":  # a source line under a headline: it opens an article, like a byline
             if pending_heads:
                 current = open_group(pending_heads)
@@ -306,6 +342,14 @@ def split_articles(doc: Document) -> list[Article]:
         elif b.kind in ("quote", "source"):
             current["kind"] = "quotes"
             current["paras"].append(b.text)
+        elif b.kind == "captioned":  # a photo and its caption: the text, then the credit
+            if current["paras"] and not current.get("closed") and current["kind"] != "caption" and len(current["paras"]) > 1:
+                current = open_group([])
+                groups.append(current)
+            current["paras"].append(b.text)
+            if len(current["paras"]) <= 3:
+                current["kind"] = "caption"
+            current["closed"] = True
         else:
             if current.get("closed") or (current["kind"] == "quotes" and not b.text.startswith(("★", "——"))):
                 if current["kind"] == "quotes" and b.text.startswith(("（来源", "(来源")):

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 from .initiatives import CANDIDATE, KNOWN, InitiativeMention
 from .schema import Mention
-from .textspans import clause_end, clause_start, in_range, paragraph_start, sentence_of
+from .textspans import (
+    clause_end,
+    clause_start,
+    in_range,
+    paragraph_start,
+    section_headings,
+    sentence_of,
+)
 
 if TYPE_CHECKING:
     from .context import Context
@@ -59,25 +66,6 @@ def counts(text: str, i: InitiativeMention, m: Mention) -> bool:
     if m.end <= i.start:
         return text[m.end:i.start] in ("", "“", '"', "「")
     return False
-
-
-# A heading inside an article: 一、…  （二）…  ▲…  【…】  第三…  or a short line without a full stop.
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|[▲■●◆☆★【]|第[一二三四五六七八九十]+[，、：:是部分])")
-
-
-def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
-    """(start, end) of the heading paragraphs of an article's body, in order."""
-    out = []
-    pos = body_start
-    while pos < len(text):
-        nl = text.find("\n", pos)
-        end = len(text) if nl < 0 else nl
-        line = text[pos:end]
-        if line and ((_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
-                     or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))):
-            out.append((pos, end))
-        pos = end + 1
-    return out
 
 
 def _section_programme(ctx: Context, p0: int) -> str:

@@ -86,7 +86,21 @@ _CANONICAL: dict[str, tuple[str, str]] = {
     "个百分点": ("个百分点", "other"), "倍": ("倍", "other"),
     "吨": ("吨", "other"), "公斤": ("公斤", "other"), "千克": ("公斤", "other"), "斤": ("斤", "other"),
     "立方米": ("立方米", "other"), "千瓦": ("千瓦", "other"), "克": ("克", "other"),
+    # 成: tenths, read as a percentage (近三成 → 30 %, 两成多 → 20 % more)
+    "成": ("%", "percent"),
+    # Times that measure a service (不到15分钟就能到达, 办结时限压缩至3个工作日): facts only with such
+    # words around them (_SERVICE_TIME); elsewhere a time is a date or a duration, never a fact.
+    "分钟": ("分钟", "other"), "小时": ("小时", "other"), "个小时": ("小时", "other"), "天": ("天", "other"),
+    "个工作日": ("个工作日", "other"), "工作日": ("个工作日", "other"),
 }
+_TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", "工作日"})
+# Words that make a time a measure of a service: before the number (in its clause) or right after it.
+_SERVICE_TIME_BEFORE = re.compile(
+    r"(?:平均|不到|不足|只需|仅需|仅用|只用|只要|压缩至|压缩到|缩短至|缩短到|缩减至|控制在|时限|时长|用时|耗时|响应|步行|车程|"
+    r"骑行|开车|驾车|服务|志愿|每期|每次|培训|办结|办理|审批|到达|上门)[^，。；！？\n]{0,8}$")
+_SERVICE_TIME_AFTER = re.compile(r"(?:左右|以内|之内|内)?(?:就能|即可|就可|就上门|就到|就赶到|办结|到达|上门|就办|就能到|就能办|赶到|送达|响应)")
+# What 成 must not be followed by to be a share: 三成员, 七成熟, 五成群.
+_NOT_SHARE_AFTER = frozenset("员立为功果本绩熟效就长交年人都批片型套品分色语群家事龙才")
 _CLASSIFIERS: tuple[str, ...] = (
     "条", "只", "项", "次", "场次", "批次", "批", "种", "场", "所", "座", "间", "处", "支", "件", "套",
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
@@ -94,9 +108,9 @@ _CLASSIFIERS: tuple[str, ...] = (
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
-    "年", "月", "日", "号", "时", "秒", "天", "周", "岁", "小时", "个月", "个多月", "个半月",
-    "个小时", "个多小时", "个半小时", "个工作日", "个星期", "个多星期", "季度", "个季度", "个年头", "届", "点", "代",
-    "世纪", "周年", "周岁", "年代", "星期", "晚", "夜", "分钟",
+    "年", "月", "日", "号", "时", "秒", "周", "岁", "个月", "个多月", "个半月",
+    "个多小时", "个半小时", "个星期", "个多星期", "季度", "个季度", "个年头", "届", "点", "代",
+    "世纪", "周年", "周岁", "年代", "星期", "晚", "夜",
 )
 UNITS: dict[str, tuple[str, str]] = {**_CANONICAL, **{c: (c, "count") for c in _CLASSIFIERS}}
 _REJECT_SET = frozenset(_REJECT)
@@ -379,6 +393,12 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None  # 元旦, 元宵, 元素
     if unit_written == "位" and text[end:end + 1] == "数":
         return None  # 3位数
+    if unit_written in _TIME_UNITS and not (
+            _SERVICE_TIME_BEFORE.search(text, max(0, num_start - 14), num_start)
+            or _SERVICE_TIME_AFTER.match(text, end)) or (unit_written in _TIME_UNITS and text[num_start - 1:num_start] == "了"):
+        return None  # 走了4天, 两三个小时: a duration of a story, not a measure of a service
+    if unit_written == "成" and (text[end:end + 1] in _NOT_SHARE_AFTER or num_text[-1] in _APPROX):
+        return None
     if unit_written == "分" and (chinese or not _SCORE_CONTEXT.search(text, max(0, num_start - 12), num_start)):
         return None  # 8点30分, 十分; a score only after 积分/得分: 兑换积分12万分
     if unit_written in _NOT_CLASSIFIER_AFTER and text[end:end + 1] in _NOT_CLASSIFIER_AFTER[unit_written]:
@@ -448,6 +468,14 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         else:
             return None  # 负3人, 零下5公里: a sign before a count makes no sense
         pre_qual = ""
+    if unit_written in _TIME_UNITS and text[end:end + 1] == "内" and not post:
+        end += 1  # 简单问题2小时内响应: a time limit
+        post = "以内"
+    if unit_written == "成":  # tenths: 三成 → 30 %
+        value, low, high = value * 10, (None if low is None else low * 10), (None if high is None else high * 10)
+        if text[end:end + 1] == "多" and not post:
+            end += 1
+            post = "之多"
     if parsed.qualifier == "range":
         qualifier = "range"
     elif pre_qual:

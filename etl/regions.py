@@ -37,6 +37,7 @@ from .textspans import (
     in_range,
     in_range_pairs,
     paragraph_start,
+    section_headings,
     sentence_of,
     sentence_start,
 )
@@ -51,7 +52,7 @@ RANK = {lv: i for i, lv in enumerate(LEVELS)}
 
 
 ANAPHOR = re.compile(
-    r"(?:该|全|本|此)(自治区|苏木|街道|嘎查|社区|盟|市|旗|县|区|镇|乡|村)"
+    r"(?:该|全|本|此|我们|我)(自治区|苏木|街道|嘎查|社区|盟|市|旗|县|区|镇|乡|村)"
     r"|自治区|内蒙古|全区|(?<![\u4e00-\u9fff])街道(?=党工委|办事处|办|党委)"
     # 旗财政安排…, 旗里组织…: the banner itself, written as a bare 旗 (or 县, 盟)
     r"|(?<![\u4e00-\u9fff])(旗|县|盟)(?=财政|里|委|政府)"
@@ -232,11 +233,37 @@ def _shared_region(cands) -> Region | None:
     return r
 
 
+# An interview's answer (答：…, or the interviewee's name：… after 记者：…): its 我们/全旗 are the interviewee's.
+_ANSWER = re.compile(r"(?m)^(?:答|回答)[：:]")
+_WE = re.compile(r"我们(?![盟市旗县区镇乡村]|苏木|嘎查|社区|街道)")
+
+
+def _answer_spans(text: str) -> list[tuple[int, int]]:
+    """The paragraphs of an interview's answers (答：…), as (start, end)."""
+    if "答" not in text or ("记者：" not in text and "问：" not in text and "记者:" not in text):
+        return []
+    out = []
+    for m in _ANSWER.finditer(text):
+        end = text.find("\n", m.end())
+        out.append((m.start(), len(text) if end < 0 else end))
+    return out
+
+
 def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
-    """Resolve 该旗 / 全市 / 自治区 / bare 街道 to regions from the same article."""
+    """Resolve 该旗 / 全市 / 自治区 / bare 街道 to regions from the same article.
+
+    In an interview's answers (答：…), 我们, 我们旗, 全旗 are the interviewee's own place: the
+    article's place (访中共奈曼旗委书记), whatever neighbour the answer just compared it with.
+    """
     out: list[Loc] = []
     locs = sorted(locs, key=lambda l: l.start)
     starts = [l.start for l in locs]
+    answers = _answer_spans(text) if main is not None else []
+    if answers:
+        for a, b in answers:
+            for m in _WE.finditer(text, a, b):
+                if not covering(locs, starts, m.start()):
+                    out.append(Loc(m.start(), m.end(), _copy_main(main), "anaphor"))
     for m in ANAPHOR.finditer(text):
         word = m.group(0)
         if covering(locs, starts, m.start()):
@@ -244,14 +271,17 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         kind = m.group(1) or m.group(2) or word
         region: Region | None = None
         forward = False
-        district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区") else None
+        district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区", "我区") else None
         if word == "自治区" and text.startswith("级", m.end()):
             continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
-        if word in ("自治区", "内蒙古", "全自治区") or (word in ("全区", "本区") and district is None
+        in_answer = any(a <= m.start() < b for a, b in answers)
+        if word in ("自治区", "内蒙古", "全自治区") or (word in ("全区", "本区", "我区") and district is None
                                                      and not (main and main.banner.endswith("区"))):
             region = Region(level="region")
         elif district is not None:
             region = district
+        elif in_answer and main is not None and at_kind(main, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]):
+            region = at_kind(main, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1])
         else:
             want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
             k = bisect_left(starts, m.start())
@@ -284,6 +314,12 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         if region is not None:
             out.append(Loc(m.start(), m.end(), region, "anaphor-forward" if forward else "anaphor"))
     return out
+
+
+def _copy_main(main: Region) -> Region:
+    r = copy_region(main)
+    r.level = level_of(r)
+    return r
 
 
 def _district_subject(text: str, locs: list[Loc], starts: list[int], pos: int) -> Region | None:
@@ -482,7 +518,43 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
         head = in_range(ctx.locs, ctx.loc_starts, 0, ctx.body_start)
         if head:
             return head[-1].region, "headline"
-    return ctx.default_region, "article"
+    section = _section_region(ctx, p0)
+    if section is not None:  # ▲赛罕区：… — the heading of the paragraph's section names its place
+        return section, "section"
+    previous = _previous_paragraph_region(ctx, p0)
+    main = ctx.default_region
+    if (previous is not None and main is not None and previous.league_code and main.league_code
+            and previous.league_code != main.league_code):
+        return None, "article"  # after a paragraph about another league: unknown beats a wrong place
+    return main, "article"
+
+
+def _section_region(ctx: Context, p0: int) -> Region | None:
+    """The place the heading of the paragraph's section names (None when it names none)."""
+    if ctx.headings is None:
+        ctx.headings = section_headings(ctx.article.text, ctx.body_start)
+    k = bisect_left([a for a, _b in ctx.headings], p0) - 1
+    if k < 0:
+        return None
+    a, b = ctx.headings[k]
+    subj = _subject_loc(ctx, a, b)
+    return subj.region if subj is not None and subj.region.level != "outside" else None
+
+
+def _previous_paragraph_region(ctx: Context, p0: int) -> Region | None:
+    """The subject of the paragraph before (its last sentence naming a place), if it names one."""
+    text = ctx.article.text
+    prev_end = p0 - 1
+    while prev_end > 0 and text[prev_end - 1] == "\n":
+        prev_end -= 1
+    if prev_end <= ctx.body_start:
+        return None
+    prev_start = paragraph_start(text, prev_end)
+    for ps, pe in reversed(in_range_pairs(ctx.sentences, ctx.sentence_starts, max(prev_start, prev_end - 3000), prev_end)):
+        subj = _subject_loc(ctx, ps, pe)
+        if subj is not None:
+            return subj.region
+    return None
 
 
 # A number right after "全区平均水平" is the average itself, unless a comparison verb comes first: in

@@ -456,8 +456,8 @@ FACT_TEMPLATES: tuple[T, ...] = (
     T("organisations", "党群联合体", _c("个", 5, 90, "pca"), "组建嘎查村党群联合体{Q}"),
     T("organisations", "产业党建联盟", _c("个", 3, 60, "pca"), "成立产业党建联盟{Q}"),
     T("organisations", "网格党小组", _c("个", 30, 1500), "划分网格党小组{Q}"),
-    T("organisations", "红色驿站", _c("个", 5, 200, "pcar"), "打造红色驿站{Q}"),
-    T("party_members", "党员中心户", _c("户", 20, 900, "pca"), "优化调整党员中心户{Q}"),
+    T("infrastructure", "便民服务点", _c("个", 5, 200, "pcar"), "建成便民服务点{Q}"),
+    T("households", "结对帮扶户", _c("户", 20, 900, "pca"), "确定结对帮扶户{Q}"),
     T("organisations", "合作社", _c("家", 5, 300, "pca"), "领办创办合作社{Q}"),
     # volunteers
     T("volunteers", "党员志愿者", _c("名", 30, 5000), "选聘{Q}党员志愿者"),
@@ -548,7 +548,7 @@ HEADLINE_TEMPLATES = (
     ("{S}{Q}牧民在家门口听党课", "{Q}牧民在家门口听上了党课", "people_reached", "牧民", _c("名", 200, 3000, "pa")),
     ("{S}{Q}党员志愿者活跃在一线", "{Q}党员志愿者活跃在街头巷尾", "volunteers", "党员志愿者", _c("名", 200, 9000, "pa")),
     ("{S}{Q}基层书记讲党课", "{Q}基层书记走上讲台", "cadres", "基层书记", _c("名", 100, 3000, "p")),
-    ("{S}建成{Q}红色驿站", "已建成{Q}红色驿站", "organisations", "红色驿站", _c("个", 20, 300, "pa")),
+    ("{S}建成{Q}便民服务点", "已建成{Q}便民服务点", "infrastructure", "便民服务点", _c("个", 20, 300, "pa")),
     ("{S}{Q}民生诉求件件有回音", "共办理民生诉求{Q}", "requests", "民生诉求", _c("件", 300, 9000, "pa")),
 )
 
@@ -1153,9 +1153,9 @@ class _Writer:
         """全市建成服务站400个，其中A旗60个、B旗52个 — the total is the whole's, each part its own."""
         r = self.rng
         noun, cls, ind, verb = r.choice((
-            ("党群服务站", "个", "organisations", "建成"), ("红色驿站", "个", "organisations", "打造"),
+            ("党群服务站", "个", "organisations", "建成"), ("便民服务点", "个", "infrastructure", "建成"),
             ("党员先锋队", "支", "organisations", "组建"), ("网格员", "名", "cadres", "选配"),
-            ("志愿服务队", "支", "volunteers", "组建"), ("党员中心户", "户", "party_members", "培育"),
+            ("志愿服务队", "支", "volunteers", "组建"), ("结对帮扶户", "户", "households", "确定"),
             ("示范党支部", "个", "organisations", "评选")))
         unit = _CANON.get(cls, cls)
         if pk == "parts":
@@ -1287,22 +1287,16 @@ def _add_narrative(arts: list[_Article], main_arts: list[_Article], rng: random.
         i += 1
 
 
-# Programmes of the genre that a template's number counts (优化调整党员中心户600户, 打造红色驿站15个): by
-# the gold conventions the counted programme is the fact's programme, whatever the sentence names.
-COUNTED_PROGRAMMES = frozenset({"党员中心户", "红色驿站"})
-
-
 def _gold_fact(f: _Fact) -> dict:
     p = f.place
     q = f.q
-    initiative = f.subject if f.subject in COUNTED_PROGRAMMES else f.initiative
     return {
         "near": f.near, "value": q.value,
         "value_low": q.low, "value_high": q.high,
         "qualifier": q.qualifier, "unit": q.unit, "per": f.per,
         "league": p.league if p else "", "banner": p.banner if p else "",
         "township": p.township if p else "", "village": p.village if p else "",
-        "initiative": initiative, "indicator": f.indicator, "subject": f.subject,
+        "initiative": f.initiative, "indicator": f.indicator, "subject": f.subject,
     }
 
 

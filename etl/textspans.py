@@ -60,3 +60,22 @@ def sentence_start(text: str, pos: int) -> int:
     huge one-line file stays linear)."""
     lo = max(0, pos - MAX_SENTENCE)
     return max(lo, max(text.rfind(c, lo, pos) for c in "。！？\n") + 1)
+
+
+# A heading inside an article: 一、…  （二）…  ▲…  【…】  第三…  or a short line without a full stop.
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|[▲■●◆☆★【]|第[一二三四五六七八九十]+[，、：:是部分])")
+
+
+def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
+    """(start, end) of the heading paragraphs of an article's body, in order."""
+    out = []
+    pos = body_start
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        line = text[pos:end]
+        if line and ((_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
+                     or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))):
+            out.append((pos, end))
+        pos = end + 1
+    return out
