@@ -40,11 +40,13 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     ("红色家访", "", "活动", "seed:内蒙古日报2024-01"),
     ("敲门行动", "", "活动", "seed:内蒙古日报2024-01"),
     # Programmes of the genre that reports name without quotes (counted: 全旗共设立党员中心户109户); seen in
-    # real published pages (锡林郭勒盟's 党员中心户 since 2005; 党建联合体 across the region).
-    ("党员中心户", "", "工作机制", "genre:real pages"),
-    ("党建联合体", "", "组织形式", "genre:real pages"),
+    # real published pages (锡林郭勒盟's 党员中心户 since 2005; 党建联合体 across the region). Kind "unit": what a
+    # programme sets up and counts; it is the programme of the numbers around it only where the text
+    # launches or names it as one (设立党员中心户…, “党员中心户”工作), not where it is a part of another.
+    ("党员中心户", "", "unit", "genre:real pages"),
+    ("党建联合体", "", "unit", "genre:real pages"),
+    ("红色驿站", "", "unit", "genre:real pages"),
     ("一村一品", "", "产业发展", "genre:real pages"),
-    ("红色驿站", "", "服务阵地", "genre:real pages"),
     # Standard institutions every place has: never a programme unless the text names one of its own
     # (“北疆先锋”党群服务中心 → 北疆先锋). Noun phrases ending in these are descriptions.
     *[(name, "", "generic", "standard institution") for name in (

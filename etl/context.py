@@ -52,7 +52,7 @@ def build_context(article: Article, gaz: Gazetteer | None = None) -> Context:
     gaz = gaz or load_gazetteer()
     text = article.text
     ctx = Context(article=article, body_start=body_start(article))
-    ctx.locs, ctx.place_spans, ctx.default_region = find_locs(gaz, text, ctx.body_start)
+    ctx.locs, ctx.place_spans, ctx.default_region = find_locs(gaz, text, ctx.body_start, article.byline)
     ctx.place_starts = [a for a, _b in ctx.place_spans]
     ctx.loc_starts = [l.start for l in ctx.locs]
     ctx.sentences = sentences(text)

@@ -172,6 +172,7 @@ class Lexicon:
     stop: frozenset[str]
     pattern: re.Pattern | None
     generic: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()  # names of kind "unit": programmes only where presented as such
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +181,7 @@ def load_lexicon() -> Lexicon:
     canonical: dict[str, str] = {}
     stop: set[str] = set()
     generic: set[str] = set()
+    units: set[str] = set()
     if LEXICON_PATH.exists():
         with LEXICON_PATH.open(encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh):
@@ -192,9 +194,11 @@ def load_lexicon() -> Lexicon:
                     continue
                 for n in names:
                     canonical[n] = row["name"]
+                if row.get("kind") == "unit":
+                    units.update(names)
     keys = sorted(canonical, key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
-    return Lexicon(canonical, frozenset(stop), pattern, frozenset(generic))
+    return Lexicon(canonical, frozenset(stop), pattern, frozenset(generic), frozenset(units))
 
 
 def _clean(name: str) -> str:
@@ -324,8 +328,9 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
         head_end = len(title) if title and text.startswith(title) else 0
     names = _names(text, head_end, lex)
     if lex.pattern is not None:
-        # the lexicon is a boost: a name it knows is the programme of the number that counts it, and
-        # of the numbers around it where the article presents it as one (a programme word, the headline)
+        # the lexicon is a boost: a name it knows is a programme wherever it is named; a "unit" (党员中心户)
+        # is the programme of the number that counts it, and of the numbers around it only where the
+        # article presents it as one (a launching verb, a programme word, the headline)
         head_lines = _head_lines(text, head_end)
         for m in lex.pattern.finditer(text):
             word = m.group(0)
@@ -337,7 +342,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
                       or (not in_head and _VERB_BEFORE.search(text, max(0, m.start() - 12), m.start()) is not None)
                       or _SUFFIX_AFTER.match(text, m.end()) is not None
                       or (text.startswith("以", m.start() - 1) and _AS_MEANS.match(text, m.end()) is not None))
-            names[word] = (lex.canonical[word], STRONG if strong else KNOWN)
+            names[word] = (lex.canonical[word], STRONG if strong or word not in lex.units else KNOWN)
     if not names:
         return []
     # Short references back to a named place-like programme: 口岸党建联盟 … 各类党建联盟46个 / 联盟还…

@@ -48,7 +48,10 @@ _META = re.compile(
     # a web page's pager: 共2条 第1页 下一页
     r"|^(?:(?:共\s*\d+\s*[条页篇]|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})\s*){2,}$"
     # a Word page's footer: — 1 —, - 2 -
-    r"|^[-—－–]{1,2}\s*\d{1,3}\s*[-—－–]{1,2}$")
+    r"|^[-—－–]{1,2}\s*\d{1,3}\s*[-—－–]{1,2}$"
+    # a document number (巴组发〔2024〕41号) and a page's editors (本版编辑：…)
+    r"|^[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号$"
+    r"|^.{0,24}(?:本版编辑|责任编辑|版式|美编|校对)[：:].{0,40}$")
 # Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
 _DATE_LINE = re.compile(r"^[（(]\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
 _ISSUER = r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|办公室|办公厅|人民政府|政府|局)"
@@ -321,7 +324,9 @@ def split_articles(doc: Document) -> list[Article]:
                 or current["kind"] in ("caption", "quotes")
                 or current.get("closed")
                 or _caption_ahead(blocks, i)
-                or len(pending_heads) >= 2
+                # a kicker and a title open an article on a page; a web page holds one article, in
+                # which two-line subheads (网格划分“精细化” / 从“一张大网”到“格中有格”) are sections
+                or (len(pending_heads) >= 2 and doc.kind != "html")
             )
             if opens:
                 current = open_group(pending_heads)

@@ -72,12 +72,15 @@ _COMPARISON_AFTER = re.compile(r"^.{0,3}平均")
 
 
 _GAP_TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{1,4}(?:苏木|镇|乡|街道)")
+# Characters between a place and a known name that make one unknown name (额很 + 查干社区)
+_LOCATED_IN = re.compile(r"(?:位于|地处|地处于|隶属于|隶属|属于|坐落于|坐落在|地属)")
+_GAP_NAME = re.compile(r"[^\W\d_的和与及在对把从到为是有将向给、，。；：（）“”]{1,3}")
 
 
 # A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
 _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
-                  "从")  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
+                  "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
 # 在呼市召开的全区推进会: the place of a meeting, not of the figures.
@@ -144,6 +147,16 @@ def _name_level(name: str) -> str:
     return "banner"
 
 
+def _shares_place(a: PlaceMention, b: PlaceMention) -> bool:
+    """Tell whether some reading of b lies inside some reading of a (same banner, else same league)."""
+    for ca in a.candidates:
+        for cb in b.candidates:
+            code = ca.chain.banner_code or ca.chain.league_code
+            if code and code in (cb.chain.banner_code, cb.chain.league_code, cb.chain.township_code):
+                return True
+    return False
+
+
 def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> list[Loc]:
     """Resolve place mentions: chains first (text wins), then singles with the article as context."""
     # group adjacent mentions into chains; a gap that is an unknown township name is allowed
@@ -160,6 +173,12 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
                 chains[-1].append((last_end, pm.start, gap))
                 chains[-1].append(pm)
                 continue
+            if (isinstance(last, PlaceMention) and _GAP_NAME.fullmatch(gap) and pm.candidates
+                    and all(c.level in ("township", "village") for c in pm.candidates)
+                    and not _shares_place(last, pm)):
+                # 达来呼布镇额很查干社区: an unknown name that ends like a known one (查干社区)
+                chains[-1].append((last_end, pm.end, gap + pm.text))
+                continue
         chains.append([pm])
 
     # context codes: unambiguous leagues/banners named anywhere in the article
@@ -170,6 +189,13 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
 
     context = list(dict.fromkeys(context))
     locs: list[Loc] = []
+    named: dict[str, Region] = {}  # a name the text placed in a chain keeps that place when named again
+    # 巴音哈拉嘎查位于新忽热苏木…: the text says where a place lies; that wins over a same-named place elsewhere
+    located: dict[str, PlaceMention] = {}  # name → the place the text says it lies in (all its mentions)
+    for a, b in zip(mentions, mentions[1:]):
+        if (_LOCATED_IN.fullmatch(text, a.end, b.start) and len(b.candidates) == 1
+                and RANK.get(b.candidates[0].level, 0) < RANK.get(a.candidates[0].level if a.candidates else "", 9)):
+            located.setdefault(a.text, b)
     for chain in chains:
         parent: Region | None = None
         for item in chain:
@@ -196,7 +222,22 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
                     if RANK.get(lv, 0) > RANK.get(level_of(parent), 0):
                         parent = _with_level(parent, lv, pm.text)
                         locs.append(Loc(pm.start, pm.end, parent, "chain"))
+                        named[pm.text] = parent
                         continue
+            elif pm.text in named:
+                region = copy_region(named[pm.text])
+                parent = region
+                locs.append(Loc(pm.start, pm.end, region, "name"))
+                continue
+            elif pm.text in located:
+                container = located[pm.text].candidates[0].chain
+                fit = [c for c in cands if _under(c.chain, container)]
+                region = copy_region(fit[0].chain) if len(fit) == 1 else _with_level(container, cands[0].level, pm.text)
+                region.level = level_of(region)
+                parent = region
+                named[pm.text] = region
+                locs.append(Loc(pm.start, pm.end, region, "name"))
+                continue
             else:
                 chosen = gaz.resolve(cands, context)
             if chosen is None:
@@ -217,6 +258,8 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
             region.level = level_of(region)
             parent = region
             locs.append(Loc(pm.start, pm.end, region, "chain" if len(chain) > 1 else "name"))
+            if len(chain) > 1:
+                named[pm.text] = region
     return locs
 
 
@@ -280,23 +323,38 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
             region = Region(level="region")
         elif district is not None:
             region = district
-        elif in_answer and main is not None and at_kind(main, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]):
+        elif in_answer and word.startswith("我") and main is not None and at_kind(
+                main, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]):
             region = at_kind(main, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1])
         else:
             want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
             k = bisect_left(starts, m.start())
-            window = locs[max(0, k - 200):k]  # the nearest 200 places before
+            lo = max(0, k - 200)  # the nearest 200 places before
+            answer = next(((a, b) for a, b in answers if a <= m.start() < b), None)
+            if answer is not None:  # 全旗 in an answer: a place the answer itself names, else the interviewee's
+                lo = max(lo, bisect_left(starts, answer[0]))
+            p0 = text.rfind("\n", 0, m.start()) + 1
+            window = [l for l in locs[lo:k] if l.start >= p0 or not _visitor(text, l)]
             for l in reversed(window):  # a place written at that level, as a subject
                 if (text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor")
-                        and not is_object(text, l, locs, starts) and not _list_part(text, l)):
+                        and not is_object(text, l, locs, starts) and not _list_part(text, l)
+                        and not (want == "市" and _in_list(text, l))):
                     region = at_kind(l.region, want)
                     if region is not None:
                         break
             if region is None:
                 for l in reversed(window):
-                    region = at_kind(l.region, want)
+                    # a county-level city in a list (满洲里市、扎兰屯市): 全市 is their league
+                    base = cut_region(l.region, "league") if want == "市" and _in_list(text, l) else l.region
+                    region = at_kind(base, want)
                     if region is not None:
                         break
+            if region is None and answer is not None and main is not None:
+                region = at_kind(main, want)
+            if (region is not None and main is not None and word.startswith(("全", "本", "我"))
+                    and level_of(main) == "league" and region.league_code == main.league_code
+                    and level_of(region) != "league" and at_kind(main, want) is not None):
+                region = at_kind(main, want)  # a league's report: 全市 is the league, not 满洲里市 named before
             if region is None:
                 # an article whose head was cut off: the antecedent comes later, written out
                 for l in locs[bisect_left(starts, m.end()):][:200]:
@@ -313,6 +371,57 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
                     forward = True
         if region is not None:
             out.append(Loc(m.start(), m.end(), region, "anaphor-forward" if forward else "anaphor"))
+    return out
+
+
+# A place whose people come to visit or learn (新巴尔虎左旗…的几位嘎查书记专程赶来“取经”, 来自…的): its
+# figures are the visitors' own; it is no antecedent for the article's later 该旗/全旗/旗里.
+_VISIT_AFTER = re.compile(r"[^，。；！？\n]{0,24}?(?:赶来|前来|来到|专程来|来此|到此|慕名而来|组团来)[^，。；！？\n]{0,8}?"
+                          r"(?:取经|学习|考察|观摩|交流|参观|调研)")
+
+
+def _visitor(text: str, loc: Loc) -> bool:
+    """Tell whether a place is where visitors come from (来自X旗的…, X旗…专程赶来取经)."""
+    return text.endswith("来自", 0, loc.start) or _VISIT_AFTER.match(text, loc.end) is not None
+
+
+def _in_list(text: str, loc: Loc) -> bool:
+    """Tell whether a place is one item of a list of places (鄂温克旗、扎兰屯市、满洲里市作了交流发言)."""
+    return text[loc.end:loc.end + 1] == "、" or text[loc.start - 1:loc.start] == "、"
+
+
+# 各旗县区 / 各苏木镇: each of the parts, together — the figure of the whole they belong to
+_EACH = re.compile(r"各(?:旗县市区|旗县区|旗县市|旗市区|旗县|旗市|旗区|旗|县|盟市|苏木乡镇|苏木镇|乡镇|苏木|街道)")
+_EACH_PARENT = {"盟市": "region"}
+
+
+def _each(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
+    """各旗 (each banner) as a subject: the league they belong to (各盟市: the region; 各苏木镇: the banner).
+
+    The whole is the place named before it in the sentence (在青山区，各街道… → 青山区), else the article's.
+    """
+    if "各" not in text:
+        return []
+    out = []
+    starts = [l.start for l in locs]
+    for m in _EACH.finditer(text):
+        if covering(locs, starts, m.start()) or covering(locs, starts, m.end() - 1):
+            continue
+        kind = m.group(0)[1:]
+        k = bisect_left(starts, m.start())
+        s0 = sentence_start(text, m.start())
+        before = [l for l in locs[max(0, k - 5):k] if l.start >= s0 and l.region.level not in ("outside", "region")]
+        whole = before[-1].region if before else main
+        if whole is None:
+            continue
+        if kind == "盟市":
+            region = Region(level="region")
+        elif kind.startswith(("苏木", "乡", "街道")):
+            region = cut_region(whole, "banner") if whole.banner else None
+        else:
+            region = cut_region(whole, "league") if whole.league else None
+        if region is not None:
+            out.append(Loc(m.start(), m.end(), region, "anaphor-each"))
     return out
 
 
@@ -373,11 +482,17 @@ def _outside_patterns() -> tuple[re.Pattern, ...]:
     return _OUTSIDE, re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
 
 
+# Partners named by their role, not by name: 京蒙协作结对区投入…, 对口帮扶城市…
+_PARTNER_ROLE = re.compile(r"(?:京蒙)?(?:协作)?结对(?:区|城区|地区|方|城市)|对口(?:帮扶|支援|协作)(?:区|方|城市|地区|单位)|帮扶方|协作方")
+
+
 def _outside(text: str, locs: list[Loc]) -> list[Loc]:
     out = []
     locs = sorted(locs, key=lambda l: l.start)
     starts = [l.start for l in locs]
     hits = [m for pattern in _outside_patterns() for m in pattern.finditer(text)]
+    if "结对" in text or "对口" in text or "方" in text:
+        hits += list(_PARTNER_ROLE.finditer(text))
     for m in sorted(hits, key=lambda m: m.start()) if len(hits) > 1 else hits:
         if covering(locs, starts, m.start()):
             continue
@@ -387,20 +502,29 @@ def _outside(text: str, locs: list[Loc]) -> list[Loc]:
     return out
 
 
-def _default_region(locs: list[Loc], body_start: int) -> Region | None:
+def _default_region(locs: list[Loc], body_start: int, text: str = "", byline: Region | None = None) -> Region | None:
     """The article's own region, never below banner level.
 
-    The headline's place if it names one; else a banner named at least twice and more often than
-    its league on its own (an article about 阿鲁科尔沁旗); else the most named league (an article
-    about 赤峰市 that gives one figure for one of its banners stays the league's).
+    The headline's place if it names one; else the issuing office's (中共巴彦淖尔市委组织部, a work
+    report's byline); else, when the article names three banners or more of one league, that league
+    (a league's report that goes banner by banner); else a banner named at least twice and more
+    often than its league on its own (an article about 阿鲁科尔沁旗); else the most named league (an
+    article about 赤峰市 that gives one figure for one of its banners stays the league's). Places
+    that visitors come from are left out.
     """
-    named = [l for l in locs if not l.how.startswith("anaphor") and l.region.level != "outside"]
+    named = [l for l in locs if not l.how.startswith("anaphor") and l.region.level != "outside"
+             and not (text and _visitor(text, l))]
     head = [l for l in named if l.start < body_start]
     if head:
         best = max(head, key=lambda l: RANK.get(level_of(l.region), 0))
         return cut_region(best.region, "banner")
+    if byline is not None:
+        return byline
     if not named:
         return None
+    league = _league_of_many_banners(named)
+    if league is not None:
+        return league
     banners = Counter(l.region.banner for l in named if l.region.banner)
     # a league written as the head of a chain (鄂尔多斯市准格尔旗) is not the league on its own
     heads = {a.start for a, b in zip(named, named[1:]) if a.end == b.start}
@@ -420,6 +544,22 @@ def _default_region(locs: list[Loc], body_start: int) -> Region | None:
             if l.region.league == league:
                 return cut_region(l.region, "league")
     return None
+
+
+def _league_of_many_banners(named: list[Loc]) -> Region | None:
+    """The league of an article that names three banners or more, all (but one) of that league."""
+    banners: dict[str, Loc] = {}
+    for l in named:
+        if l.region.banner_code:
+            banners.setdefault(l.region.banner_code, l)
+    if len(banners) < 3:
+        return None
+    by_league = Counter(l.region.league_code for l in banners.values())
+    code, n = by_league.most_common(1)[0]
+    if n < 3 or n < len(banners) - 1:
+        return None
+    first = next(l for l in banners.values() if l.region.league_code == code)
+    return cut_region(first.region, "league")
 
 
 def cut_region(region: Region, level: str) -> Region:
@@ -485,6 +625,33 @@ def _subject_loc(ctx: Context, s: int, e: int) -> Loc | None:
     return first
 
 
+def _subject_region(ctx: Context, s: int, e: int) -> Region | None:
+    """The region a sentence is about: its subject's, or what a list of places as subject shares.
+
+    在乌拉特前旗、乌拉特中旗、乌拉特后旗推行… and 新右旗、新左旗、陈旗、鄂温克旗等牧业旗共设立…: the
+    banners together, so their league.
+    """
+    first = _subject_loc(ctx, s, e)
+    if first is None:
+        return None
+    text = ctx.article.text
+    k = ctx.locs.index(first)
+    group = [first]
+    for l in ctx.locs[k + 1:]:
+        if l.start >= e:
+            break
+        gap = text[group[-1].end:l.start]
+        if gap == "" and l.how in ("chain", "unknown", "name"):
+            continue  # the same chain
+        if gap in _AND and l.how != "outside" and not l.how.startswith("anaphor"):
+            group.append(l)
+            continue
+        break
+    if len(group) < 2:
+        return first.region
+    return _coordinated(text, group)
+
+
 def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
     """Choose the region a number belongs to, and say at which scope it was found."""
     text = ctx.article.text
@@ -500,20 +667,27 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
     if len(clause_locs) > 1:  # 丰台区向察右后旗投入…: the giver, not the receiver
         clause_locs = [l for l in clause_locs if not is_object(text, l, ctx.locs, ctx.loc_starts)] or clause_locs[-1:]
     if clause_locs and not (len(clause_locs) == 1 and is_object(text, clause_locs[0], ctx.locs, ctx.loc_starts)):
+        first = clause_locs[0]
+        k = ctx.locs.index(first)
+        if k > 0 and text[ctx.locs[k - 1].end:first.start] == "、" and first.start == c0:
+            # 满洲里市、额尔古纳市和新右旗、新左旗、陈旗沿边…组建: the clause goes on a list of places
+            group = _subject_region(ctx, s, m.start)
+            if group is not None:
+                return group, "clause"
         return _coordinated(text, clause_locs), "clause"
     semi = text.rfind("；", s, m.start)
     if semi >= 0:  # 一是阿拉善盟…；二是巴彦淖尔市…，60岁以上党员占比达到41%: the segment's own subject
         subj = _subject_loc(ctx, semi + 1, m.start)
         if subj is not None:
             return subj.region, "sentence"
-    subj = _subject_loc(ctx, s, m.start)
-    if subj is not None and "等" not in text[subj.end:m.start][:0]:
-        return subj.region, "sentence"
+    subj = _subject_region(ctx, s, m.start)
+    if subj is not None:
+        return subj, "sentence"
     p0 = paragraph_start(text, s)
     for ps, pe in reversed(in_range_pairs(ctx.sentences, ctx.sentence_starts, max(p0, s - 3000), s)):
-        subj = _subject_loc(ctx, ps, pe)
+        subj = _subject_region(ctx, ps, pe)
         if subj is not None:
-            return subj.region, "paragraph"
+            return subj, "paragraph"
     if m.start < ctx.body_start:
         head = in_range(ctx.locs, ctx.loc_starts, 0, ctx.body_start)
         if head:
@@ -552,8 +726,8 @@ def _previous_paragraph_region(ctx: Context, p0: int) -> Region | None:
     prev_start = paragraph_start(text, prev_end)
     for ps, pe in reversed(in_range_pairs(ctx.sentences, ctx.sentence_starts, max(prev_start, prev_end - 3000), prev_end)):
         subj = _subject_loc(ctx, ps, pe)
-        if subj is not None:
-            return subj.region
+        if subj is not None and not _visitor(text, subj):
+            return _subject_region(ctx, ps, pe)
     return None
 
 
@@ -637,7 +811,17 @@ def respectively(ctx: Context, mentions: list[Mention]) -> dict[int, Region]:
     return out
 
 
-def find_locs(gaz: Gazetteer, text: str, body_start: int) -> tuple[list[Loc], list[tuple[int, int]], Region | None]:
+def _byline_region(gaz: Gazetteer, byline: str) -> Region | None:
+    """The place of a work report's issuing office (中共巴彦淖尔市委组织部), at banner level at most."""
+    if not byline or not any(w in byline for w in ("委", "政府", "组织部", "办公室", "局")):
+        return None
+    locs = _resolve_places(gaz, byline, [p for p in gaz.find_places(byline)])
+    locs = [l for l in locs if l.region.level in ("league", "banner", "township", "village")]
+    return cut_region(locs[-1].region, "banner") if locs else None
+
+
+def find_locs(gaz: Gazetteer, text: str, body_start: int,
+              byline: str = "") -> tuple[list[Loc], list[tuple[int, int]], Region | None]:
     """Find and resolve an article's places, outside places and anaphora.
 
     Returns the locations sorted by position, the spans of the gazetteer's place names, and the
@@ -648,7 +832,8 @@ def find_locs(gaz: Gazetteer, text: str, body_start: int) -> tuple[list[Loc], li
     locs = _resolve_places(gaz, text, places)
     # comparisons with an average (全区平均水平) are not subjects
     locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6])]
-    main = _default_region(locs, body_start)
+    main = _default_region(locs, body_start, text, _byline_region(gaz, byline))
+    locs += _each(text, locs, main)
     locs += _outside(text, locs)
     anaphors = [a for a in _anaphora(text, locs, main) if not _COMPARISON_AFTER.match(text[a.end:a.end + 6])]
     return sorted(locs + anaphors, key=lambda l: l.start), place_spans, main

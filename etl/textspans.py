@@ -74,8 +74,9 @@ def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
         nl = text.find("\n", pos)
         end = len(text) if nl < 0 else nl
         line = text[pos:end]
-        if line and ((_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
-                     or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))):
+        if line and "\t" not in line and "|" not in line and (
+                (_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
+                or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))):
             out.append((pos, end))
         pos = end + 1
     return out
