@@ -45,6 +45,7 @@ _SUFFIXES = (
     "创建", "行动计划", "试点", "改革", "赛", "比武", "竞赛", "大赛", "擂台赛", "讲堂", "课程", "系列活动",
     "专栏", "栏目", "驿站", "示范点", "示范村", "示范带", "示范区", "示范户", "小区", "联盟", "基地", "阵地", "网格",
     "服务中心", "微课堂", "志愿服务队", "宣讲团", "工作室", "书屋", "之家", "超市", "食堂", "队伍", "队",
+    "培训班", "示范培训班", "党建联合体", "联合体", "党建联盟", "流动党课车", "党课车", "服务车", "议事会", "说事点",
 )
 # A quoted name that ends in one of these is a programme by itself (“强基工程”, “草原夜校”, “红色驿站”).
 _HEADS = (
@@ -52,7 +53,7 @@ _HEADS = (
     "书屋", "超市", "食堂", "之家", "家园", "服务队", "宣讲团", "宣讲队", "工作室", "中心户", "联合体", "顾问",
     "人才库", "护林队", "服务站", "服务点", "站", "室", "队", "库", "户", "体", "校", "院", "堂", "岗", "包", "屋",
     "园", "馆", "所", "社", "团", "营", "坊", "吧", "厅", "榜", "码", "台", "制", "法", "圈", "带", "链", "银行",
-    "集市", "基地", "车", "员", "长", "哨", "班", "会",
+    "集市", "基地", "车", "员", "长", "哨", "班", "会", "点",
 )
 # Head nouns for unquoted noun phrases (multi-character only: 农牧户 or 主体 are no programme).
 _UNQUOTED_HEADS = (
@@ -63,10 +64,10 @@ _UNQUOTED_HEADS = (
 _VERBS = (
     "开展", "推行", "实施", "打造", "建立", "设立", "开设", "选聘", "启动", "创建", "深化", "推进", "围绕", "探索", "创新",
     "推广", "组建", "成立", "培育", "建成", "叫响", "擦亮", "推出", "开办", "创办", "开通", "举办", "发起", "启用", "搭建",
-    "构建", "用好", "用活", "依托", "落实", "实行", "开辟", "打响", "唱响", "亮出", "首创", "独创",
+    "构建", "用好", "用活", "依托", "通过", "借助", "落实", "实行", "开辟", "打响", "唱响", "亮出", "首创", "独创",
     "试点", "升级", "延伸", "复制", "借鉴", "引入", "创设", "设置", "组织开展", "全面推行", "持续深化", "深入开展",
     "建好", "办好", "做强", "做优", "做实", "做亮", "做响", "形成", "总结提炼", "提炼", "培树", "树立", "担任",
-    "探索推行", "探索建立", "创新推出",
+    "探索推行", "探索建立", "创新推出", "办起", "组成", "兴办", "开办起",
     "创新开展", "积极推行", "大力推行", "大力推广", "全面推广", "全力打造", "着力打造", "精心打造", "倾力打造", "建设",
 )
 _QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{2,24})[”\"」]")
@@ -75,6 +76,10 @@ _SUFFIX_AFTER = re.compile("(?:等)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(map(re.
 _COUNT = r"(?:[0-9０-９]+|[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支)"
 _VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了|起|出|好|成)?"
                           r"(?:" + _COUNT + r"|一批|一支|一系列|若干|多个|系列|全域|全面|首个|首批|新一批)?$")
+# A launching verb a few words before (启动农牧民党员“冬训”, 开展机关干部“双报到”)
+_LAUNCH = ("开展", "推行", "实施", "启动", "推出", "组建", "打造", "建立", "设立", "开设", "创建", "举办", "发起", "探索",
+           "推广", "深化", "叫响", "擦亮", "培育", "组织开展", "深入开展", "全面推行")
+_LAUNCH_NEAR = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?[\u4e00-\u9fff]{1,6}$")
 # 以“组织工作提升年”为抓手: a programme used as the means
 _AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
@@ -86,7 +91,7 @@ _COUNT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:共|已|累计|总数|数量
 # What something is ranked, called or awarded as: never a programme (作为“一号工程”, 被誉为“草原轻骑兵”).
 _RANK_BEFORE = re.compile(
     r"(?:作为|视为|当作|当成|列为|称为|称作|称之为|誉为|喻为|比作|号称|人称|叫作|叫做|叫他|叫她|喊他|喊她|唤作|昵称|外号|"
-    r"绰号|荣获|获评|评为|授予|获得|命名为|评定为|评选为|被评|赢得|享有|素有|"
+    r"绰号|荣获|获评|评为|授予|获得|命名为|评定为|评选为|评选出|评出|选树|被评|赢得|享有|素有|"
     r"南有|北有|东有|西有|前有|后有|上有|下有)(?:了|为|的)?$")
 # What something becomes or is like: a metaphor unless a programme word follows (成为群众的“贴心人”).
 _LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|是|像|犹如|宛如|如同)(?:了|为|的)?$")
@@ -124,6 +129,8 @@ _COUNTED_HEADED = re.compile(
 _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建|全面|各项|多项|新型"
                       r"|常态化|长效|规范化|标准化|信息化|数字化|一体化|新建|改扩建|标准|规范|综合|便民|临时|流动|固定|村级|"
                       r"嘎查|社区|苏木|乡镇|镇级|旗级|县级|市级|盟级|各级|基层|各地|全旗|全市|全盟|全区|一批批|多支|多家)")
+# The two to four characters before a programme head noun, after a boundary (的, punctuation, a verb's object)
+_REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 # An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.
 _BODY_ALLIANCE = re.compile(r"(?:成立|组建|建立|打造|牵头成立)([\u4e00-\u9fff]{2,8}?联盟)")
 # Words that make a verb + name + programme word a description, not a name (建立健全长效机制,
@@ -135,7 +142,10 @@ _GENERIC_INSIDE = re.compile(r"工作|健全|完善|长效|体制|制度|相关|
 _TITLED = re.compile(r"(?:开设|推出|开办|创办|开通|打造)《([^《》\n]{2,12})》|《([^《》\n]{2,12})》(?=专栏|栏目|节目|微课堂)")
 
 # Head nouns by which the genre refers back to a named programme that is a thing or a place.
-_REFERENCE_HEADS = ("联盟", "驿站", "食堂", "课堂", "夜校", "家园", "书屋", "超市", "服务队", "哨所", "牧场", "之家")
+_REFERENCE_HEADS = ("联盟", "联合体", "驿站", "食堂", "课堂", "夜校", "家园", "书屋", "超市", "服务队", "哨所", "牧场", "之家",
+                    "联营点", "议事厅", "工作室", "中心户")
+# Units a quoted programme names after it, by which the text refers back to it (“红色轻骑”流动党课车 … 党课车3辆)
+_UNIT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(流动党课车|党课车|服务车|宣讲车|服务队|宣讲队|宣讲团|服务站|服务点|驿站|工作室|议事厅|说事点)")
 
 
 @dataclass(frozen=True)
@@ -215,6 +225,17 @@ def _acceptable(name: str, lex: Lexicon) -> bool:
     return True
 
 
+# 量身定制, 严格控制: verbs, not names ending in 制 (积分制, 河长制)
+_NOT_SYSTEM = frozenset("定控限编研抵节管体强专")
+
+
+def _headed(name: str) -> bool:
+    """Tell whether a quoted name ends in a head noun of what a campaign creates (“草原夜校”, “积分制”)."""
+    if len(name) < 3 or not name.endswith(_HEADS):
+        return False
+    return not (name.endswith(("制", "法")) and name[-2] in _NOT_SYSTEM)
+
+
 def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) -> bool:
     """Tell whether a quoted name is a title, honour, nickname, metaphor, formula or tier, by its shape and place.
 
@@ -254,11 +275,18 @@ def _generic_np(name: str, lex: Lexicon) -> bool:
             or not _acceptable(name, lex))
 
 
+# A tool, not a programme: 通过“学习强国”视频会议功能, “12345”热线
+_TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号)")
+
+
 def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
     """Tell whether the words around a quoted name (at text[start:end], quotes included) present it as a programme."""
+    if _TOOL_AFTER.match(text, end):
+        return False
     return bool(
         _SUFFIX_AFTER.match(text, end)
         or _VERB_BEFORE.search(text, max(0, start - 12), start)
+        or _LAUNCH_NEAR.search(text, max(0, start - 10), start)
         or (text.startswith("以", start - 1) and _AS_MEANS.match(text, end))
         or _COUNT_BEFORE.search(text, max(0, start - 6), start)
         or _COUNT_AFTER.match(text, end)
@@ -275,7 +303,7 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
         known = name in lex.canonical
         if not known and _rejected_shape(name, text, q0, q1, _SUFFIX_AFTER.match(text, q1) is not None):
             continue
-        if known or (name.endswith(_HEADS) and len(name) >= 3) or _evidence(text, q0, q1, head_starts):
+        if known or _headed(name) or _evidence(text, q0, q1, head_starts):
             names[name] = (lex.canonical.get(name, name), STRONG)
 
 
@@ -287,8 +315,9 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
     head_starts = set()
     for a, b in _head_lines(text, head_end):
         line = text[a:b]
-        if len(_QUOTED.findall(line)) == 1:
-            head_starts.add(a)
+        quoted = list(_QUOTED.finditer(text, a, b))
+        if len(quoted) == 1:  # 杭锦旗：4800余名在职党员进社区“双报到” (but not a kicker of three slogans)
+            head_starts.add(quoted[0].start())
         h = _HEAD_UNQUOTED.match(text, a, b)
         if h and _acceptable(h.group(1), lex) and not line.startswith("“"):
             names[h.group(1)] = (lex.canonical.get(h.group(1), h.group(1)), STRONG)
@@ -305,6 +334,14 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             if name in names or _generic_np(name, lex):
                 continue
             names[name] = (lex.canonical.get(name, name), KNOWN if name in lex.canonical else CANDIDATE)
+    # a noun phrase with a programme head noun that the article names again and again (他们的积分超市…
+    # 我们的积分超市…把积分超市补上来): confirmed by repetition
+    if any(h in text for h in _UNQUOTED_HEADS):
+        for m in _REPEATED_HEADED.finditer(text):
+            name = m.group(1)
+            if name in names or _generic_np(name, lex) or name in lex.canonical or text.count(name) < 3:
+                continue
+            names[name] = (name, STRONG)
     for m in _BODY_ALLIANCE.finditer(text) if "联盟" in text else ():
         name = m.group(1)
         if _acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name):
@@ -337,8 +374,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             if word in names and names[word][1] == STRONG:
                 continue
             in_head = any(a <= m.start() < b for a, b in head_lines)
-            counted = _COUNT_BEFORE.search(text, max(0, m.start() - 6), m.start()) is not None
-            strong = ((in_head and not counted)  # 鄂尔多斯市建成81个红色驿站: what the headline counts, not its programme
+            strong = (in_head  # a unit the headline names is what the article is about
                       or (not in_head and _VERB_BEFORE.search(text, max(0, m.start() - 12), m.start()) is not None)
                       or _SUFFIX_AFTER.match(text, m.end()) is not None
                       or (text.startswith("以", m.start() - 1) and _AS_MEANS.match(text, m.end()) is not None))
@@ -355,9 +391,22 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             for ref in {head, name[2:]} - {name}:
                 if len(ref) >= len(head) and ref not in names:
                     refs.setdefault(ref, canonical)
+    for name, (canonical, rank) in list(names.items()):
+        if rank != STRONG or "“" + name + "”" not in text:
+            continue
+        i = text.find("“" + name + "”")
+        u = _UNIT_AFTER.match(text, i + len(name) + 2)
+        if u and u.group(1) not in names and u.group(1) not in lex.generic:
+            refs.setdefault(u.group(1), canonical)
+    # an occurrence inside another quoted name is no mention (兴安红 in “兴安红旗手”)
+    quoted_spans = [(q.start(), q.end(), _clean(q.group(1))) for q in _QUOTED.finditer(text)
+                    if not _SPEECH.search(q.group(1))] if "“" in text else []
     found: list[InitiativeMention] = []
     first_named: dict[str, int] = {}
     for start, end, word in _occurrences(text, [*names, *refs]):
+        if quoted_spans and any(a < start and end < b and inner != word and not inner.startswith(word + "+")
+                                and inner not in names for a, b, inner in quoted_spans):
+            continue
         how = "headline" if end <= head_end else "text"
         if word in names:
             canonical, rank = names[word]

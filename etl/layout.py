@@ -39,7 +39,9 @@ _CONTINUED = re.compile(r"^[（(]?\s*(?:上接|接上|接)第?\s*[0-9０-９一�
 _BRIEF = re.compile(r"^[◆●■▶►]\s*.{0,24}?(?:近日|日前|连日来|近期|本报|讯|日电|今年以来|入冬以来|[0-9０-９]{1,2}月[0-9０-９]{1,2}日)")
 # A paragraph that is a photo caption with its credit at the end: …400余人次。　本报记者 孟和 摄
 _CAPTION_END = re.compile(r"[。！）)]\s*(?:[（(])?(?:本报记者|记者|通讯员)?\s*[^\s。，！？]{1,12}(?:\s+[^\s。，！？]{1,12})?\s*(?:摄|供图|摄影)[)）]?$")
-_QUOTE_SOURCE = re.compile(r"^—{1,2}(?![—访记]|专访|对话|走进|探访|聚焦|来自)")  # ——访…书记 is a subtitle
+# A quotation's source under it: ——2017年10月18日，习近平在…; ——摘自《…》; ——习近平 (not a subtitle: ——访…书记,
+# ——新巴尔虎右旗112户党员中心户串起…)
+_QUOTE_SOURCE = re.compile(r"^—{1,2}\s*(?:[0-9０-９]|《|摘自|引自|选自|习近平|毛泽东|邓小平|[\u4e00-\u9fff]{2,3}(?:在|于|《|，|,|$))")
 # Page furniture that is no part of any article: source and editor lines, WeChat counters, a
 # dateline of a reposted text ("兴安发布 2024-01-22 18:05").
 _META = re.compile(

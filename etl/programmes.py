@@ -26,8 +26,10 @@ def default_initiative(ctx: Context) -> str:
         return ""
     strong = [i for i in ctx.initiatives if i.strong]
     head = [i for i in strong if i.start < ctx.body_start]
-    if head:
-        return head[-1].name
+    if head:  # the title's first programme (“乡村振兴合伙人”引来“金凤凰”), before a ——subtitle's
+        text = ctx.article.text
+        titled = [i for i in head if not text.startswith("—", text.rfind("\n", 0, i.start) + 1)]
+        return (titled or head)[0].name
     text = ctx.article.text
     lede_end = text.find("\n", ctx.body_start)
     lede = [i for i in strong if ctx.body_start <= i.start < (lede_end if lede_end > 0 else len(text))]
@@ -76,7 +78,7 @@ def _section_programme(ctx: Context, p0: int) -> str:
     if k < 0:
         return ""
     a, b = ctx.headings[k]
-    named = [i for i in in_range(ctx.initiatives, ctx.init_starts, a, b) if i.strong]
+    named = [i for i in in_range(ctx.initiatives, ctx.init_starts, a, b) if i.rank >= KNOWN]
     return named[-1].name if named else ""
 
 
@@ -93,6 +95,15 @@ def counted_programme(ctx: Context, m: Mention) -> str:
     """The named programme the number counts (设立党员中心户1870户 → 党员中心户), or ""."""
     counted = [i for i in clause_programmes(ctx, m) if i.rank >= KNOWN and counts(ctx.article.text, i, m)]
     return _closest(counted, m).name if counted else ""
+
+
+def _specific(name: str, earlier: list[InitiativeMention]) -> str:
+    """A programme earlier in the paragraph that is a more specific form of ``name`` (“中心户+护边” for 党员中心户)."""
+    for i in reversed(earlier):
+        parts = [x for x in re.split(r"[+＋]", i.name) if x]
+        if len(parts) > 1 and i.name != name and any(name == x or name.endswith(x) for x in parts):
+            return i.name
+    return name
 
 
 def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
@@ -125,7 +136,11 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
         return _closest(clause, m).name
     sentence = [i for i in inits if s <= i.start and i.end <= e and i.strong]
     if sentence:
-        return _closest(sentence, m).name
+        return _specific(_closest(sentence, m).name, [i for i in inits if i.strong and i.end <= s and i.start >= p0])
+    # a programme the lexicon knows as a unit (党员中心户), named without evidence: its own clause only
+    known = [i for i in in_clause if i.rank == KNOWN]
+    if known:
+        return _closest(known, m).name
     if level in ("region", "outside"):
         return ""
     strong = [i for i in inits if i.strong]
