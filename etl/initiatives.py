@@ -73,12 +73,13 @@ _VERBS = (
 _QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{2,24})[”\"」]")
 _SUFFIX_AFTER = re.compile("(?:等)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(map(re.escape, sorted(_SUFFIXES, key=len, reverse=True))) + ")")
 # the verb may be followed by 了, 起, 出 and a count or a determiner: 打造了一批“红色驿站”, 建成12个“草原书屋”
-_COUNT = r"(?:[0-9０-９]+|[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支)"
+_COUNT = r"(?:[0-9０-９]+|(?!一(?:[批些系]|[个支处家所座间户名类项种条期场次]))[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支)"
 _VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了|起|出|好|成)?"
                           r"(?:" + _COUNT + r"|一批|一支|一系列|若干|多个|系列|全域|全面|首个|首批|新一批)?$")
 # A launching verb a few words before (启动农牧民党员“冬训”, 开展机关干部“双报到”)
-_LAUNCH = ("开展", "推行", "实施", "启动", "推出", "组建", "打造", "建立", "设立", "开设", "创建", "举办", "发起", "探索",
+_LAUNCH = ("开展", "推行", "实施", "实行", "启动", "推出", "组建", "打造", "建立", "设立", "开设", "创建", "举办", "发起", "探索",
            "推广", "深化", "叫响", "擦亮", "培育", "组织开展", "深入开展", "全面推行")
+_LAUNCH_RIGHT_BEFORE = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?$")
 _LAUNCH_NEAR = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?[\u4e00-\u9fff]{1,6}$")
 # 以“组织工作提升年”为抓手: a programme used as the means
 _AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
@@ -123,7 +124,7 @@ _BODY_HEADED = re.compile(
     "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了|起)?(?:" + _COUNT + r")?"
     r"([\u4e00-\u9fff]{2,8}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 # 58个党建联合体: a count right before a headed noun phrase (a weak candidate; 1名党员中心户 counts people)
-_THING_COUNT = r"(?:[0-9０-９]+|[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|批|类|项|种|条)"
+_THING_COUNT = r"(?:[0-9０-９]+|(?!一(?:[批些系]|[个支处家所座间户名类项种条期场次]))[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|批|类|项|种|条)"
 _COUNTED_HEADED = re.compile(
     _THING_COUNT + r"([\u4e00-\u9fff]{2,6}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建|全面|各项|多项|新型"
@@ -246,11 +247,12 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
         return True
     if _RANK_BEFORE.search(text, max(0, start - 5), start) or _METAPHOR_AFTER.match(text, end):
         return True
+    launched = _LAUNCH_RIGHT_BEFORE.search(text, max(0, start - 6), start) is not None
     if not suffix and (_PERSON_SHAPE.search(name)
                        or _LIKE_BEFORE.search(text, max(0, start - 4), start)
                        or _LIKE_DE_BEFORE.search(text, max(0, start - 14), start)
                        or text.startswith("在", start - 1)  # 在“云端”宣讲: a place, not a name
-                       or _FORMULA.match(name)  # 两个确立, 三个作用 (but “四比”活动)
+                       or (_FORMULA.match(name) and not launched)  # 两个确立, 三个作用 (but 实行“三个一”, “四比”活动)
                        or "+" in name or "＋" in name  # “嘎查+社区”联合体 describes; “党建+”模式 names
                        or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
         return True

@@ -36,9 +36,9 @@ def default_initiative(ctx: Context) -> str:
     if lede:  # the opening paragraph says what the report is about
         return lede[0].name
     named = Counter(i.name for i in strong)
-    if named:
+    if named:  # the body's main programme: named twice or more, and in half its programme mentions
         (name, n), *rest = named.most_common(2)
-        if n >= 2 and (not rest or rest[0][1] < n):
+        if n >= 2 and (not rest or rest[0][1] < n) and n * 2 >= sum(named.values()):
             return name
     return ""
 
