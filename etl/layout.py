@@ -140,6 +140,9 @@ def normalise(text: str) -> str:
     return "\n".join(rows[i] if i in rows else _SPACE.sub(" ", line).strip() for i, line in enumerate(lines))
 
 
+_TABLE_RULE = re.compile(r"^[\s|｜:：\-—－=＝─━+]{3,}$")
+
+
 def is_table_row(line: str) -> bool:
     """Tell whether a normalised line is a row of a table (cells separated by a tab or a pipe)."""
     return ("\t" in line or "|" in line or "｜" in line) and len(
@@ -160,6 +163,9 @@ def _raw_blocks(text: str) -> list[str]:
         current: str | None = None
         last = ""
         for line in lines:
+            if table_open and current is None and _TABLE_RULE.match(line):
+                blocks[-1] += "\n" + line  # |---|---| or ──── under a table's header: part of the table
+                continue
             if is_table_row(line):
                 if current is not None:
                     blocks.append(current)

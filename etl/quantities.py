@@ -105,6 +105,7 @@ _CLASSIFIERS: tuple[str, ...] = (
     "条", "只", "项", "次", "场次", "批次", "批", "种", "场", "所", "座", "间", "处", "支", "件", "套",
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
     "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根", "起", "部", "分",
+    "趟", "峰", "节", "排",
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
@@ -159,8 +160,8 @@ _RUN = re.compile(
 )
 # 兆 is not read as a scale in running text (兆瓦), so a numeral right after it is the tail of
 # a number we cannot read (四十九兆九千…).
-_BAD_BEFORE_ANY = frozenset("0123456789０１２３４５６７８９ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.．,_第数數几幾兆")
-_BAD_BEFORE_CHN = frozenset(_CD + _CU + _BU + _APPROX)
+_BAD_BEFORE_ANY = frozenset("0123456789０１２３４５６７８９ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.．,_第几幾兆")
+_BAD_BEFORE_CHN = frozenset(_CD + _CU + _BU + _APPROX + "数數")
 
 # Qualifier words written before the number (longest first), with characters that, when they
 # come right before the word, show it is part of another word (节约, 最近).
@@ -200,6 +201,10 @@ _NEVER_PLACE = frozenset({"个", "名", "位", "人", "项", "条", "种", "人�
 _NOT_MONEY_AFTER = frozenset("旦宵素年首帅老件朝代")
 _RANK_OK_BEFORE = frozenset("目此之当以提眼面跟")
 # The rest of a clause holds another number (the count the threshold qualifies).
+_THRESHOLD_AFTER = re.compile(r"(?:正式|在册|在职|常住)?[\u4e00-\u9fff]{0,4}?的")
+_THRESHOLD_UNITS = frozenset({"元", "万元", "亿元", "名", "人", "位", "户", "岁"})
+# a count of places or people, then a measure of them: 6个嘎查收入在…
+_THRESHOLD_BEFORE = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+[个家户名所]\S{0,8}(?:收入|人数|人口|规模)$")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
 _SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评")
 _NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码")}
@@ -373,8 +378,10 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         after = text[end:end + 3]
         nxt1 = after[:1]
         if unit_written in UNITS and UNITS[unit_written][1] == "count":
-            if (nxt1 and nxt1 in _CD) or nxt1 in _NAME_AFTER:
-                return None  # 三位一体, 三支一扶, 三起三落; 五户联保, 十户长, 三段式
+            if (nxt1 and nxt1 in _CD) or (nxt1 in _NAME_AFTER and not after.startswith(("联合", "联络", "联系"))):
+                return None  # 三位一体, 三支一扶, 三起三落; 五户联保, 十户长, 三段式 (but 两个联合体)
+            if unit_written == "组" and text[max(0, num_start - 2):num_start].endswith(("村", "嘎查", "社区", "屯")):
+                return None  # 嘎查二组, 东村三组: a village group's name
             if unit_written == "个" and after.startswith(_SLOGAN_AFTER_GE):
                 return None  # 十个坚持, 两个确保
             if unit_written not in _NEVER_PLACE and (
@@ -405,6 +412,12 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None  # 5部门联合, 3起来; but 1部工作手机, 纠纷86起
     if post in ("以上", "以下", "以内") and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end):
         return None  # 收入10万元以上的村达到45个: a threshold that says which villages are counted
+    if (unit_written in _THRESHOLD_UNITS and _THRESHOLD_AFTER.match(text, end)
+            and (post in ("以上", "以下", "以内") or _prefix(text, num_start)[1] in ("more", "less"))):
+        return None  # 收入5万元以下的薄弱嘎查村, 超过50万元的嘎查村, 有3名以上正式党员的小区: which ones, not how many
+    if post in ("以上", "以下") and text[m.start() - 1:m.start()] == "在" and _THRESHOLD_BEFORE.search(
+            text, max(0, m.start() - 17), m.start() - 1):
+        return None  # 仍有6个嘎查收入在10万元以下: the threshold of the count before it
     elif not chinese:
         if (num_start > 1 and text[num_start - 1] in "，," and text[num_start - 2].isdigit()
                 and len(num_text) == 3 and num_text.isdigit()):
@@ -440,7 +453,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         start, pre_qual = num_start - 1, "more"
     if start > 1 and text[start - 1] in _SEP_CHARS and (text[start - 2].isdigit() or text[start - 2] in _CHN_CHARS):
         return None  # the upper end of a range we could not read (零下20至零下10度)
-    if unit_written:
+    if unit_written == "块" and _MONEY_CONTEXT.search(text, max(0, num_start - 12), num_start):
+        unit, category = "元", "money"  # 光油钱就一百多块
+    elif unit_written:
         unit, category = UNITS[unit_written]
     elif _MONEY_CONTEXT.search(text, max(0, num_start - 30), num_start):
         unit, category = "元", "money"  # 仅惠民补贴一项，我家一年就超过五六万

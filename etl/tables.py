@@ -64,10 +64,10 @@ class ColumnSpec:
 def split_row(text: str, start: int, end: int) -> list[Cell] | None:
     """Cut one line into cells, or None when it is not a table row (fewer than two cells)."""
     line = text[start:end]
+    if _RULE.match(line) and len(line.strip()) >= 3:
+        return []  # |---|---| or ──── between a header and its rows
     if "|" not in line and "｜" not in line and "\t" not in line:
         return None
-    if _RULE.match(line):
-        return []
     cells: list[Cell] = []
     pos = start
     for m in _SEP.finditer(text, start, end):
