@@ -37,6 +37,8 @@ _RULE_LINE = re.compile(r"^[━─—－=＝*＊~～·•_＿\-]{5,}$")
 _CONTINUED = re.compile(r"^[（(]?\s*(?:上接|接上|接)第?\s*[0-9０-９一二三四五六七八九十]+\s*版\s*[)）]?")
 # A news brief in a column of briefs: ◆本报乌海12月5日讯, ◆赤峰市巴林左旗近日…
 _BRIEF = re.compile(r"^[◆●■▶►]\s*.{0,24}?(?:近日|日前|连日来|近期|本报|讯|日电|今年以来|入冬以来|[0-9０-９]{1,2}月[0-9０-９]{1,2}日)")
+# A brief's headline in a list of briefs: 【简讯】…, 【动态】…
+_BRIEF_HEAD = re.compile(r"^[【\[［](?:简讯|短讯|快讯|动态|资讯|要闻|图片新闻|基层动态|工作动态)[】\]］]")
 # A paragraph that is a photo caption with its credit at the end: …400余人次。　本报记者 孟和 摄
 _CAPTION_END = re.compile(r"[。！）)]\s*(?:[（(])?(?:本报记者|记者|通讯员)?\s*[^\s。，！？]{1,12}(?:\s+[^\s。，！？]{1,12})?\s*(?:摄|供图|摄影)[)）]?$")
 # A quotation's source under it: ——2017年10月18日，习近平在…; ——摘自《…》; ——习近平 (not a subtitle: ——访…书记,
@@ -62,7 +64,10 @@ _AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$")
 # (石拐区：小院里议出村里大事 / 本报讯（记者 杨帆）石拐区…).
 _DATELINE = re.compile(r"^[□■◇◆●○]?\s*(本报讯|新华社|本报[^\s，。]{0,6}电|[^\s，。]{2,8}讯[（(]|[^\s，。]{2,8}电[（(]|据[^\s，。]{2,10}报道)")
 # Everything after these is a list of links to other articles.
-_TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|延伸阅读|往期回顾|热门推荐|点击“?阅读原文)")
+_TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|相关推荐|相关文章|延伸阅读|往期回顾|热门推荐|热点推荐|更多阅读|猜你喜欢|点击“?阅读原文)")
+# A headline that names a number and goes on saying something (民馨路街道：7处“暖蜂驿站”让骑手有了歇脚地),
+# unlike a list line that ends with its figure (科右前旗：服务站45个)
+_HEADLINE_AFTER_NUMBER = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[\u4e00-\u9fff]?[“”\u4e00-\u9fff]*[\u4e00-\u9fff]{2,}[^0-9０-９]{4,}$")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _SENTENCE_PUNCT = re.compile(r"[。，！？]")
@@ -201,7 +206,8 @@ def _is_headline(text: str, as_first: bool = False) -> bool:
     """
     if len(text) > 40 or "。" in text:
         return False
-    if _LIST_ITEM.match(text) and not text.startswith("“") and not (as_first and len(text) >= 16 and "，" not in text):
+    if (_LIST_ITEM.match(text) and not text.startswith("“") and not (as_first and len(text) >= 16 and "，" not in text)
+            and not _HEADLINE_AFTER_NUMBER.search(text)):
         return False
     if text.endswith(("，", "、", "：", ":", ",", "；")):
         return False
@@ -335,6 +341,7 @@ def split_articles(doc: Document) -> list[Article]:
                 # a kicker and a title open an article on a page; a web page holds one article, in
                 # which two-line subheads (网格划分“精细化” / 从“一张大网”到“格中有格”) are sections
                 or (len(pending_heads) >= 2 and doc.kind != "html")
+                or _BRIEF_HEAD.match(pending_heads[-1]) is not None  # 【简讯】杭锦旗：… opens a brief of its own
             )
             if opens:
                 current = open_group(pending_heads)
