@@ -45,7 +45,7 @@ _SUFFIXES = (
     "创建", "行动计划", "试点", "改革", "赛", "比武", "竞赛", "大赛", "擂台赛", "讲堂", "课程", "系列活动",
     "专栏", "栏目", "驿站", "示范点", "示范村", "示范带", "示范区", "示范户", "小区", "联盟", "基地", "阵地", "网格",
     "服务中心", "微课堂", "志愿服务队", "宣讲团", "工作室", "书屋", "之家", "超市", "食堂", "队伍", "队",
-    "培训班", "示范培训班", "党建联合体", "联合体", "党建联盟", "流动党课车", "党课车", "服务车", "议事会", "说事点",
+    "培训班", "示范培训班", "讲法", "党建联合体", "联合体", "党建联盟", "流动党课车", "党课车", "服务车", "议事会", "说事点",
 )
 # A quoted name that ends in one of these is a programme by itself (“强基工程”, “草原夜校”, “红色驿站”).
 _HEADS = (
@@ -226,6 +226,7 @@ def _acceptable(name: str, lex: Lexicon) -> bool:
     return True
 
 
+_VERB_GE = re.compile(r"^[\u4e00-\u9fff](?<![一二两三四五六七八九十几每])个[\u4e00-\u9fff]{1,2}$")
 # 量身定制, 严格控制: verbs, not names ending in 制 (积分制, 河长制)
 _NOT_SYSTEM = frozenset("定控限编研抵节管体强专")
 
@@ -249,11 +250,12 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
         return True
     launched = _LAUNCH_RIGHT_BEFORE.search(text, max(0, start - 6), start) is not None
     if not suffix and (_PERSON_SHAPE.search(name)
+                       or _VERB_GE.search(name)  # “吹个哨”, “搭个台”: a verb phrase, not a name
                        or _LIKE_BEFORE.search(text, max(0, start - 4), start)
                        or _LIKE_DE_BEFORE.search(text, max(0, start - 14), start)
                        or text.startswith("在", start - 1)  # 在“云端”宣讲: a place, not a name
                        or (_FORMULA.match(name) and not launched)  # 两个确立, 三个作用 (but 实行“三个一”, “四比”活动)
-                       or "+" in name or "＋" in name  # “嘎查+社区”联合体 describes; “党建+”模式 names
+                       or (("+" in name or "＋" in name) and not launched)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
                        or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
         return True
     return False
