@@ -112,7 +112,6 @@ def _mask_places(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _strip_places(phrase: str) -> str:
-    from .subjects import clean_subject  # noqa: PLC0415
 
     return clean_subject(phrase)
 
@@ -301,11 +300,12 @@ def _table_facts(ctx: Context, t: Table, published: str) -> list[Fact]:
             if m is None:
                 continue
             cell_region = col_regions.get(col, region) if transposed else region
+            # a header is already a noun phrase (联系牧户（户）): it is what the column counts, as written
             if label_spec is not None and spec is not label_spec and (_GENERIC_HEAD.match(spec.name) or not spec.name) \
                     and _cell_region(ctx, label) is None:
-                subject = clean_subject(label_spec.name) or label_spec.name
+                subject = label_spec.name
             else:
-                subject = clean_subject(spec.name) or spec.name
+                subject = spec.name
             header_cell = t.header[-1][col] if t.header and col < len(t.header[-1]) else None
             programme = ""
             for row_ in t.header:  # a programme the column counts (党员中心户（户）)

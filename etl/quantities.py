@@ -202,6 +202,8 @@ _NOT_MONEY_AFTER = frozenset("旦宵素年首帅老件朝代")
 _RANK_OK_BEFORE = frozenset("目此之当以提眼面跟")
 # The rest of a clause holds another number (the count the threshold qualifies).
 _THRESHOLD_AFTER = re.compile(r"(?:正式|在册|在职|常住)?[\u4e00-\u9fff]{0,4}?的")
+# people: the counted noun comes before 的 (3名以上正式党员的小区), unlike 1名以上的专职网格员 (the count itself)
+_THRESHOLD_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,6}?的")
 _THRESHOLD_UNITS = frozenset({"元", "万元", "亿元", "名", "人", "位", "户", "岁"})
 # a count of places or people, then a measure of them: 6个嘎查收入在…
 _THRESHOLD_BEFORE = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+[个家户名所]\S{0,8}(?:收入|人数|人口|规模)$")
@@ -412,8 +414,11 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None  # 5部门联合, 3起来; but 1部工作手机, 纠纷86起
     if post in ("以上", "以下", "以内") and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end):
         return None  # 收入10万元以上的村达到45个: a threshold that says which villages are counted
-    if (unit_written in _THRESHOLD_UNITS and _THRESHOLD_AFTER.match(text, end)
-            and (post in ("以上", "以下", "以内") or _prefix(text, num_start)[1] in ("more", "less"))):
+    pre = _prefix(text, num_start)[1]
+    if (unit_written in _THRESHOLD_UNITS
+            and (_THRESHOLD_AFTER.match(text, end) if unit_written in ("元", "万元", "亿元", "岁") or pre in ("more", "less")
+                 else _THRESHOLD_NOUN_AFTER.match(text, end))
+            and (post in ("以上", "以下", "以内") or pre in ("more", "less"))):
         return None  # 收入5万元以下的薄弱嘎查村, 超过50万元的嘎查村, 有3名以上正式党员的小区: which ones, not how many
     if post in ("以上", "以下") and text[m.start() - 1:m.start()] == "在" and _THRESHOLD_BEFORE.search(
             text, max(0, m.start() - 17), m.start() - 1):

@@ -583,6 +583,11 @@ def _list_part(text: str, loc: Loc) -> bool:
     return "其中" in text[sentence_start(text, loc.start):loc.start]
 
 
+_SPEAKER_AFTER = re.compile(r"[^，。；！？\n]{0,16}?的[^，。；！？\n]{0,12}?"
+                            r"(?:书记|主任|部长|负责人|干部|队长|代表|牧民|村民|居民)[^，。；！？\n]{0,8}?"
+                            r"(?:介绍说|介绍|说|表示|告诉记者|坦言|感慨)")
+
+
 def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[int] | None = None) -> bool:
     """Tell whether a place is an object, partner, source or venue, not the sentence's subject.
 
@@ -595,7 +600,9 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
     while True:
         before = text[max(0, start - 2):start]
         if before.endswith(_OBJECT_BEFORE):
-            return True
+            # 来自东乌旗的书记朝鲁介绍说，…: the speaker's home is the subject of what they say
+            return not (before.endswith("来自") and _SPEAKER_AFTER.match(text, loc.end))
+
         if k == 0:  # walk back over the chain and the list this place belongs to
             break
         prev = locs[k - 1]

@@ -147,3 +147,64 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     facts = facts_of("达茂旗牧民人均可支配收入高于全区平均水平1200元。")
     f = one(facts, 1200, "元")
     assert (f.league, f.banner) == ("包头市", "达尔罕茂明安联合旗")
+
+
+# --------------------------------------------------------------------------------------------
+# Session 3: programmes by scope and count; several places per passage
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,expect", [
+    # the counted programme wins over the one the sentence names first
+    ("依托“北疆先锋”品牌，全盟共设立党员中心户1870户，联系牧户2.1万户。",
+     [(1870, "党员中心户"), (21000, "党员中心户")]),
+    # parts of a list count what their total counts
+    ("阿拉善盟开展“暖心”服务。全盟已打造红色驿站45个，其中阿拉善左旗20个、额济纳旗12个。",
+     [(45, "红色驿站"), (20, "红色驿站"), (12, "红色驿站")]),
+    # two programmes in one paragraph: each number takes the one its own sentence is about, and a
+    # later sentence about the second does not pull the first one's numbers
+    ("西乌旗推行“草原夜校”，今年开课86期。旗里还开展“马背宣讲”，宣讲320场次。",
+     [(86, "草原夜校"), (320, "马背宣讲")]),
+    # a section heading names the programme of its paragraphs
+    ("报告\n\n（一）实施“头雁”工程\n\n1.选优配强。调整书记47名。\n\n2.储备力量。储备后备力量300名。",
+     [(47, "头雁"), (300, "头雁")]),
+    # titles, nicknames and awards are not programmes: the paragraph's programme stays
+    ("正镶白旗推行“五联五帮”机制，牧民叫他“马背书记”，全旗评出“五星级党支部”12个，帮扶牧户860户。",
+     [(12, "五联五帮"), (860, "五联五帮")]),
+    # a blank is better than a wrong programme: a report with several programmes and no main one
+    ("工作汇报\n\n全旗有嘎查村120个。\n\n一是推行“草原夜校”，开课86期。\n\n二是开展“马背宣讲”，宣讲320场次。",
+     [(120, ""), (86, "草原夜校"), (320, "马背宣讲")]),
+])
+def test_programme_by_count_and_scope(text, expect):
+    got = sorted((f.value, f.initiative) for f in facts_of(text))
+    assert got == sorted(expect)
+
+
+@pytest.mark.parametrize("text,expect", [
+    # a visitor's banner is the subject of the visitor's own figures only
+    ("新巴尔虎右旗推进“马背夜校”。\n\n来自东乌旗的书记朝鲁介绍说，他们镇有17户牧民党员家挂牌。\n\n旗里今年还将新建夜校12个。",
+     [(17, "东乌珠穆沁旗"), (12, "新巴尔虎右旗")]),
+    # a list of places as the subject: what they share
+    ("呼伦贝尔市推进边境党建。新右旗、新左旗、陈旗等牧业旗共设立党员中心户906户。", [(906, "")]),
+    ("在乌拉特前旗、乌拉特中旗推行“一户一岗”，联系牧户近1.1万户。", [(11000, "")]),
+    # 各旗 is each banner together: the league
+    ("锡林郭勒盟推进党员中心户工作。各旗县市累计化解纠纷680余起。", [(680, "")]),
+    # a round-up: a paragraph naming no place takes its section heading's place
+    ("全区各地见闻\n\n▲赛罕区：红色物业\n\n赛罕区推行红色物业。\n\n物业每月集中服务2次。\n\n▲四子王旗：马背宣讲\n\n四子王旗组建宣讲团。",
+     [(2, "赛罕区")]),
+    # the text says where a place lies (位于): that wins over a same-named place elsewhere
+    ("巴音哈拉嘎查位于新忽热苏木政府所在地东南约6公里，现有党员27名。", [(6, "乌拉特中旗"), (27, "乌拉特中旗")]),
+    # 我们 in an interview's answers is the interviewee's banner, whatever neighbour was just named
+    ("访奈曼旗委书记\n\n记者：有哪些差距？\n\n答：赤峰市敖汉旗的积分超市起步早；我们的积分超市才建了104个。",
+     [(104, "奈曼旗")]),
+])
+def test_several_places_per_passage(text, expect):
+    got = sorted((f.value, f.banner) for f in facts_of(text))
+    assert got == sorted(expect)
+
+
+def test_a_continued_page_does_not_inherit_the_article_above():
+    page = ("扎鲁特旗：管家守护转场路\n\n本报通辽12月5日电 扎鲁特旗选派管家46名。\n\n━━━━━━━━━━━━\n\n"
+            "（上接第1版）流动党课车已有7辆，覆盖牧户2600多户。乌拉特中旗委组织部负责人表示，将再增配3辆。")
+    facts = facts_of(page)
+    assert one(facts, 46).banner == "扎鲁特旗"
+    for v in (7, 2600):
+        assert one(facts, v).banner == "乌拉特中旗"

@@ -37,6 +37,44 @@ from etl.initiatives import find_initiatives
     # what something is ranked as is no programme
     ("把抓党建促乡村振兴作为“一号工程”。", []),
     ("被誉为“草原轻骑兵”。", []),
+    # session 3: the grammar of the genre, not a list of names
+    # — a verb that launches or uses it, even a few words before
+    ("西乌旗推出“草原夜校”，把课堂搬进蒙古包。", ["草原夜校"]),
+    ("苏木党委组建“马背服务队”巡回服务。", ["马背服务队"]),
+    ("正镶白旗启动农牧民党员“冬训”。", ["冬训"]),
+    ("旗里依托“党员中心户”打通服务群众最后一段路。", ["党员中心户"]),
+    ("以“组织工作提升年”为抓手推进。", ["组织工作提升年"]),
+    ("全部实行“三个一”包联整顿。", ["三个一"]),
+    ("扎鲁特旗探索“网格+产业”，让网格员当好信息员。", ["网格+产业"]),
+    # — a programme word or a unit after it
+    ("探索“积分超市”做法。", ["积分超市"]),
+    ("叫响“北疆先锋”品牌。", ["北疆先锋"]),
+    ("举办首期“头雁孵化”示范培训班。", ["头雁孵化"]),
+    ("组成“沙海绿洲”党建联合体。", ["沙海绿洲", "党建联合体"]),
+    # — a head noun that says what the campaign creates
+    ("牧民们都来“蒙古包书屋”看书。", ["蒙古包书屋"]),
+    ("在镇上办起“额尔敦调解工作室”。", ["额尔敦调解工作室"]),
+    # — a number that counts it
+    ("打造八个“一村一品”示范村。", ["一村一品"]),
+    ("全市“红色物业”小区达到86个。", ["红色物业"]),
+    # — unquoted, after a verb, with a programme head noun or the lexicon
+    ("全盟共设立党员中心户1870户。", ["党员中心户"]),
+    ("组建党建联合体58个。", ["党建联合体"]),
+    # not programmes: titles, honours, nicknames, metaphors, formulas, slogans, tiers, tools, institutions
+    ("这里素有“马铃薯之乡”的美誉。", []),
+    ("牧民都叫他“骆驼书记”。", []),
+    ("评出“五星级党组织”13个。", []),
+    ("从中评选出“兴安红旗手”书记60名。", []),
+    ("发挥“红色引擎”作用。", []),
+    ("增强“四个意识”、坚定“四个自信”。", []),
+    ("形成“南有红色物业、北有草原驿站”的格局。", []),
+    ("构建“盟-旗-苏木”联动体系。", []),
+    ("有的地方热衷于“盆景”，群众不买账。", []),
+    ("通过“学习强国”视频会议功能开课。", []),
+    ("邻里有事先在群里“吹个哨”。", []),
+    ("打通服务群众“最后一公里”。", []),
+    ("新建标准化党群服务中心45个。", []),
+    ("为赤峰市各基层书记“量身定制”宣讲内容。", []),
 ])
 def test_find_initiatives(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
@@ -64,3 +102,18 @@ def test_short_references_point_back_to_the_named_programme():
 def test_a_reference_before_the_name_points_nowhere():
     text = "各地联盟很多。后来成立口岸党建联盟。"
     assert [m.how for m in find_initiatives(text)] == ["text"]
+
+
+def test_an_occurrence_inside_another_quoted_name_is_no_mention():
+    text = "推行“兴安红”驿站建设。从中评选出“兴安红旗手”书记60名。"
+    found = find_initiatives(text)
+    assert [(text[m.start:m.end], m.name) for m in found] == [("兴安红", "兴安红"), ("驿站", "兴安红")]
+
+
+def test_a_unit_the_lexicon_knows_is_a_programme_only_where_presented_as_one():
+    from etl.initiatives import KNOWN, STRONG
+
+    launched = find_initiatives("全旗共设立党员中心户109户，每户联系牧户10户。")
+    assert [m.rank for m in launched] == [STRONG]
+    mentioned = find_initiatives("把护边员、党员中心户、民警编入同一网格。")
+    assert [m.rank for m in mentioned] == [KNOWN]
