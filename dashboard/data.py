@@ -200,6 +200,7 @@ class FactSource:
             for sql in (
                 "SELECT max(loaded_at), count(*) FROM documents",
                 "SELECT value FROM meta WHERE key = 'last_updated'",
+                "SELECT value FROM meta WHERE key = 'review_updated'",  # editors' corrections (etl.review_store)
                 # max(rowid) is an index lookup; count(*) over a million facts would be a scan.
                 "SELECT max(rowid) FROM facts" if self.engine.dialect.name == "sqlite" else "SELECT 1",
             ):
@@ -277,6 +278,8 @@ class FactSource:
             df = pd.read_sql_query(sa.text(sql), conn)
         if not self.include_synthetic and len(df):
             df = df[~is_synthetic(df["source_file"])]
+        if len(df):  # facts editors marked "not a fact" leave the charts, the table and the CSV downloads
+            df = df[(df["review_status"] != "rejected").to_numpy()]
         df = normalise_facts(df)
         # A stable default order: newest reports first, then document order.
         return df.sort_values(["published", "source_file", "article_id", "span_start", "fact_id"],

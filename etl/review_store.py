@@ -467,6 +467,8 @@ def save_review(engine: Engine, fact_id: str, action: str, fields: Mapping | Non
         fields = {k: v for k, v in fields.items() if k in R.EDITABLE_FIELDS}
         if action == "edit":
             fields = {k: v for k, v in fields.items() if not R._same(current.get(k), v)}
+            if not fields:
+                return ReviewResult(True, "没有需要保存的变化。", current, fact_id=fact_id)
         targets = [current]
         bulk = {k: v for k, v in fields.items() if k in R.BULK_FIELDS}
         if scope in ("paragraph", "article") and bulk and action == "edit":
