@@ -4,6 +4,7 @@ No Dash import; every function takes plain values or the fact frame, so tests ca
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -149,9 +150,12 @@ def form_fields(current: Mapping, form: Mapping, regions: RegionIndex) -> tuple[
     if banner and banner not in regions.banners:
         problems.append(f"旗县区“{banner}”不在行政区划表中：请从列表中选择。")
     if not problems and banner:
-        b_code, b_league = regions.banners[banner]
+        _code, b_league = regions.banners[banner]
         if league and regions.leagues[league] != b_league:
-            problems.append(f"“{banner}”不属于“{league}”：请重新选择旗县区。")
+            if league != str(current.get("league") or ""):
+                banner = ""  # the league changed: the old league's banner no longer applies
+            else:
+                league = next((n for n, c in regions.leagues.items() if c == b_league), "")  # the banner changed
         elif not league:
             league = next((n for n, c in regions.leagues.items() if c == b_league), "")
     region = {"league": league, "banner": banner, "township": township}
@@ -183,14 +187,20 @@ def read_selection(text: str) -> dict | None:
         m = found[0]
         return {"value": m.value, "value_low": m.value_low, "value_high": m.value_high, "qualifier": m.qualifier,
                 "unit": m.unit, "per": m.per, "category": m.category if not m.per else "rate"}
-    core = text.rstrip("个人名户次条项元万亿%％")
+    m = _NUMERAL_HEAD.match(text)
+    if not m:
+        return None
     try:
-        parsed = parse_number(core or text)
+        parsed = parse_number(m.group(1))
     except (NumberFormatError, ValueError):
         return None
-    unit = text[len(core):] if core != text else ""
+    unit = m.group(2).strip()[:10]
     return {"value": parsed.value, "value_low": parsed.low, "value_high": parsed.high, "qualifier": parsed.qualifier,
             "unit": unit, "per": "", "category": R.category_for(unit, "", "count")}
+
+
+# A numeral (Arabic or Chinese, with 多/余 and ranges) followed by whatever the editor selected as its unit.
+_NUMERAL_HEAD = re.compile(r"^((?:约|近|超过|逾)?[0-9０-９.,]+(?:[万亿])?(?:[多余])?|[零〇一二两三四五六七八九十百千万亿]+[多余]?)(.*)$")
 
 
 def display(field_name: str, value: object) -> str:

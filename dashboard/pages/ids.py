@@ -3,6 +3,7 @@
 # /review
 REVIEW_URL = "review-url"
 REVIEW_MAIN = "review-main"
+REVIEW_SCROLLED = "review-scrolled"
 REVIEW_LEAGUE = "review-filter-league"
 REVIEW_BANNER = "review-filter-banner"
 REVIEW_INITIATIVE_FILTER = "review-filter-initiative"

@@ -302,6 +302,7 @@ def create(main: Dash, source: FactSource, backend: Backend) -> Dash:
     def page() -> html.Div:
         return html.Div([nav.bar("review"), html.Div(className="app review-page", children=[
             dcc.Location(id=ids.REVIEW_URL, refresh=False),
+            dcc.Store(id=ids.REVIEW_SCROLLED),
             html.Header(className="app-header", children=[
                 html.H1("审核与更正"),
                 html.P("核对程序抽取的数字：改正数值、地区和举措，确认无误，或标记“不是事实”。更正会保存下来，"
@@ -358,9 +359,9 @@ def create(main: Dash, source: FactSource, backend: Backend) -> Dash:
                 var box = document.getElementById('review-text');
                 if (m && box) { box.scrollTop = Math.max(0, m.offsetTop - box.offsetTop - box.clientHeight / 3); }
             }, 200);
-            return window.dash_clientside.no_update;
+            return Date.now();
         }""",
-        Output(ids.REVIEW_TEXT, "title"), Input(ids.REVIEW_MAIN, "children"), prevent_initial_call=True)
+        Output(ids.REVIEW_SCROLLED, "data"), Input(ids.REVIEW_MAIN, "children"), prevent_initial_call=True)
 
     app.clientside_callback(SELECTION_JS, Output(ids.REVIEW_SELECTION, "data"), Input(ids.REVIEW_ADD, "n_clicks"),
                             prevent_initial_call=True)
