@@ -36,7 +36,7 @@ def table_rows(backend: Backend) -> list[dict]:
     return out
 
 
-def create(main: Dash, source: FactSource, backend: Backend) -> Dash:  # noqa: ARG001
+def create(main: Dash, source: FactSource, backend: Backend) -> Dash:
     """Build the /initiatives page on main's server."""
     app = subapp(main, "initiatives", "/initiatives/", "举措名录 · 内蒙古基层党建数据看板")
 
@@ -105,7 +105,7 @@ def create(main: Dash, source: FactSource, backend: Backend) -> Dash:  # noqa: A
     auth.WRITE_OUTPUTS.add(f"{ids.INIT_STATUS}.children")
 
     @app.callback(
-        Output(ids.INIT_STATUS, "children"), Output(ids.INIT_TABLE, "data"),
+        Output(ids.INIT_STATUS, "children"), Output(ids.INIT_TABLE, "data"), Output(ids.INIT_TABLE, "active_cell"),
         Input(ids.INIT_APPLY, "n_clicks"),
         State(ids.INIT_NAME, "value"), State(ids.INIT_ACTION, "value"), State(ids.INIT_TARGET, "value"),
         State(ids.INIT_REASON, "value"),
@@ -113,16 +113,17 @@ def create(main: Dash, source: FactSource, backend: Backend) -> Dash:  # noqa: A
     )
     def apply(_n, name, action, target, reason):
         if ctx.triggered_id != ids.INIT_APPLY:
-            return no_update, no_update
+            return no_update, no_update, no_update
         try:
             user = auth.require("initiatives.rule")
         except auth.WriteRefused as exc:
-            return html.P(str(exc), className="review-message error"), no_update
+            return html.P(str(exc), className="review-message error"), no_update, no_update
         if not isinstance(name, str) or action not in ("merge", "reject", "remove"):
-            return html.P("请先选择一个举措名称和处理方式。", className="review-message error"), no_update
+            return html.P("请先选择一个举措名称和处理方式。", className="review-message error"), no_update, no_update
         result = RS.save_rule(backend.engine, name, action, target if isinstance(target, str) else "",
                               user=user.username, reason=(reason or "")[:300] if isinstance(reason, str) else "")
         kind = "ok" if result.ok else "error"
-        return html.P(result.message, className=f"review-message {kind}"), table_rows(backend)
+        source.refresh_now()
+        return html.P(result.message, className=f"review-message {kind}"), table_rows(backend), None
 
     return app

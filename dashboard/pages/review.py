@@ -419,6 +419,7 @@ def create(main: Dash, source: FactSource, backend: Backend) -> Dash:
         result = RS.save_review(engine, fact_id, action, fields, user=user.username, reason=reason,
                                 expected={k: seen.get(k) for k in WATCHED_FIELDS if k in seen},
                                 scope=scope if scope in ("paragraph", "article") else "fact")
+        source.refresh_now()  # this worker's charts show the correction at the next request
         return _answer(engine, result, fact_id)
 
     def _answer(engine, result: RS.ReviewResult, fact_id: str) -> tuple:  # noqa: ANN001
@@ -450,6 +451,7 @@ def create(main: Dash, source: FactSource, backend: Backend) -> Dash:
                                                         "village", "region_level", "initiative", "indicator")}}
         result = RS.add_fact(engine, str(expected.get("article_id") or ""), int(selection["start"]),
                              int(selection["end"]), fields, user=user.username, reason=reason)
+        source.refresh_now()
         if not result.ok:
             link = f"?fact={result.fact_id}" if result.fact_id else no_update
             return (_message(result.message, "error"),) + keep[1:-1] + (link,)

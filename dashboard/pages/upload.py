@@ -34,7 +34,7 @@ def progress(job: dict) -> list:
             html.Span(f" {done}/{int(job['total'])} 个文件", className="hint")]
 
 
-def create(main: Dash, source: FactSource, backend: Backend, *, upload_dir: str | None = None) -> Dash:  # noqa: ARG001
+def create(main: Dash, source: FactSource, backend: Backend, *, upload_dir: str | None = None) -> Dash:
     """Build the /upload page on main's server."""
     app = subapp(main, "upload", "/upload/", "上传报道 · 内蒙古基层党建数据看板")
     directory = uploads.upload_dir(upload_dir)
@@ -43,7 +43,8 @@ def create(main: Dash, source: FactSource, backend: Backend, *, upload_dir: str 
     def page() -> html.Div:
         editor = auth.can("editor")
         body = [
-            dcc.Upload(id=ids.UPLOAD, multiple=True, accept=",".join(accepted), max_size=uploads.MAX_BYTES,
+            # No `accept` filter: a .docx dropped here must reach the server, which says what to do with it.
+            dcc.Upload(id=ids.UPLOAD, multiple=True, max_size=uploads.MAX_BYTES,
                        className="upload-drop", children=html.Div([
                            html.Strong("把报道文件拖到这里，或点击选择文件"),
                            html.Br(),
@@ -107,6 +108,8 @@ def create(main: Dash, source: FactSource, backend: Backend, *, upload_dir: str 
         if info is None:
             return None, no_update, True, html.P("找不到这个上传任务。", className="review-message error")
         finished = info["status"] in ("done", "failed")
+        if finished:
+            source.refresh_now()
         kind = "error" if info["status"] == "failed" else ("ok" if finished else "info")
         return (progress(info), results_table(info["files"]), finished,
                 html.P(info["message"], className=f"review-message {kind}"))
