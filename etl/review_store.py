@@ -177,11 +177,12 @@ class RecomputeReport:
         return {f.name: getattr(self, f.name) for f in dc_fields(self)}
 
 
-def recompute(conn: Connection, source_files: Iterable[str] | None = None) -> RecomputeReport:
+def recompute(conn: Connection, source_files: Iterable[str] | None = None, *, fresh: bool = False) -> RecomputeReport:
     """Give facts their reviewed values (for some documents, or all) inside the caller's transaction.
 
-    Idempotent: a second call writes nothing. Cheap when there is nothing to review (two small
-    queries per document).
+    Idempotent: a second call writes nothing. fresh=True says the documents' facts were just
+    replaced by the extractor (no kept originals, no added facts left): then a document nobody
+    reviewed costs two small indexed queries.
     """
     scope = None if source_files is None else set(source_files)
     report = RecomputeReport()
@@ -193,6 +194,8 @@ def recompute(conn: Connection, source_files: Iterable[str] | None = None) -> Re
         cq = cq.where(corrections.c.source_file.in_(sorted(scope)))
     corr_rows = list(conn.execute(cq))
     if scope is not None and not corr_rows and not rules:
+        if fresh:
+            return report
         n_orig = conn.execute(select(func.count()).select_from(fact_originals)
                               .where(fact_originals.c.source_file.in_(sorted(scope)))).scalar()
         n_added = conn.execute(select(func.count()).select_from(facts).where(

@@ -484,7 +484,7 @@ class Store:
                 if doc_facts:
                     _insert_many(conn, facts, FACT_COLUMNS, [_fact_tuple(f) for f in doc_facts])
                 # Editors' corrections and programme rules, in the same transaction (etl.review).
-                review_store.recompute(conn, [doc.source_file])
+                review_store.recompute(conn, [doc.source_file], fresh=True)
         except IntegrityError as exc:
             raise DatabaseError(
                 f"{doc.source_file}: 写入数据库时违反约束（{str(exc.orig).splitlines()[0]}），该文件未更新。"
