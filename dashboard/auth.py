@@ -28,6 +28,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
+from etl.errors import EtlError
 from etl.paths import DATA_DIR
 from etl.review_store import auth_events, log_event
 
@@ -238,7 +239,10 @@ def login():  # noqa: ANN201
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
         return _login_page("页面已过期，请重新输入用户名和密码。", username=username, status=400)
-    engine = backend().engine
+    try:
+        engine = backend().engine
+    except EtlError as exc:
+        return _login_page(str(exc), username=username, status=503)
     ip = client_ip()
     wait = wait_seconds(engine, username, ip)
     if wait:

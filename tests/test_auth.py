@@ -250,3 +250,10 @@ def test_users_command(tmp_path):
     assert stored.startswith("$argon2id$") and "a-long-secret" not in stored
     assert U.verify(engine, "li", "li-secret-123") is None  # disabled
     assert "--password-stdin" in _users("add", "--help").stdout
+
+
+def test_sign_in_without_a_database_says_what_to_do(tmp_path):
+    client = _app(f"sqlite:///{tmp_path / 'missing.db'}", tmp_path).test_client()
+    r = login(client, *EDITOR)
+    assert r.status_code == 503 and "python -m dashboard users add" in r.get_data(as_text=True)
+    assert not (tmp_path / "missing.db").exists()  # reading never creates the database
