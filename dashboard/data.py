@@ -162,6 +162,7 @@ class FactSource:
     _snapshot: Snapshot | None = field(default=None, init=False, repr=False)
     _checked: float = field(default=0.0, init=False, repr=False)
     _loading: bool = field(default=False, init=False, repr=False)
+    _sync_next: bool = field(default=False, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
@@ -200,6 +201,7 @@ class FactSource:
             for sql in (
                 "SELECT max(loaded_at), count(*) FROM documents",
                 "SELECT value FROM meta WHERE key = 'last_updated'",
+                "SELECT value FROM meta WHERE key = 'review_updated'",  # editors' corrections (etl.review_store)
                 # max(rowid) is an index lookup; count(*) over a million facts would be a scan.
                 "SELECT max(rowid) FROM facts" if self.engine.dialect.name == "sqlite" else "SELECT 1",
             ):
@@ -233,13 +235,24 @@ class FactSource:
                 self._snapshot = snap = self._load(token)
                 return snap
             if token == snap.token or self._loading:
+                self._sync_next = False
                 return snap
-            if self.background_reload:
+            if self.background_reload and not self._sync_next:
                 self._loading = True
                 threading.Thread(target=self._reload, args=(token,), name="facts-reload", daemon=True).start()
                 return snap
+            self._sync_next = False
             self._snapshot = snap = self._load(token)
             return snap
+
+    def refresh_now(self) -> None:
+        """Check for new data at the next get() and wait for it (this process just wrote to the database).
+
+        Used after an editor's correction, so that the editor's next page shows it at once.
+        """
+        with self._lock:
+            self._checked = 0.0
+            self._sync_next = True
 
     def _reload(self, token: tuple) -> None:
         try:
@@ -277,6 +290,8 @@ class FactSource:
             df = pd.read_sql_query(sa.text(sql), conn)
         if not self.include_synthetic and len(df):
             df = df[~is_synthetic(df["source_file"])]
+        if len(df):  # facts editors marked "not a fact" leave the charts, the table and the CSV downloads
+            df = df[(df["review_status"] != "rejected").to_numpy()]
         df = normalise_facts(df)
         # A stable default order: newest reports first, then document order.
         return df.sort_values(["published", "source_file", "article_id", "span_start", "fact_id"],

@@ -121,6 +121,10 @@ def table() -> html.Section:
             ],
             style_data_conditional=[
                 {"if": {"state": "active"}, "backgroundColor": "#fbe9e7", "border": "1px solid #c0392b"},
+                # Rows an editor corrected (issue 11).
+                {"if": {"filter_query": '{review} = "已更正"'}, "backgroundColor": "#fff8e1"},
+                {"if": {"filter_query": '{review} = "已更正"', "column_id": "review"}, "color": "#a15c00",
+                 "fontWeight": "600"},
             ],
             css=[{"selector": ".dash-spreadsheet tr", "rule": "cursor: pointer;"}],
         ),

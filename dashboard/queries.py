@@ -359,7 +359,9 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("initiative", "举措"),
     ("published", "日期"),
     ("source", "来源"),
+    ("review", "审核"),  # 已更正 / 已确认 (issue 11: corrected rows are marked)
 )
+REVIEW_MARKS = {"corrected": "已更正", "confirmed": "已确认"}
 # Table column → fact column used to sort and filter it.
 SORT_COLUMNS = {
     "value_text": "value", "unit_text": "unit", "subject": "subject", "indicator_text": "indicator",
@@ -387,6 +389,7 @@ def table_rows(page: pd.DataFrame) -> list[dict]:
             "initiative": str(rec["initiative"]),
             "published": str(rec["published"]),
             "source": f"{title}（{rec['source_file']}）" if title else str(rec["source_file"]),
+            "review": REVIEW_MARKS.get(str(rec.get("review_status") or ""), ""),
         })
     return rows
 

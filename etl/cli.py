@@ -163,6 +163,7 @@ class RunReport:
     seconds: float = 0.0
     exported: dict[str, int] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)  # .docx/.pdf… that need converting first
+    review: dict[str, int] = field(default_factory=dict)  # corrections applied / orphaned (etl.review)
 
 # Files users often drop into the input directory that the ETL cannot read as they are.
 CONVERTIBLE_SUFFIXES = frozenset({".doc", ".docx", ".wps", ".pdf", ".rtf", ".odt", ".xls", ".xlsx", ".et", ".mhtml",
@@ -253,6 +254,10 @@ def run_corpus(store, input_dir: Path, *, force: bool = False, workers: int = 1,
             store.record_failure(prob.file, "", prob.reason, prob.advice, input_dir=dir_key, kind="manifest")
             present.add(prob.file)
     report.removed = store.prune(dir_key, present)
+    # Editors' corrections and programme rules, once more over everything (etl.review_store).
+    from .review_store import apply_all  # noqa: PLC0415
+
+    report.review = apply_all(store.engine).as_dict()
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     store.set_meta("last_run", now)
     if report.loaded or report.failed or report.removed:
@@ -335,6 +340,10 @@ def _print_summary(console: Console, report: RunReport, summary: dict) -> None:
         console.print(f"[yellow]已忽略 {len(report.ignored)} 个不能直接读取的文件[/]：" + "、".join(report.ignored[:20])
                       + ("…" if len(report.ignored) > 20 else "")
                       + "。请在 Word/WPS/浏览器中另存为 UTF-8 的 .txt 或 .html 后放入输入目录。", highlight=False)
+    if report.review.get("applied") or report.review.get("orphaned"):
+        console.print(f"编辑的更正：已应用 {report.review.get('applied', 0)} 条"
+                      + (f"，[yellow]{report.review['orphaned']} 条找不到原文位置[/]（见看板的“审核”页）"
+                         if report.review.get("orphaned") else ""), highlight=False)
     if report.removed:
         console.print("已从数据库删除（输入目录中已没有这些文件）：" + "、".join(report.removed), highlight=False)
     if report.exported:
@@ -432,11 +441,14 @@ def run(input_dir: Path | None, database: str | None, export_dir: Path | None, n
 @_database_option
 @click.option("--out", "out_dir", metavar="DIR", type=click.Path(path_type=Path), default=None,
               help="导出目录，默认 data/export。")
-def export(database: str | None, out_dir: Path | None) -> None:
+@click.option("--include-rejected", is_flag=True,
+              help="facts.csv/facts.parquet 也包含编辑标为“不是事实”的行（review_status=rejected）。")
+def export(database: str | None, out_dir: Path | None, include_rejected: bool) -> None:
     """把数据库导出为 CSV（UTF-8 带 BOM）和 Parquet (export the database).
 
-    Writes facts.csv, articles.csv, regions.csv, initiatives.csv and facts.parquet; the same
-    database always gives byte-identical files. Text cells starting with = + - @ get a leading '
+    Writes facts.csv, articles.csv, regions.csv, initiatives.csv, audit.csv (every change editors
+    made) and facts.parquet; the same database always gives byte-identical files. Facts editors
+    marked "not a fact" are left out unless --include-rejected. Text cells starting with = + - @ get a leading '
     so spreadsheets do not run them; numeric columns stay numbers.
     """
     out, err = _consoles()
@@ -447,7 +459,7 @@ def export(database: str | None, out_dir: Path | None) -> None:
     _require_existing_database(err, database_url(database))
     try:
         with open_store(database_url(database), write=False) as store:
-            counts = export_all(store, out_dir)
+            counts = export_all(store, out_dir, include_rejected=include_rejected)
     except (DatabaseBusy, DatabaseError) as exc:
         _fail(err, str(exc), EXIT_DATABASE)
     except OSError as exc:

@@ -38,7 +38,8 @@ BOM = "\ufeff"
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 NUMERIC_COLUMNS: frozenset[str] = NUMERIC_FACT_COLUMNS | INTEGER_FACT_COLUMNS | {"seq"}
 FACT_SORT_KEY: tuple[str, ...] = ("source_file", "article_id", "span_start", "fact_id")
-EXPORT_FILES: tuple[str, ...] = ("facts.csv", "articles.csv", "regions.csv", "initiatives.csv", "facts.parquet")
+EXPORT_FILES: tuple[str, ...] = ("facts.csv", "articles.csv", "regions.csv", "initiatives.csv", "audit.csv",
+                                 "facts.parquet")
 
 
 def format_number(value: object) -> str:
@@ -175,31 +176,32 @@ def _stream(engine: Engine, stmt) -> Iterator[tuple]:  # noqa: ANN001
             yield tuple(row)
 
 
-def fact_rows(store_or_engine) -> Iterator[tuple]:  # noqa: ANN001
-    """Yield fact rows (FACT_COLUMNS order) in the stable export order."""
+def fact_rows(store_or_engine, include_rejected: bool = False) -> Iterator[tuple]:  # noqa: ANN001
+    """Yield fact rows (FACT_COLUMNS order) in the stable export order.
+
+    Facts that editors marked "not a fact" (review_status rejected) are left out unless asked for.
+    """
     from .store import facts  # noqa: PLC0415
 
     stmt = select(*[facts.c[c] for c in FACT_COLUMNS]).order_by(*[facts.c[c] for c in FACT_SORT_KEY])
+    if not include_rejected:
+        stmt = stmt.where(facts.c.review_status != "rejected")
     return _stream(_engine_of(store_or_engine), stmt)
 
 
-def export_all(store_or_engine, out_dir: Path, *, parquet: bool = True) -> dict[str, int]:  # noqa: ANN001
-    """Write facts.csv, articles.csv, regions.csv, initiatives.csv (and facts.parquet) to out_dir.
+def export_all(store_or_engine, out_dir: Path, *, parquet: bool = True,  # noqa: ANN001
+               include_rejected: bool = False) -> dict[str, int]:
+    """Write facts.csv, articles.csv, regions.csv, initiatives.csv, audit.csv (and facts.parquet) to out_dir.
 
     Returns {file name: number of rows}. Same database content → byte-identical files.
     """
-    from .store import (  # noqa: PLC0415
-        INITIATIVE_COLUMNS,
-        REGION_COLUMNS,
-        articles,
-        initiatives,
-        regions,
-    )
+    from .review_store import AUDIT_COLUMNS, audit  # noqa: PLC0415
+    from .store import INITIATIVE_COLUMNS, REGION_COLUMNS, articles, initiatives, regions  # noqa: PLC0415
 
     engine = _engine_of(store_or_engine)
     out_dir = Path(out_dir)
     counts: dict[str, int] = {}
-    counts["facts.csv"] = _write_csv_file(out_dir / "facts.csv", FACT_COLUMNS, fact_rows(engine))
+    counts["facts.csv"] = _write_csv_file(out_dir / "facts.csv", FACT_COLUMNS, fact_rows(engine, include_rejected))
     a = articles.c
     counts["articles.csv"] = _write_csv_file(
         out_dir / "articles.csv", ARTICLE_COLUMNS,
@@ -210,8 +212,12 @@ def export_all(store_or_engine, out_dir: Path, *, parquet: bool = True) -> dict[
     counts["initiatives.csv"] = _write_csv_file(
         out_dir / "initiatives.csv", INITIATIVE_COLUMNS,
         _stream(engine, select(*[initiatives.c[c] for c in INITIATIVE_COLUMNS]).order_by(initiatives.c.name)))
+    # Every change editors made: who, when, which fact, field, old → new, reason (oldest first).
+    counts["audit.csv"] = _write_csv_file(
+        out_dir / "audit.csv", AUDIT_COLUMNS,
+        _stream(engine, select(*[audit.c[c] for c in AUDIT_COLUMNS]).order_by(audit.c.id)))
     if parquet:
-        counts["facts.parquet"] = write_facts_parquet(engine, out_dir / "facts.parquet")
+        counts["facts.parquet"] = write_facts_parquet(engine, out_dir / "facts.parquet", include_rejected=include_rejected)
     return counts
 
 
@@ -229,7 +235,8 @@ def facts_arrow_schema():
     return pa.schema([pa.field(c, type_of(c), nullable=True) for c in FACT_COLUMNS])
 
 
-def write_facts_parquet(store_or_engine, path: Path, batch_rows: int = 100_000) -> int:  # noqa: ANN001
+def write_facts_parquet(store_or_engine, path: Path, batch_rows: int = 100_000,  # noqa: ANN001
+                        include_rejected: bool = False) -> int:
     """Write facts.parquet in the CSV's order; no timestamps or pandas metadata (reproducible)."""
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.parquet as pq  # noqa: PLC0415
@@ -240,7 +247,7 @@ def write_facts_parquet(store_or_engine, path: Path, batch_rows: int = 100_000) 
     def batches() -> Iterator:
         nonlocal count
         cols: list[list] = [[] for _ in FACT_COLUMNS]
-        for row in fact_rows(store_or_engine):
+        for row in fact_rows(store_or_engine, include_rejected):
             for i, v in enumerate(row):
                 cols[i].append(v)
             count += 1

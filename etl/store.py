@@ -490,6 +490,8 @@ class Store:
                     _insert_many(conn, articles, ARTICLE_COLUMNS, [_article_tuple(a) for a in doc_articles])
                 if doc_facts:
                     _insert_many(conn, facts, FACT_COLUMNS, [_fact_tuple(f) for f in doc_facts])
+                # Editors' corrections and programme rules, in the same transaction (etl.review).
+                review_store.recompute(conn, [doc.source_file], fresh=True)
         except IntegrityError as exc:
             raise DatabaseError(
                 f"{doc.source_file}: 写入数据库时违反约束（{str(exc.orig).splitlines()[0]}），该文件未更新。"
@@ -662,3 +664,8 @@ def integrity_check_sql() -> str:
         "LEFT JOIN facts f ON f.source_file = d.source_file GROUP BY d.source_file, d.status, d.n_facts "
         "HAVING COUNT(f.fact_id) <> CASE WHEN d.status = 'loaded' THEN d.n_facts ELSE 0 END"
     ).text
+
+
+# Review tables (accounts, corrections, audit, programme rules, uploads) live on the same metadata,
+# so that Alembic and the model check see them; imported last because they use the tables above.
+from . import review_store  # noqa: E402, F401

@@ -267,7 +267,7 @@ def main() -> None:
     # ---- the app under gunicorn, timed through HTTP
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "DASHBOARD_INCLUDE_SYNTHETIC": "1", "PYTHONPATH": str(ROOT),
-           "DASHBOARD_CACHE_DIR": str(cache_dir)}
+           "DASHBOARD_CACHE_DIR": str(cache_dir), "DASHBOARD_PUBLIC_READ": "1"}  # read-only timing: no sign-in
     log = open(tmp / "gunicorn.log", "w")
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "dashboard.app:server", "--workers", "1",
                              "--threads", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "300"],

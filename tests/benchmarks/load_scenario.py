@@ -178,8 +178,10 @@ def gunicorn(url: str, workdir: Path, *, workers: int = 2, threads: int = 4, rea
     port = free_port()
     log, access = workdir / f"gunicorn-{port}.log", workdir / f"access-{port}.log"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(DATABASE_URL=url, DASHBOARD_INCLUDE_SYNTHETIC="1", PYTHONPATH=str(ROOT),
-               DASHBOARD_CACHE_DIR=str(workdir / "frame-cache"), **(env_extra or {}))
+    # Read-only load: reading without signing in (DASHBOARD_PUBLIC_READ=1, issue 11); callers may override.
+    env.update(DATABASE_URL=url, DASHBOARD_INCLUDE_SYNTHETIC="1", DASHBOARD_PUBLIC_READ="1", PYTHONPATH=str(ROOT),
+               DASHBOARD_CACHE_DIR=str(workdir / "frame-cache"))
+    env.update(env_extra or {})
     cmd = [gunicorn_bin(), "dashboard.app:server", "--workers", str(workers), "--threads", str(threads),
            "--bind", f"127.0.0.1:{port}", "--timeout", "300", "--graceful-timeout", "5",
            "--access-logfile", str(access), "--access-logformat", "%(p)s %(s)s %(U)s?%(q)s %(D)s"]
