@@ -92,7 +92,7 @@ _COUNT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:共|已|累计|总数|数量
 # What something is ranked, called or awarded as: never a programme (作为“一号工程”, 被誉为“草原轻骑兵”).
 _RANK_BEFORE = re.compile(
     r"(?:作为|视为|当作|当成|列为|称为|称作|称之为|誉为|喻为|比作|号称|人称|叫作|叫做|叫他|叫她|喊他|喊她|唤作|昵称|外号|"
-    r"绰号|荣获|获评|评为|授予|获得|命名为|评定为|评选为|评选出|评出|选树|被评|赢得|享有|素有|"
+    r"绰号|荣获|获评|评为|授予|获得|命名为|评定为|评选为|评选出|评出|选树|被评|赢得|享有|素有|入选|登上|荣登|跻身|"
     r"南有|北有|东有|西有|前有|后有|上有|下有)(?:了|为|的)?$")
 # What something becomes or is like: a metaphor unless a programme word follows (成为群众的“贴心人”).
 _LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|是|像|犹如|宛如|如同)(?:了|为|的)?$")
@@ -104,7 +104,8 @@ _TITLE_SHAPE = re.compile(
     r"|^(?:最美|最佳|十佳|百佳|十大|百强|优秀|先进|模范|文明|标兵|明星|金牌|全国|全区|国家级|自治区级|盟级|市级|旗级|县级|"
     r"五星|四星|三星|二星|一星|红旗|五好|十星)|星级")
 _PERSON_SHAPE = re.compile(r"(?:书记|主任|队长|大叔|大姐|大嫂|大妈|大爷|阿妈|额吉|阿爸|老人|铁人|能人|达人|状元|愚公|先生|女士|"
-                           r"贴心人|带头人|领路人|引路人|当家人|守护人|主心骨|领头雁|排头兵|老黄牛|孺子牛|娘家人|好人)$")
+                           r"贴心人|带头人|领路人|引路人|当家人|守护人|主心骨|领头雁|排头兵|老黄牛|孺子牛|娘家人|好人|"
+                           r"秀才|专家|工匠|巧匠|师傅|骨干|标兵|模范|明星|状元|能手|把式)$")
 # 两个确立, 三个作用, 四个意识, 五大优势: numbered formulas (unless a programme word follows: “四比”活动)
 _FORMULA = re.compile(r"^[一二两三四五六七八九十百千万\d]+(?:个|大|项|条|种|有|好|心|感|自信|维护|确立|必须|坚持|不|到位|基础)")
 _TIER = re.compile(r"[-－—–─]|^[两三四五]级|级联动$|级联创$|级联建$")
@@ -279,6 +280,9 @@ def _generic_np(name: str, lex: Lexicon) -> bool:
             or not _acceptable(name, lex))
 
 
+# A paragraph that opens with a short title phrase ending in a quoted name: 致富能手“现场讲”。…
+_LEAD_TITLE = re.compile(r"[。：:]")
+_LEAD_BEFORE = re.compile(r"(?:^|\n)[\u4e00-\u9fff]{0,8}$")
 # A tool, not a programme: 通过“学习强国”视频会议功能, “12345”热线
 _TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号)")
 
@@ -288,6 +292,8 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
     if _TOOL_AFTER.match(text, end):
         return False
     return bool(
+        _LEAD_TITLE.match(text, end) and _LEAD_BEFORE.search(text, max(0, start - 10), start)  # 旗级领导“领题讲”。…
+        or
         _SUFFIX_AFTER.match(text, end)
         or _VERB_BEFORE.search(text, max(0, start - 12), start)
         or _LAUNCH_NEAR.search(text, max(0, start - 10), start)
