@@ -57,7 +57,7 @@ _META = re.compile(
     r"|^[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号$"
     r"|^.{0,24}(?:本版编辑|责任编辑|版式|美编|校对)[：:].{0,40}$")
 # Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
-_DATE_LINE = re.compile(r"^[（(]\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
+_DATE_LINE = re.compile(r"^[（(]?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?$")
 _ISSUER = r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|办公室|办公厅|人民政府|政府|局)"
 _AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$")
 # A paragraph that opens with a news dateline starts a new article even after a single headline
@@ -343,7 +343,11 @@ def split_articles(doc: Document) -> list[Article]:
                 or (len(pending_heads) >= 2 and doc.kind != "html")
                 or _BRIEF_HEAD.match(pending_heads[-1]) is not None  # 【简讯】杭锦旗：… opens a brief of its own
             )
-            if opens:
+            if current is not None and not current["paras"] and not current["title"] and current["kind"] == "article":
+                # an article opened by its issuer's line (中共翁牛特旗委组织部) takes the headline under it
+                head_group = open_group(pending_heads)
+                current["title"], current["subtitle"] = head_group["title"], head_group["subtitle"]
+            elif opens:
                 current = open_group(pending_heads)
                 groups.append(current)
             else:  # a subhead inside the running article: keep it as a paragraph

@@ -157,6 +157,16 @@ def _shares_place(a: PlaceMention, b: PlaceMention) -> bool:
     return False
 
 
+def _passage_banner(text: str, locs: list[Loc], pos: int) -> Region | None:
+    """The banner the passage just named as its subject (same paragraph, 120 characters at most)."""
+    for l in reversed(locs[-6:]):
+        if pos - l.end > 120 or "\n" in text[l.end:pos]:
+            return None
+        if l.region.banner_code and level_of(l.region) == "banner" and not is_object(text, l):
+            return cut_region(l.region, "banner")
+    return None
+
+
 def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> list[Loc]:
     """Resolve place mentions: chains first (text wins), then singles with the article as context."""
     # group adjacent mentions into chains; a gap that is an unknown township name is allowed
@@ -240,6 +250,15 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
                 continue
             else:
                 chosen = gaz.resolve(cands, context)
+                passage = _passage_banner(text, locs, pm.start)
+                if (chosen is not None and passage is not None and chosen.level in ("township", "village")
+                        and not any(c.chain.banner_code == passage.banner_code for c in cands)):
+                    # 在苏尼特左旗，…。达日罕乌拉苏木…: the passage places it; a same-named place elsewhere loses
+                    region = _with_level(passage, chosen.level, pm.text)
+                    parent = region
+                    named[pm.text] = region
+                    locs.append(Loc(pm.start, pm.end, region, "name"))
+                    continue
             if chosen is None:
                 if parent is None and cands:
                     # ambiguous alone: keep what all candidates share (often the league)
@@ -364,6 +383,12 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
                         break
             if region is None and main is not None and want not in ("街道", "苏木"):
                 region = at_kind(main, want)
+            if region is None and want in ("嘎查", "村", "社区"):
+                # 我们嘎查 after 达日罕乌拉苏木巴彦图嘎查 (a village the datasets lack): at least its township
+                for l in reversed(window[-3:]):
+                    if l.region.township and "\n" not in text[l.end:m.start()]:
+                        region = cut_region(l.region, "township") if l.region.level != "village" else l.region
+                        break
             if region is None and want in ("街道", "苏木"):
                 u = _UNKNOWN_TOWNSHIP.search(text, m.end())
                 if u and u.group(1).endswith(want):
@@ -707,7 +732,17 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
     if (previous is not None and main is not None and previous.league_code and main.league_code
             and previous.league_code != main.league_code):
         return None, "article"  # after a paragraph about another league: unknown beats a wrong place
+    if (previous is not None and main is not None and previous.league_code == main.league_code
+            and text.startswith(_CONTINUES, p0)
+            and RANK.get(level_of(previous), 0) > RANK.get(level_of(main), 0)
+            and (not main.banner_code or previous.banner_code == main.banner_code)):
+        # the story goes on where the paragraph before it was (“我这个党员中心户…”巴图孟和说)
+        return cut_region(previous, "banner"), "paragraph"
     return main, "article"
+
+
+# A paragraph that goes on with the paragraph before it: a quotation, a pronoun (“我这个党员中心户…”他说)
+_CONTINUES = ("“", "\"", "他", "她", "这里", "那里", "这位", "这个", "这些", "如今", "说起", "谈起")
 
 
 def _section_region(ctx: Context, p0: int) -> Region | None:
