@@ -343,7 +343,14 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             name = m.group(1)
             if name in names or _generic_np(name, lex):
                 continue
-            names[name] = (lex.canonical.get(name, name), KNOWN if name in lex.canonical else CANDIDATE)
+            if name in lex.canonical:
+                rank = KNOWN
+            elif any(name.endswith(u) for u in lex.units):
+                # 组建京蒙党建联合体12个: a named kind of a programme the genre knows
+                rank = STRONG if pattern is _BODY_HEADED else KNOWN
+            else:
+                rank = CANDIDATE
+            names[name] = (lex.canonical.get(name, name), rank)
     # a noun phrase with a programme head noun that the article names again and again (他们的积分超市…
     # 我们的积分超市…把积分超市补上来): confirmed by repetition
     if any(h in text for h in _UNQUOTED_HEADS):
