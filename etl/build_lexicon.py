@@ -69,7 +69,7 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     ("不必要", "误会", "not_initiative", "stop"),
     # stock phrases the genre puts in quotes for emphasis (打通服务群众“最后一公里”)
     ("最后一公里", "最后一米|最后一百米", "not_initiative", "stop"),
-    ("主心骨", "领头雁|排头兵|娘家人|贴心人|领路人|带头人|桥头堡|压舱石|定盘星|金钥匙|连心桥|顶梁柱", "not_initiative", "stop"),
+    ("主心骨", "桥头堡|压舱石|定盘星|金钥匙|连心桥|顶梁柱", "not_initiative", "stop"),
     ("急难愁盼", "急难愁盼问题|心头事|烦心事|关键小事", "not_initiative", "stop"),
 ]
 

@@ -58,7 +58,7 @@ _HEADS = (
 # Head nouns for unquoted noun phrases (multi-character only: 农牧户 or 主体 are no programme).
 _UNQUOTED_HEADS = (
     "中心户", "联合体", "驿站", "夜校", "书屋", "服务队", "工作室", "顾问团", "人才库", "护林队", "宣讲团", "宣讲队",
-    "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨",
+    "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨", "护边队",
 )
 # Verbs that launch, spread, name or use a programme (from real writing of the genre).
 _VERBS = (
@@ -84,6 +84,7 @@ _LAUNCH_NEAR = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True
 # 以“组织工作提升年”为抓手: a programme used as the means
 _AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
+_PEOPLE_COUNT = re.compile(r"[名位]$")
 # 全市“红色物业”小区达到86个 / “党员中心户”1870户: a number right after the name (and its head noun)
 _COUNT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:共|已|累计|总数|数量|总量)?(?:达到|达|增至|增加到|突破|超过|逾|近|约|为|有|共有|已有|已达)?"
                           r"(?:[0-9０-９]|[一二两三四五六七八九十百千万](?:[一二两三四五六七八九十百千万]*)(?:个|支|处|家|所|座|户|名))")
@@ -114,12 +115,13 @@ _NUMERIC = re.compile(r"[\d０-９.%]+")
 _FUNCTION_WORD = re.compile(r"[的和及与在对把被让向从给]")
 # Unquoted: a headline that starts with a programme's name (口岸党建联盟激活…), or a named
 # project after a verb in the body (公忽洞村建设现代羊共享牧场项目 → 现代羊共享牧场).
-_HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法))")
+_HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法|服务队|护边队|宣讲队|宣讲团"
+                            r"|联合体|中心户|书屋|工作室|议事厅|说事点|红哨|先锋队|小分队))")
 _BODY_VERBS = ("建设", "实施", "推进", "推行", "启动", "打造", "开展", "建立", "构建", "探索", "推广", "深化", "创建", "创新",
                "推出", "叫响", "培育", "组建", "设立", "开设", "建成", "成立", "选树", "培树", "全面推行", "大力推行")
 _BODY_UNQUOTED = re.compile(
     "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了)?"
-    r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划|模式)")
+    r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划|模式|制度)")
 # verb + noun phrase with a programme head noun: 设立党员中心户1870户, 建成暖心驿站21处 (a weak candidate)
 _BODY_HEADED = re.compile(
     "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了|起)?(?:" + _COUNT + r")?"
@@ -247,6 +249,11 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
     """
     if _TITLE_SHAPE.search(name) or _TIER.search(name):
         return True
+    while text.startswith("”", start - 1) or text.startswith("、", start - 1) and text.startswith("”", start - 2):
+        back = text.rfind("“", max(0, start - 30), start - 1)  # 作为“信息员”“调解员”: the verb before the row
+        if back < 0:
+            break
+        start = back
     if _RANK_BEFORE.search(text, max(0, start - 5), start) or _METAPHOR_AFTER.match(text, end):
         return True
     launched = _LAUNCH_RIGHT_BEFORE.search(text, max(0, start - 6), start) is not None
@@ -298,7 +305,7 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
         or _VERB_BEFORE.search(text, max(0, start - 12), start)
         or _LAUNCH_NEAR.search(text, max(0, start - 10), start)
         or (text.startswith("以", start - 1) and _AS_MEANS.match(text, end))
-        or _COUNT_BEFORE.search(text, max(0, start - 6), start)
+        or (_COUNT_BEFORE.search(text, max(0, start - 6), start) and not _PEOPLE_COUNT.search(text, max(0, start - 6), start))
         or _COUNT_AFTER.match(text, end)
         or start in head_starts)
 
@@ -328,9 +335,11 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         quoted = list(_QUOTED.finditer(text, a, b))
         if len(quoted) == 1:  # 杭锦旗：4800余名在职党员进社区“双报到” (but not a kicker of three slogans)
             head_starts.add(quoted[0].start())
-        h = _HEAD_UNQUOTED.match(text, a, b)
-        if h and _acceptable(h.group(1), lex) and not line.startswith("“"):
-            names[h.group(1)] = (lex.canonical.get(h.group(1), h.group(1)), STRONG)
+        colon = max(line.find("："), line.find(":"))
+        for start in (a, a + colon + 1) if 0 < colon < 14 else (a,):
+            h = _HEAD_UNQUOTED.match(text, start, b)
+            if h and _acceptable(h.group(1), lex) and not text.startswith("“", start) and not _generic_np(h.group(1), lex):
+                names[h.group(1)] = (lex.canonical.get(h.group(1), h.group(1)), STRONG)
     if "“" in text or '"' in text or "「" in text:
         _quoted(text, head_starts, lex, names)
     for m in _BODY_UNQUOTED.finditer(text):
