@@ -192,8 +192,29 @@ def test_seed_accuracy():
     _assert_targets(scoring.score_file(gold), TARGET_F1, TARGET_ACCURACY, "seed")
 
 
+# Session 3 (issue 9): reports 130 and up were written blind by writers who saw only the conventions; on
+# them the issue's targets apply (F1 ≥ 0.97, programme ≥ 0.90, league and banner ≥ 0.95, every field ≥ 0.85).
+SESSION3_FIRST = 130
+ISSUE9_F1, ISSUE9_PROGRAMME, ISSUE9_REGION, ISSUE9_STRICT = 0.97, 0.90, 0.95, 0.85
+
+
+def _tuning(session3: bool) -> list[Scores]:
+    return [s for s in _scores("tuning") if (int(s.files[0][:3]) >= SESSION3_FIRST) == session3]
+
+
 def test_tuning_corpus_accuracy():
-    _assert_targets(score_corpus(_scores("tuning")), TARGET_F1, TARGET_ACCURACY, "tuning (micro)")
+    """The earlier tuning reports keep the targets of issue 2 (no regression)."""
+    _assert_targets(score_corpus(_tuning(False)), TARGET_F1, TARGET_ACCURACY, "tuning, sessions 1-2 (micro)")
+
+
+def test_session3_tuning_corpus_meets_issue9_targets():
+    s = score_corpus(_tuning(True))
+    print(f"\nsession-3 tuning: {s.summary()}")
+    problems = [f"{name} {value:.3f} < {target}" for name, value, target in (
+        ("F1", s.f1, ISSUE9_F1), ("initiative", s.accuracy("initiative"), ISSUE9_PROGRAMME),
+        ("league", s.accuracy("league"), ISSUE9_REGION), ("banner", s.accuracy("banner"), ISSUE9_REGION),
+        ("strict", s.strict, ISSUE9_STRICT)) if value < target]
+    assert not problems, "; ".join(problems)
 
 
 def test_heldout_corpus_accuracy():
