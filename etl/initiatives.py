@@ -347,7 +347,7 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         if (_acceptable(name, lex) and not _GENERIC.match(name) and not _GENERIC_INSIDE.search(name)
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = (lex.canonical.get(name, name), STRONG)
-    for pattern in (_BODY_HEADED, _COUNTED_HEADED):
+    for pattern in (_BODY_HEADED, _COUNTED_HEADED) if any(h in text for h in _UNQUOTED_HEADS) else ():
         for m in pattern.finditer(text):
             name = m.group(1)
             if name in names or _generic_np(name, lex):

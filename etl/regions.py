@@ -321,6 +321,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
     locs = sorted(locs, key=lambda l: l.start)
     starts = [l.start for l in locs]
     answers = _answer_spans(text) if main is not None else []
+    # places visitors come from (checked once per article, not once per anaphor)
+    visitors = {l.start for l in locs if _visitor(text, l)} if ("来" in text) else set()
     if answers:
         for a, b in answers:
             for m in _WE.finditer(text, a, b):
@@ -353,7 +355,7 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
             if answer is not None:  # 全旗 in an answer: a place the answer itself names, else the interviewee's
                 lo = max(lo, bisect_left(starts, answer[0]))
             p0 = text.rfind("\n", 0, m.start()) + 1
-            window = [l for l in locs[lo:k] if l.start >= p0 or not _visitor(text, l)]
+            window = [l for l in locs[lo:k] if l.start >= p0 or l.start not in visitors]
             for l in reversed(window):  # a place written at that level, as a subject
                 if (text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor")
                         and not is_object(text, l, locs, starts) and not _list_part(text, l)
