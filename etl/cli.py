@@ -170,6 +170,21 @@ CONVERTIBLE_SUFFIXES = frozenset({".doc", ".docx", ".wps", ".pdf", ".rtf", ".odt
                                   ".mht"})
 
 
+# Below this many bytes to (re)read, a run extracts in the main process: a process pool costs ~1 s to start.
+SMALL_RUN_BYTES = 1_000_000
+
+
+def _bytes_to_read(tasks) -> int:  # noqa: ANN001
+    total = 0
+    for t in tasks:
+        if t.unchanged_hash is None:
+            try:
+                total += os.path.getsize(t.path)
+            except OSError:
+                pass
+    return total
+
+
 def run_corpus(store, input_dir: Path, *, force: bool = False, workers: int = 1,  # noqa: ANN001
                on_progress: Callable[[Outcome], None] | None = None,
                on_start: Callable[[int, int], None] | None = None) -> RunReport:
@@ -222,6 +237,8 @@ def run_corpus(store, input_dir: Path, *, force: bool = False, workers: int = 1,
         manifest_notes.setdefault(prob.file, []).append(f"{prob.reason}。{prob.advice}")
 
     n_workers = max(1, min(workers, sum(1 for t in tasks if t.unchanged_hash is None) or 1))
+    if n_workers > 1 and _bytes_to_read(tasks) < SMALL_RUN_BYTES:
+        n_workers = 1  # starting worker processes takes longer than a small run's work (an upload, a few reports)
     for out in ordered_map(process_file, tasks, n_workers):
         report.bytes_read += out.size
         sig = manifest_signature(manifest.get(out.name))
