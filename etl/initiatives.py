@@ -79,6 +79,7 @@ _VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)
 # A launching verb a few words before (启动农牧民党员“冬训”, 开展机关干部“双报到”)
 _LAUNCH = ("开展", "推行", "实施", "实行", "启动", "推出", "组建", "打造", "建立", "设立", "开设", "创建", "举办", "发起", "探索",
            "推广", "深化", "叫响", "擦亮", "培育", "组织开展", "深入开展", "全面推行")
+_LAUNCH_AT = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了)?")
 _LAUNCH_RIGHT_BEFORE = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?$")
 _LAUNCH_NEAR = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?[\u4e00-\u9fff]{1,6}$")
 # 以“组织工作提升年”为抓手: a programme used as the means
@@ -133,6 +134,7 @@ _COUNTED_HEADED = re.compile(
 _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建|全面|各项|多项|新型"
                       r"|常态化|长效|规范化|标准化|信息化|数字化|一体化|新建|改扩建|标准|规范|综合|便民|临时|流动|固定|村级|"
                       r"嘎查|社区|苏木|乡镇|镇级|旗级|县级|市级|盟级|各级|基层|各地|全旗|全市|全盟|全区|一批批|多支|多家)")
+_DESCRIPTIVE = re.compile(r"(?:产业|型|式|类|级|村|镇|社区|嘎查|区域|城乡|行业|领域|企业)$")
 # The two to four characters before a programme head noun, after a boundary (的, punctuation, a verb's object)
 _REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 # An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.
@@ -337,7 +339,8 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             head_starts.add(quoted[0].start())
         colon = max(line.find("："), line.find(":"))
         for start in (a, a + colon + 1) if 0 < colon < 14 else (a,):
-            h = _HEAD_UNQUOTED.match(text, start, b)
+            v = _LAUNCH_AT.match(text, start, b)
+            h = _HEAD_UNQUOTED.match(text, v.end() if v else start, b)
             if h and _acceptable(h.group(1), lex) and not text.startswith("“", start) and not _generic_np(h.group(1), lex):
                 names[h.group(1)] = (lex.canonical.get(h.group(1), h.group(1)), STRONG)
     if "“" in text or '"' in text or "「" in text:
@@ -355,7 +358,12 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             if name in lex.canonical:
                 rank = KNOWN
             elif any(name.endswith(u) for u in lex.units):
-                # 组建京蒙党建联合体12个: a named kind of a programme the genre knows
+                # 组建京蒙党建联合体12个: a named kind of a programme the genre knows; 肉牛产业党建联合体
+                # and 区域型党建联合体 are descriptions of it
+                unit = next(u for u in lex.units if name.endswith(u))
+                if _DESCRIPTIVE.search(name[:-len(unit)]):
+                    names[name] = (unit, STRONG if pattern is _BODY_HEADED else KNOWN)
+                    continue
                 rank = STRONG if pattern is _BODY_HEADED else KNOWN
             else:
                 rank = CANDIDATE

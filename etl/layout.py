@@ -55,7 +55,12 @@ _META = re.compile(
     r"|^[-—－–]{1,2}\s*\d{1,3}\s*[-—－–]{1,2}$"
     # a document number (巴组发〔2024〕41号) and a page's editors (本版编辑：…)
     r"|^[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*\d{1,4}\s*号$"
-    r"|^.{0,24}(?:本版编辑|责任编辑|版式|美编|校对)[：:].{0,40}$")
+    r"|^.{0,24}(?:本版编辑|责任编辑|版式|美编|校对)[：:].{0,40}$"
+    # a web page's date/source line (2024年06月18日09:12 | 来源：人民网), breadcrumbs (首页 > 新闻 > 正文,
+    # 人民网>>内蒙古频道) and widgets (【字号：大 中 小】, 小字号, 【打印】【关闭】)
+    r"|^.{0,30}(?:来源|发布时间|发布日期|信息来源|作者)[：:].{0,60}$"
+    r"|^[^。，！？]{0,60}(?:>>|＞＞|\s>\s|\s＞\s)[^。，！？]{0,60}$"
+    r"|^[【\[]?\s*(?:字号|小字号|大字号|字体|打印|关闭|分享到|收藏|返回顶部)[：:】\]\s大中小]*[】\]]?(?:\s*[【\[].{0,6}[】\]])*$")
 # Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
 _DATE_LINE = re.compile(r"^[（(]?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?$")
 _ISSUER = r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|办公室|办公厅|人民政府|政府|局)"
@@ -132,6 +137,11 @@ def _normalise_tables(lines: list[str]) -> dict[int, str]:
     return out
 
 
+# One space between a number and the words around it, as a PDF's text layer or some web pages write
+# (签订协作协议 8 份, 财政援助资金 3860 万元): dropped, so that the number reads with its unit.
+_DIGIT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff%％])[ \u3000](?=[0-9０-９])|(?<=[0-9０-９%％])[ \u3000](?=[\u4e00-\u9fff])")
+
+
 def normalise(text: str) -> str:
     """Normalise newlines and compatibility spaces; keep full-width characters as written.
 
@@ -142,7 +152,8 @@ def normalise(text: str) -> str:
     lines = text.split("\n")
     rows = _normalise_tables(lines) if ("\t" in text or "  " in text or "\u3000" in text or "|" in text
                                          or "｜" in text) else {}
-    return "\n".join(rows[i] if i in rows else _SPACE.sub(" ", line).strip() for i, line in enumerate(lines))
+    return "\n".join(rows[i] if i in rows else _DIGIT_SPACE.sub("", _SPACE.sub(" ", line).strip())
+                     for i, line in enumerate(lines))
 
 
 _TABLE_RULE = re.compile(r"^[\s|｜:：\-—－=＝─━+]{3,}$")

@@ -96,7 +96,7 @@ _CANONICAL: dict[str, tuple[str, str]] = {
 _TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", "工作日"})
 # Words that make a time a measure of a service: before the number (in its clause) or right after it.
 _SERVICE_TIME_BEFORE = re.compile(
-    r"(?:平均|不到|不足|只需|仅需|仅用|只用|只要|压缩至|压缩到|缩短至|缩短到|缩减至|控制在|时限|时长|用时|耗时|响应|步行|车程|"
+    r"(?:平均|不到|不足|不少于|至少|每天|每日|每周|只需|仅需|仅用|只用|只要|压缩至|压缩到|缩短至|缩短到|缩减至|控制在|时限|时长|用时|耗时|响应|步行|车程|"
     r"骑行|开车|驾车|服务|志愿|每期|每次|培训|办结|办理|审批|到达|上门)[^，。；！？\n]{0,8}$")
 _SERVICE_TIME_AFTER = re.compile(r"(?:左右|以内|之内|内)?(?:就能|即可|就可|就上门|就到|就赶到|办结|到达|上门|就办|就能到|就能办|赶到|送达|响应)")
 # What 成 must not be followed by to be a share: 三成员, 七成熟, 五成群.
@@ -105,7 +105,7 @@ _CLASSIFIERS: tuple[str, ...] = (
     "条", "只", "项", "次", "场次", "批次", "批", "种", "场", "所", "座", "间", "处", "支", "件", "套",
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
     "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根", "起", "部", "分",
-    "趟", "峰", "节", "排",
+    "趟", "峰", "节", "排", "户次",
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
@@ -408,6 +408,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None  # 走了4天, 两三个小时: a duration of a story, not a measure of a service
     if unit_written == "成" and (text[end:end + 1] in _NOT_SHARE_AFTER or num_text[-1] in _APPROX):
         return None
+    if chinese and text[max(0, num_start - 2):num_start].endswith(("周", "星期", "礼拜")):
+        return None  # 每周二、周五轮流: weekdays
     if unit_written == "分" and (chinese or not _SCORE_CONTEXT.search(text, max(0, num_start - 12), num_start)):
         return None  # 8点30分, 十分; a score only after 积分/得分: 兑换积分12万分
     if unit_written in _NOT_CLASSIFIER_AFTER and text[end:end + 1] in _NOT_CLASSIFIER_AFTER[unit_written]:
