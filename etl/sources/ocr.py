@@ -1,0 +1,183 @@
+"""Pictures (and PDF pages without text) → text by OCR with Tesseract's simplified-Chinese model.  I/O
+
+Tesseract (Debian ``tesseract-ocr`` + ``tesseract-ocr-chi-sim``, no download at run time) is run
+as a program and asked for its words with boxes and confidences (TSV); the lines go through the
+same reading-order code as PDF text (:mod:`etl.sources.geometry`), so columns are handled alike.
+Each line keeps Tesseract's confidence (0–1), which lowers the confidence of the facts read from
+it. When Tesseract or its Chinese model is missing, the picture fails with a message naming the
+packages; every other file still loads.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import UnreadableFile
+from .base import Parsed, TextBuilder, register
+from .cjk import normalise_cjk
+from .geometry import Line, reading_order
+
+TESSERACT = os.environ.get("ETL_TESSERACT", "tesseract")
+LANGUAGE = "chi_sim"
+MAX_PAGES = int(os.environ.get("ETL_OCR_MAX_PAGES", "50"))  # pictures OCR'd per file
+RENDER_DPI = 200  # PDF pages without text are rendered at this resolution for OCR
+MAX_PIXELS = 16_000_000  # larger pictures are scaled down first (a 50 MB scan stays bounded)
+TIMEOUT = 300  # seconds per page
+
+INSTALL_ADVICE = ("请安装文字识别软件 Tesseract 及其简体中文数据（Debian/Ubuntu：sudo apt-get install tesseract-ocr "
+                  "tesseract-ocr-chi-sim；或在项目目录运行 make setup），然后重新运行。")
+
+
+@functools.lru_cache(maxsize=1)
+def _status() -> str:
+    """'' when Tesseract with chi_sim is usable, else what is missing."""
+    exe = shutil.which(TESSERACT)
+    if exe is None:
+        return "本机没有安装文字识别软件 Tesseract"
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "文字识别软件 Tesseract 无法运行"
+    if LANGUAGE not in (out.stdout + out.stderr).split():
+        return "Tesseract 缺少简体中文数据（tesseract-ocr-chi-sim）"
+    return ""
+
+
+def available() -> bool:
+    """Tell whether OCR can run here."""
+    return _status() == ""
+
+
+def require(name: str) -> None:
+    """Raise UnreadableFile naming the packages to install when OCR cannot run."""
+    if not available():
+        raise UnreadableFile(name, f"这是图片或扫描件，需要文字识别，但{_status()}", INSTALL_ADVICE)
+
+
+def missing_note() -> tuple[str, str]:
+    """A run-summary note for a PDF whose picture pages were skipped because OCR cannot run."""
+    return (f"PDF 中有扫描页（图片），{_status()}，这些页没有读取", INSTALL_ADVICE)
+
+
+def too_many_pages_note() -> tuple[str, str]:
+    """A run-summary note for a file with more picture pages than MAX_PAGES."""
+    return (f"扫描页超过 {MAX_PAGES} 页，只识别了前 {MAX_PAGES} 页",
+            f"请把文件拆分成每份不超过 {MAX_PAGES} 页，或设置环境变量 ETL_OCR_MAX_PAGES 后重新运行。")
+
+
+# --------------------------------------------------------------------------------------------
+# Running Tesseract
+# --------------------------------------------------------------------------------------------
+
+_CJK = r"\u3400-\u9fff"
+_ASCII_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_PUNCT_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!]|[,:;?!](?=[{_CJK}])")
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}\d，。、；：！？“”（）《》％%])\s+(?=[{_CJK}\d，。、；：！？“”（）《》％%])")
+
+
+def clean_ocr_text(text: str) -> str:
+    """Tidy a line Tesseract read: no spaces between hanzi, Chinese punctuation beside hanzi.
+
+    >>> clean_ocr_text("全 旗 共 有 党 员 1200 名 , 其中 女 党员 300 名")
+    '全旗共有党员1200名，其中女党员300名'
+    """
+    text = normalise_cjk(text)
+    text = _SPACE_IN_CJK.sub("", text)
+    text = _PUNCT_NEAR_CJK.sub(lambda m: _ASCII_PUNCT[m.group()], text)
+    return text.strip()
+
+
+def image_lines(image, name: str) -> tuple[list[Line], tuple[float, float, float, float]]:  # noqa: ANN001
+    """OCR one picture (a PIL image): its text lines with boxes and confidences, and the picture box."""
+    require(name)
+    image = image.convert("L")
+    if image.width * image.height > MAX_PIXELS:
+        scale = (MAX_PIXELS / (image.width * image.height)) ** 0.5
+        image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
+    with tempfile.TemporaryDirectory(prefix="etl-ocr.") as tmp:
+        path = Path(tmp) / "page.png"
+        image.save(path)
+        env = dict(os.environ, OMP_THREAD_LIMIT="1")
+        try:
+            proc = subprocess.run([shutil.which(TESSERACT) or TESSERACT, str(path), "stdout", "-l", LANGUAGE,
+                                   "--psm", "3", "tsv"], capture_output=True, timeout=TIMEOUT, env=env, check=False)
+        except subprocess.TimeoutExpired:
+            raise UnreadableFile(name, f"文字识别超过 {TIMEOUT} 秒仍未完成（图片过大或过于复杂）",
+                                 "请把图片裁剪或缩小（约 300 dpi）后再运行。") from None
+        if proc.returncode != 0:
+            raise UnreadableFile(name, f"文字识别失败（{proc.stderr.decode('utf-8', 'replace').strip()[-200:]}）",
+                                 "请确认图片能正常打开；必要时另存为 PNG 后再运行。")
+    return tsv_lines(proc.stdout.decode("utf-8", "replace")), (0.0, 0.0, float(image.width), float(image.height))
+
+
+def tsv_lines(tsv: str) -> list[Line]:
+    """Tesseract TSV (level 5 = words) → one Line per (block, paragraph, line), confidence 0–1."""
+    groups: dict[tuple[int, int, int], list[dict]] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5" or not (row.get("text") or "").strip():
+            continue
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        groups.setdefault(key, []).append(row)
+    lines = []
+    for words in groups.values():
+        text = ""
+        for w in words:
+            token = w["text"].strip()
+            if text and text[-1].isascii() and text[-1].isalnum() and token[0].isascii() and token[0].isalnum():
+                text += " "
+            text += token
+        text = clean_ocr_text(text)
+        if not text:
+            continue
+        x0 = min(int(w["left"]) for w in words)
+        y0 = min(int(w["top"]) for w in words)
+        x1 = max(int(w["left"]) + int(w["width"]) for w in words)
+        y1 = max(int(w["top"]) + int(w["height"]) for w in words)
+        confs = [(float(w["conf"]), len(w["text"].strip())) for w in words if float(w["conf"]) >= 0]
+        weight = sum(n for _c, n in confs)
+        conf = sum(c * n for c, n in confs) / weight / 100 if weight else 0.0
+        heights = sorted(int(w["height"]) for w in words)
+        lines.append(Line(x0, y0, x1, y1, text, float(heights[len(heights) // 2]), round(conf, 3)))
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# Pictures
+# --------------------------------------------------------------------------------------------
+
+def parse_image(raw: bytes, name: str) -> Parsed:
+    """OCR a picture file (every frame of a multi-page TIFF, up to MAX_PAGES)."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError  # noqa: PLC0415
+
+    require(name)
+    try:
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except Image.DecompressionBombError:
+        raise UnreadableFile(name, "图片像素太多（超过 1.7 亿像素），无法识别",
+                             "请把图片缩小到 300 dpi 左右（A4 约 2500×3500 像素）后再运行。") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UnreadableFile(name, f"图片已损坏或格式无法识别（{exc}）", "请用看图软件打开确认，另存为 PNG 或 JPEG 后再运行。") from None
+    builder = TextBuilder()
+    notes: list[tuple[str, str]] = []
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        if index >= MAX_PAGES:
+            notes.append(too_many_pages_note())
+            break
+        lines, box = image_lines(frame, name)
+        from .pdf import add_blocks  # noqa: PLC0415
+
+        add_blocks(builder, reading_order(lines, box), f"第{index + 1}页")
+    if not builder.text().strip():
+        raise UnreadableFile(name, "图片中没有识别出文字", "请确认图片是报道或文件的照片/扫描件，文字清晰、方向正确，再运行。")
+    return builder.parsed("image", notes=notes)
+
+
+register("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"), parse_image)
