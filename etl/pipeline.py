@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from .attribute import attribute, document_published, split_fragments
 from .layout import reseq, split_articles
+from .provenance import locate_facts
 from .quantities import find_quantities
 from .schema import Article, Document, Fact
 
@@ -24,4 +25,4 @@ def extract_document(doc: Document) -> tuple[list[Article], list[Fact]]:
         if article.kind == "quotes":
             continue
         facts.extend(attribute(article, find_quantities(article.text), doc, ctx=ctx))
-    return articles, facts
+    return articles, locate_facts(doc, articles, facts)  # page/paragraph/cell of each fact, OCR confidence

@@ -94,6 +94,42 @@ def clean_ocr_text(text: str) -> str:
     return text.strip()
 
 
+def _long_runs(dark, min_run: int):  # noqa: ANN001, ANN202
+    """Mask of the pixels of dark (bool array) that lie in vertical runs at least min_run long."""
+    import numpy as np  # noqa: PLC0415
+
+    padded = np.zeros((dark.shape[0] + 2, dark.shape[1]), dtype=np.int8)
+    padded[1:-1] = dark
+    edges = np.diff(padded, axis=0)
+    mask = np.zeros_like(dark)
+    for x in np.nonzero((edges == 1).sum(axis=0))[0]:
+        starts = np.nonzero(edges[:, x] == 1)[0]
+        ends = np.nonzero(edges[:, x] == -1)[0]
+        for a, b in zip(starts, ends):
+            if b - a >= min_run:
+                mask[a:b, x] = True
+    return mask
+
+
+def remove_rules(image):  # noqa: ANN001, ANN201
+    """Whiten long thin lines (column rules, boxes, underlines) that break Tesseract's page layout.
+
+    A run of dark pixels longer than 8 % of the page (and 150 px) is no stroke of a character.
+    """
+    import numpy as np  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415
+
+    arr = np.asarray(image)
+    dark = arr < 160
+    mask = _long_runs(dark, max(150, int(0.08 * arr.shape[0])))
+    mask |= _long_runs(dark.T, max(150, int(0.08 * arr.shape[1]))).T
+    if not mask.any():
+        return image
+    out = arr.copy()
+    out[mask] = 255
+    return Image.fromarray(out)
+
+
 def image_lines(image, name: str) -> tuple[list[Line], tuple[float, float, float, float]]:  # noqa: ANN001
     """OCR one picture (a PIL image): its text lines with boxes and confidences, and the picture box."""
     require(name)
@@ -101,6 +137,7 @@ def image_lines(image, name: str) -> tuple[list[Line], tuple[float, float, float
     if image.width * image.height > MAX_PIXELS:
         scale = (MAX_PIXELS / (image.width * image.height)) ** 0.5
         image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
+    image = remove_rules(image)
     with tempfile.TemporaryDirectory(prefix="etl-ocr.") as tmp:
         path = Path(tmp) / "page.png"
         image.save(path)
