@@ -233,7 +233,7 @@ def _ocr_page(pdf, index: int, builder: TextBuilder, notes: list[tuple[str, str]
     finally:
         page.close()
     lines, box = ocr.image_lines(image, name)
-    add_blocks(builder, reading_order(lines, box), f"第{index + 1}页")
+    add_blocks(builder, ocr.ocr_blocks(lines, box), f"第{index + 1}页")
 
 
 register("pdf", (".pdf",), parse_pdf)
