@@ -27,9 +27,9 @@ from .geometry import Line, reading_order
 TESSERACT = os.environ.get("ETL_TESSERACT", "tesseract")  # tests name a binary that does not exist
 LANGUAGE = "chi_sim"
 MAX_PAGES = int(os.environ.get("ETL_OCR_MAX_PAGES", "50"))  # pictures OCR'd per file
-RENDER_DPI = 400  # PDF pages without text are rendered at this resolution for OCR (A4: 3300 px wide)
 # Tesseract's Chinese model reads best with glyphs of about 45–50 px: a page picture narrower than
-# this is enlarged to it (up to 2×); measured on Chromium-rendered pages (README, OCR figures).
+# this is enlarged to it (up to 2×), and a PDF page without text is rendered that wide; measured on
+# Chromium-rendered pages (README, OCR figures).
 TARGET_WIDTH = 3300
 MAX_PIXELS = 60_000_000  # larger pictures are scaled down first (a 50 MB scan stays bounded)
 TIMEOUT = 600  # seconds per page

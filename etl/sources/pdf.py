@@ -229,7 +229,8 @@ def _ocr_page(pdf, index: int, builder: TextBuilder, notes: list[tuple[str, str]
         return
     page = pdf[index]
     try:
-        image = page.render(scale=ocr.RENDER_DPI / 72).to_pil()
+        width_pt = page.get_width() or 595.0  # rendered ~TARGET_WIDTH px wide whatever the page size
+        image = page.render(scale=min(ocr.TARGET_WIDTH / width_pt, 600 / 72)).to_pil()
     finally:
         page.close()
     lines, box = ocr.image_lines(image, name)
