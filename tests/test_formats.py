@@ -393,3 +393,22 @@ def test_missing_tesseract_and_libreoffice_name_the_packages_others_still_load(p
     assert proc.returncode == 1, proc.stderr
     assert "tesseract-ocr-chi-sim" in proc.stdout and "libreoffice-writer-nogui" in proc.stdout
     assert "已读取并入库 loaded" in proc.stdout and " 1 " in proc.stdout.split("已读取并入库 loaded")[1].splitlines()[0]
+
+
+# ---- dashboard source view ----------------------------------------------------------------
+
+def test_source_view_shows_the_location_when_present(tmp_path):
+    from dashboard import callbacks  # noqa: PLC0415
+    from dashboard.data import FactSource  # noqa: PLC0415
+    from dashboard.sample import write_sample_database  # noqa: PLC0415
+
+    source = FactSource(write_sample_database(f"sqlite:///{tmp_path / 's.db'}"), cache_dir=str(tmp_path / "c"))
+    snap = source.get()
+    fid = snap.facts["fact_id"].iloc[0]
+    assert "原文位置" not in repr(callbacks.compute_article(source, snap, fid))  # plain text: no location
+    facts = snap.facts.copy()
+    facts["location"] = facts["location"].astype(object)
+    facts.loc[facts["fact_id"] == fid, "location"] = "第2版 第3栏"
+    children = callbacks.compute_article(source, dataclasses.replace(snap, facts=facts), fid)
+    assert "原文位置：第2版 第3栏" in repr(children)
+    assert "Mark(" in repr(children)  # the number is still highlighted

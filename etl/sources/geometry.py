@@ -224,6 +224,11 @@ def reading_order(lines: list[Line], page_box: tuple[float, float, float, float]
     return blocks
 
 
+# the head of a list item or a "name：value" row; not 1.2万 (a number wrapped to the line start)
+_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}[：:]\S|\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是)")
+_OPEN_END = ("，", "、", "；", "：", "（", "《", "“", "(")
+
+
 def _continues(prev: tuple[Line, tuple[float, float, float, float]], ln: Line,
                col: tuple[float, float, float, float], em: float, leading: float) -> bool:
     """Tell whether ln continues the paragraph whose last line is prev."""
@@ -235,6 +240,8 @@ def _continues(prev: tuple[Line, tuple[float, float, float, float]], ln: Line,
         return False  # first-line indent
     if p.x1 < pcol[2] - 1.5 * size:
         return False  # the previous line stopped short: the end of a paragraph
+    if _ITEM.match(ln.text) and not p.text.endswith(_OPEN_END):
+        return False  # a list item or row of its own (翁牛特旗：新建17个 / （2）… / 3.…) under a full line
     if pcol == col:
         gap = ln.y0 - p.y1
         return -0.5 * size <= gap <= max(leading * 1.8, leading + 0.4 * size)

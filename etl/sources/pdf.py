@@ -94,8 +94,8 @@ def page_lines(page) -> tuple[list[Line], tuple[float, float, float, float]]:  #
             ch = chr(code)
             generated = c.FPDFText_IsGenerated(raw_tp, i) == 1  # pdfium's guesses (gaps of justified lines)
             if ch.isspace():  # kept as a word gap inside a line (本报记者 阿荣), never as a line of its own
-                if ch in " \u3000\xa0" and chars and not generated:
-                    chars.append(chars[-1][:4] + (" ",) + chars[-1][5:])
+                if ch in " \u3000\xa0" and chars:
+                    chars.append(chars[-1][:4] + ("\x00" if generated else " ",) + chars[-1][5:])
                 continue
             if generated:
                 continue
@@ -114,33 +114,47 @@ def _chars_to_lines(chars: list[tuple[float, float, float, float, str, float, fl
 
     A wide gap (a column gutter, a table's column) always ends a line, so text of two columns never
     runs together even when the stream sweeps across the page; the reading order comes later.
+    Word gaps: a space character in the stream, or one pdfium guessed (``\x00`` here) between a
+    hanzi and a digit or letter where the gap is wider than the line's usual spacing (东河区 14个
+    keeps its space, which list rows need; a justified line's spread hanzi stay together).
     """
     lines: list[Line] = []
     current: list[tuple[float, float, float, float, str, float, float]] = []
+    marks: list[str] = []  # the space marker seen before each char of current ("", " ", "\x00")
 
     def flush() -> None:
-        if current:
-            text = ""
-            gaps = [b[0] - a[2] for a, b in zip(current, current[1:])]
-            usual = statistics.median(gaps) if gaps else 0.0
-            for k, ch in enumerate(current):
-                if k and ch[4] != " " and text[-1:] != " ":
-                    gap = gaps[k - 1]
-                    ascii_pair = ch[4].isascii() and ch[4].isalnum() and text[-1:].isascii() and text[-1:].isalnum()
-                    # a word gap drawn without a space character: wider than the line's usual spacing
-                    # (a justified line spreads every gap alike: 宣 讲 员 stays 宣讲员)
-                    if gap > usual + 0.2 * ch[5] or (ascii_pair and gap > 0.15 * ch[5]):
-                        text += " "
-                text += ch[4]
-            text = re.sub(r" {2,}", " ", text).strip()
-            size = statistics.median(ch[5] for ch in current)
-            lines.append(Line(min(ch[0] for ch in current), min(ch[1] for ch in current),
-                              max(ch[2] for ch in current), max(ch[3] for ch in current),
-                              normalise_cjk(text), size))
-            current.clear()
+        if not current:
+            return
+        gaps = [b[0] - a[2] for a, b in zip(current, current[1:])]
+        plain = [g for g, m in zip(gaps, marks[1:]) if not m]
+        usual = statistics.median(plain) if plain else 0.0
+        widths = [ch[2] - ch[0] for ch in current if not ch[4].isascii()]
+        em = statistics.median(widths) if widths else statistics.median(ch[5] for ch in current)
+        text = ""
+        for k, ch in enumerate(current):
+            if k:
+                gap, mark = gaps[k - 1], marks[k]
+                ascii_pair = ch[4].isascii() and ch[4].isalnum() and text[-1:].isascii() and text[-1:].isalnum()
+                # a guessed gap counts only from a hanzi to a digit (东河区 14个): justification spreads
+                # hanzi and digits unevenly, and 20.3 万 or 解 决 would break the number rules
+                before_number = ch[4].isdigit() and not text[-1:].isascii()
+                if (mark == " " and gap > usual + 0.05 * em) or (mark and before_number and gap > usual + 0.15 * em) \
+                        or (ascii_pair and gap > 0.15 * em):
+                    text += " "
+            text += ch[4]
+        size = statistics.median(ch[5] for ch in current)
+        lines.append(Line(min(ch[0] for ch in current), min(ch[1] for ch in current),
+                          max(ch[2] for ch in current), max(ch[3] for ch in current),
+                          normalise_cjk(text.strip()), size))
+        current.clear()
+        marks.clear()
 
-    space = False
+    pending = ""
     for ch in chars:
+        if ch[4] in (" ", "\x00"):
+            if current:
+                pending = pending or ch[4] if ch[4] == "\x00" else " "
+            continue
         if current:
             last = current[-1]
             size = max(ch[5], last[5])
@@ -148,14 +162,10 @@ def _chars_to_lines(chars: list[tuple[float, float, float, float, str, float, fl
             # a new baseline, a gutter-wide gap, or a step backwards (ligatures such as —— share one box)
             if abs(ch[6] - last[6]) > 0.3 * size or gap > 1.0 * size or ch[0] < last[0] - 0.3 * size:
                 flush()
-                space = False
-        if ch[4] == " ":
-            space = bool(current)
-            continue
-        if space and current:
-            current.append((last[2], ch[1], ch[0], ch[3], " ", ch[5], ch[6]))
-        space = False
+                pending = ""
         current.append(ch)
+        marks.append(pending if len(current) > 1 else "")
+        pending = ""
     flush()
     return lines
 
