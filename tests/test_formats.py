@@ -412,3 +412,22 @@ def test_source_view_shows_the_location_when_present(tmp_path):
     children = callbacks.compute_article(source, dataclasses.replace(snap, facts=facts), fid)
     assert "原文位置：第2版 第3栏" in repr(children)
     assert "Mark(" in repr(children)  # the number is still highlighted
+
+
+@needs_chromium
+def test_fifty_megabyte_scan_is_reduced_and_read(pages, tmp_path):
+    import psutil  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415
+
+    page = Image.open(pages["106_hulunbuir_report.png"]).convert("L")
+    canvas = Image.new("L", (7000, 7200), 255)  # an uncompressed 300 dpi-ish scan of a large sheet
+    canvas.paste(page.resize((page.width * 3, page.height * 3)), (100, 100))
+    path = tmp_path / "scan.tif"
+    canvas.save(path, compression=None)
+    del canvas, page
+    assert path.stat().st_size >= 50_000_000
+    before = psutil.Process().memory_info().rss
+    doc, facts, s = _scores("106_hulunbuir_report", path)
+    grown = (psutil.Process().memory_info().rss - before) / 1e6
+    assert doc.kind == "image" and s.recall >= 0.8, s.summary()
+    assert grown < 600, f"memory grew {grown:.0f} MB"
