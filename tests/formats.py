@@ -217,6 +217,17 @@ class Printer:
             page.close()
         return path
 
+    def pdf_html(self, html_text: str, path: Path) -> Path:
+        """Print a given HTML page as an A4 PDF (no running head)."""
+        page = self._browser.new_page()
+        try:
+            page.set_content(html_text, wait_until="load")
+            page.evaluate("document.fonts.ready")
+            page.pdf(path=str(path), format="A4")
+        finally:
+            page.close()
+        return path
+
     def png(self, text: str, path: Path, columns: int = 3, width: int = 1100, scale: float = 2.0) -> Path:
         """Screenshot text laid out as a page (16 px type, device scale 2: about a 300 dpi scan)."""
         context = self._browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=scale)

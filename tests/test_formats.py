@@ -161,6 +161,28 @@ def test_pdf_jump_lines_dropped_and_radicals_normalised(pages):
     assert "民见走访活动中，人员长期驻村。" in doc.text
 
 
+TABLE_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
+body { font-family: "Noto Serif CJK SC"; font-size: 10.5pt } td, th { padding: 2px 14px; border: 1px solid #888 }
+table { border-collapse: collapse }</style></head><body>
+<p>全市各旗县党员中心户建设情况如下表所示，截至2023年底全市共选树党员中心户3200余户。</p>
+<p>表2 各旗县党员中心户情况</p>
+<table><tr><th>旗县区</th><th>党员中心户（户）</th><th>联系农牧户（户）</th></tr>
+<tr><td>正蓝旗</td><td>64</td><td>1210</td></tr><tr><td>东乌珠穆沁旗</td><td>52</td><td>980</td></tr>
+<tr><td>阿巴嘎旗</td><td>31</td><td></td></tr></table>
+<p>下一步，全市将继续推进党员中心户建设。</p></body></html>"""
+
+
+@needs_chromium
+def test_pdf_table_becomes_rows_with_its_caption(tmp_path):
+    with Printer() as printer:
+        path = printer.pdf_html(TABLE_PAGE, tmp_path / "table.pdf")
+    doc = read(path)
+    assert ("\n\n表2各旗县党员中心户情况\n旗县区 | 党员中心户（户） | 联系农牧户（户）\n正蓝旗 | 64 | 1210\n"
+            "东乌珠穆沁旗 | 52 | 980\n阿巴嘎旗 | 31 | \n\n下一步") in doc.text
+    labels = {doc.text[s.start:s.end]: s.label for s in doc.spans}
+    assert labels["东乌珠穆沁旗 | 52 | 980"] == "第1页 表2 第3行"
+
+
 def test_normalise_cjk_only_touches_radicals_and_compatibility_ideographs():
     assert normalise_cjk("⺠⻅⾛⼈⻓，１２个（户）\uf907") == "民见走人长，１２个（户）龜"
 

@@ -45,6 +45,7 @@ class Block:
     pieces: list[tuple[int, Line]] = field(default_factory=list)
     columns: list[int] = field(default_factory=list)  # column number (1-based, 0 = spans columns) per piece
     size: float = 0.0
+    caption: str = ""  # a table's caption (表2 …), set by the reader
 
 
 @dataclass
@@ -225,7 +226,7 @@ def reading_order(lines: list[Line], page_box: tuple[float, float, float, float]
 
 
 # the head of a list item or a "name：value" row; not 1.2万 (a number wrapped to the line start)
-_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}[：:]\S|\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是)")
+_ITEM = re.compile(r"^(?:附?表\s*\d{1,3}|[\u4e00-\u9fff“”]{2,14}[：:]\S|\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是)")
 _OPEN_END = ("，", "、", "；", "：", "（", "《", "“", "(")
 
 

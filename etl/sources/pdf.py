@@ -200,13 +200,21 @@ def _drop_furniture(lines: list[Line], box: tuple[float, float, float, float], i
 def add_blocks(builder: TextBuilder, blocks: list[Block], page_label: str) -> None:
     """Append a page's paragraphs and tables to the builder, labelling each line with page and column."""
     table_no = 0
-    for block in blocks:
+    for i, block in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.kind == "para" and nxt is not None and nxt.kind == "table" and _CAPTION.match(block.text) \
+                and len(block.text) <= 40:
+            nxt.caption = block.text  # 表2 各旗县…: the caption line of the table below
+            continue
         if block.kind == "table":
             table_no += 1
-            labels = [_label(page_label, col) + f" 表{table_no} 第{i + 1}行"
-                      for i, col in enumerate(block.columns)]
+            caption = block.caption
+            m = _CAPTION.match(caption)
+            number = int(m.group(1)) if m else table_no
+            labels = [_label(page_label, col) + f" 表{number} 第{k + 1}行" for k, col in enumerate(block.columns)]
             confs = [piece[1].conf for piece in block.pieces]
-            start, _end = builder.table(block.rows, row_labels=labels)
+            start, _end = builder.table(block.rows, caption=caption, row_labels=labels,
+                                        caption_label=_label(page_label, block.columns[0]) if caption else "")
             if confs and min(confs) < 1.0:
                 builder.span(start, len(builder), page_label, min(confs))
             continue
@@ -218,6 +226,9 @@ def add_blocks(builder: TextBuilder, blocks: list[Block], page_label: str) -> No
         for k, (_off, ln) in enumerate(block.pieces):
             a, b = start + max(0, offsets[k]), start + min(offsets[k + 1], end - start)
             builder.span(a, b, _label(page_label, block.columns[k]), ln.conf)
+
+
+_CAPTION = re.compile(r"^附?表\s*(\d{1,3})")
 
 
 def _label(page_label: str, column: int) -> str:
