@@ -1,12 +1,12 @@
 # Two commands on a fresh machine:
 #   make run    set up, run the ETL on data/raw, then start the dashboard on http://127.0.0.1:8050
-#   make test   set up (Python packages + Chromium, CJK fonts, PostgreSQL) and run the whole test suite
+#   make test   set up (Python packages + Chromium, CJK fonts, PostgreSQL, Tesseract, LibreOffice) and run the tests
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-deps etl dashboard benchmarks reference clean
+.PHONY: run test setup system-deps run-deps _apt etl dashboard benchmarks reference clean
 
 $(STAMP): requirements.txt
 	@# Debian's python3 needs python3-venv for `-m venv`: install it when missing (as root or via sudo)
@@ -21,23 +21,44 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
-# System packages the tests need: Debian's chromium (browser tests), fonts-noto-cjk (Chinese glyphs
-# in screenshots) and postgresql (the store tests run against a real server).
+# System packages: chromium (browser tests; printing the PDF and picture fixtures), fonts-noto-cjk
+# (Chinese glyphs), postgresql (store tests), tesseract-ocr + tesseract-ocr-chi-sim (OCR of scans and
+# pictures), libreoffice-writer-nogui + libreoffice-calc-nogui (old .doc/.wps/.xls), qpdf (an
+# encrypted PDF for the bad-input tests). `make run` needs only the OCR and LibreOffice ones
+# (run-deps); without them those files are listed as failed with the package to install.
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk postgresql tesseract-ocr tesseract-ocr-chi-sim \
+	libreoffice-writer-nogui libreoffice-calc-nogui qpdf
+RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui libreoffice-calc-nogui
+
+define apt_install
+	@if [ "$$(id -u)" = "0" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else \
+	  echo "请先安装系统软件包：$(1)"; exit 1; \
+	fi
+endef
+
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 \
-	     || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
-	  if [ "$$(id -u)" = "0" ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium chromium-driver fonts-noto-cjk postgresql >/dev/null; \
-	  elif command -v sudo >/dev/null 2>&1; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium chromium-driver fonts-noto-cjk postgresql >/dev/null; \
-	  else \
-	    echo "请先安装系统软件包：chromium chromium-driver fonts-noto-cjk postgresql"; exit 1; \
-	  fi; \
+	     || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK" || ! command -v tesseract >/dev/null 2>&1 \
+	     || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim || ! command -v soffice >/dev/null 2>&1 \
+	     || ! ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || ! command -v qpdf >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory _apt PKGS="$(SYSTEM_PACKAGES)"; \
 	fi
 
-etl: setup
+run-deps:
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+	     || ! command -v soffice >/dev/null 2>&1 || ! ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory _apt PKGS="$(RUN_PACKAGES)" \
+	    || echo "未能安装 $(RUN_PACKAGES)：扫描件、图片和旧版 .doc/.wps/.xls 将无法读取（其他文件照常入库）。"; \
+	fi
+
+_apt:
+	$(call apt_install,$(PKGS))
+
+etl: setup run-deps
 	$(PY) -m etl run
 
 dashboard: setup
@@ -55,6 +76,7 @@ benchmarks: setup system-deps
 	$(PY) tests/benchmarks/bench_store.py --mb 10
 	$(PY) tests/benchmarks/bench_dashboard.py --facts 1000000
 	$(PY) tests/benchmarks/bench_load.py --quick
+	$(PY) tests/benchmarks/bench_formats.py
 
 reference: setup
 	$(PY) -m etl.build_lexicon

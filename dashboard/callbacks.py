@@ -182,7 +182,10 @@ def compute_article(source: FactSource, snap: Snapshot, fact_id: str | None):
         title = str(art.get("title") or fact["article_title"])
         source_line = " · ".join(x for x in (str(art.get("published") or ""), str(art.get("byline") or ""),
                                              str(art.get("source_file") or "")) if x)
-    return [html.H3(title or "（无标题）"), html.P(source_line, className="article-source"), meta, *body]
+    location = fact.get("location") if "location" in fact.index else ""
+    location = location if isinstance(location, str) else ""  # page / column / paragraph / table row / cell
+    where = [html.P(f"原文位置：{location}", id="article-location", className="article-location")] if location else []
+    return [html.H3(title or "（无标题）"), html.P(source_line, className="article-source"), *where, meta, *body]
 
 
 # ------------------------------------------------------------------ per-process result cache

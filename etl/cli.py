@@ -103,7 +103,7 @@ def process_file(task: Task) -> Outcome:
     from .pipeline import extract_document  # noqa: PLC0415
     from .sources import content_hash, document_from_bytes, read_bytes  # noqa: PLC0415
 
-    kind = "html" if task.name.lower().endswith((".html", ".htm")) else "txt"
+    kind = format_of(task.name)
     try:
         raw = read_bytes(Path(task.path), task.name)
     except UnreadableFile as exc:
@@ -121,7 +121,15 @@ def process_file(task: Task) -> Outcome:
     except Exception as exc:  # noqa: BLE001  (one bad document must not stop the run; reported as a bug)
         return Outcome(task.name, "failed", len(raw), digest, kind,
                        reason=f"提取时出错（{type(exc).__name__}: {exc}）", advice=ADVICE_BUG)
-    return Outcome(task.name, "loaded", len(raw), digest, kind, doc, list(doc_articles), list(doc_facts))
+    return Outcome(task.name, "loaded", len(raw), digest, doc.kind, doc, list(doc_articles), list(doc_facts))
+
+
+def format_of(name: str) -> str:
+    """The format a file's suffix names (txt, html, docx, doc, pdf, image, xlsx, csv…), for the summary."""
+    from .sources import readers  # noqa: PLC0415
+
+    suffix = Path(name).suffix.lower()
+    return next((r.name for r in readers().values() if suffix in r.suffixes), suffix.lstrip(".") or "?")
 
 
 def ordered_map(fn: Callable[[Task], Outcome], tasks: Iterable[Task], workers: int) -> Iterator[Outcome]:
@@ -162,12 +170,19 @@ class RunReport:
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
     seconds: float = 0.0
     exported: dict[str, int] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)  # .docx/.pdf… that need converting first
+    ignored: list[str] = field(default_factory=list)  # .rtf/.odt… that need converting first
     review: dict[str, int] = field(default_factory=dict)  # corrections applied / orphaned (etl.review)
+    # format (txt, docx, pdf, scan, image, xlsx…) → {files, loaded, skipped, failed, facts}
+    by_format: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def count(self, kind: str, what: str, n: int = 1) -> None:
+        """Add n to one cell of the per-format summary."""
+        row = self.by_format.setdefault(kind, dict.fromkeys(("files", "loaded", "skipped", "failed", "facts"), 0))
+        row[what] += n
+
 
 # Files users often drop into the input directory that the ETL cannot read as they are.
-CONVERTIBLE_SUFFIXES = frozenset({".doc", ".docx", ".wps", ".pdf", ".rtf", ".odt", ".xls", ".xlsx", ".et", ".mhtml",
-                                  ".mht"})
+CONVERTIBLE_SUFFIXES = frozenset({".rtf", ".odt", ".mhtml", ".mht", ".ppt", ".pptx", ".ofd", ".caj"})
 
 
 # Below this many bytes to (re)read, a run extracts in the main process: a process pool costs ~1 s to start.
@@ -254,6 +269,11 @@ def run_corpus(store, input_dir: Path, *, force: bool = False, workers: int = 1,
                 report.loaded += 1
                 report.articles += len(out.articles)
                 report.facts += len(out.facts)
+                report.count(out.kind, "facts", len(out.facts))
+                for reason, advice in out.document.notes:
+                    report.warnings.append((out.name, reason, advice))
+        report.count(out.kind or format_of(out.name), "files")
+        report.count(out.kind or format_of(out.name), out.status)
         if out.status == "failed":
             store.record_failure(out.name, out.content_hash, out.reason, out.advice, input_dir=dir_key,
                                  kind=out.kind, manifest_sig=sig)
@@ -328,6 +348,13 @@ def _print_failures(console: Console, title: str, rows: list[tuple[str, str, str
     console.print(t)
 
 
+FORMAT_LABELS = {
+    "txt": "文本 .txt", "html": "网页 .html", "docx": "Word .docx", "doc": "旧版 Word .doc", "wps": "WPS .wps",
+    "pdf": "PDF（文字）", "scan": "PDF（扫描件，OCR）", "image": "图片（OCR）", "xlsx": "Excel .xlsx", "xls": "旧版 Excel .xls",
+    "csv": "表格 .csv",
+}
+
+
 def _print_summary(console: Console, report: RunReport, summary: dict) -> None:
     t = Table(title="本次运行 (this run)", show_header=True)
     t.add_column("项目")
@@ -341,6 +368,13 @@ def _print_summary(console: Console, report: RunReport, summary: dict) -> None:
     mb = report.bytes_read / 1e6
     t.add_row("用时 time", f"{report.seconds:.1f} s（{mb:.1f} MB，{mb / max(report.seconds, 1e-9):.1f} MB/s）")
     console.print(t)
+    if report.by_format:
+        f = Table(title="按格式 (by format)")
+        for col in ("格式 format", "文件 files", "入库 loaded", "跳过 skipped", "失败 failed", "事实 facts"):
+            f.add_column(col, justify="left" if col.startswith("格式") else "right")
+        for kind, row in sorted(report.by_format.items()):
+            f.add_row(FORMAT_LABELS.get(kind, kind), *(str(row[k]) for k in ("files", "loaded", "skipped", "failed", "facts")))
+        console.print(f)
     db = Table(title="数据库合计 (database totals)")
     db.add_column("项目")
     db.add_column("数量", justify="right")
@@ -352,11 +386,11 @@ def _print_summary(console: Console, report: RunReport, summary: dict) -> None:
         db.add_row(f"  {league or '（全区/未归属盟市）'}", str(n))
     console.print(db)
     _print_failures(console, "失败的文件 (failed files)", report.failures, "bold red")
-    _print_failures(console, "manifest.csv 的问题", report.warnings, "bold yellow")
+    _print_failures(console, "提醒 (warnings: manifest.csv, pages not read…)", report.warnings, "bold yellow")
     if report.ignored:
         console.print(f"[yellow]已忽略 {len(report.ignored)} 个不能直接读取的文件[/]：" + "、".join(report.ignored[:20])
                       + ("…" if len(report.ignored) > 20 else "")
-                      + "。请在 Word/WPS/浏览器中另存为 UTF-8 的 .txt 或 .html 后放入输入目录。", highlight=False)
+                      + "。请在 Word/WPS/浏览器中另存为 .docx、.pdf、.txt 或 .html 后放入输入目录。", highlight=False)
     if report.review.get("applied") or report.review.get("orphaned"):
         console.print(f"编辑的更正：已应用 {report.review.get('applied', 0)} 条"
                       + (f"，[yellow]{report.review['orphaned']} 条找不到原文位置[/]（见看板的“审核”页）"
@@ -399,7 +433,9 @@ def run(input_dir: Path | None, database: str | None, export_dir: Path | None, n
         force: bool, workers: int | None) -> None:
     """读取 INPUT_DIR（默认 data/raw）中的报道，入库并导出 (read, extract, store, export).
 
-    Reads every .txt/.html/.htm under INPUT_DIR (and manifest.csv: file,published,source,title),
+    Reads every report under INPUT_DIR: .txt, .html, Word (.docx, .doc/.wps via LibreOffice), PDF
+    (text layer; scanned pages by OCR), pictures (.png/.jpg/.tif, OCR), Excel .xlsx and .csv (and
+    manifest.csv: file,published,source,title);
     stores documents, articles and facts (one transaction per document) and writes
     OUT_DIR/facts.csv, articles.csv, regions.csv, initiatives.csv (UTF-8 with BOM) and
     facts.parquet. Unchanged files are skipped by content hash; changed files replace their

@@ -7,6 +7,7 @@ from .attribute import attribute
 from .dates import document_published
 from .fragments import split_fragments
 from .layout import reseq, split_articles
+from .provenance import locate_facts
 from .quantities import find_quantities
 from .schema import Article, Document, Fact
 
@@ -26,4 +27,4 @@ def extract_document(doc: Document) -> tuple[list[Article], list[Fact]]:
         if article.kind == "quotes":
             continue
         facts.extend(attribute(article, find_quantities(article.text), doc, ctx=ctx))
-    return articles, facts
+    return articles, locate_facts(doc, articles, facts)  # page/paragraph/cell of each fact, OCR confidence

@@ -32,18 +32,38 @@ REGION_LEVELS: tuple[str, ...] = ("region", "league", "banner", "township", "vil
 
 
 @dataclass(frozen=True)
+class TextSpan:
+    """Where a range of a document's text came from: text[start:end] ↔ label (and how sure OCR was).
+
+    label is what an official reads: 第2版 第3栏, 第12段, 表2 第4行, Sheet1!C7, 第1页 第2栏.
+    confidence is the OCR engine's confidence in that range (0–1); 1.0 for text read as text.
+    """
+
+    start: int
+    end: int
+    label: str
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
 class Document:
     """One report file, decoded to text, with its metadata."""
 
     source_file: str  # file name relative to the input directory (posix)
     text: str
     content_hash: str  # sha256 of the raw bytes
-    kind: str = "txt"  # txt | html
+    kind: str = "txt"  # txt | html | docx | doc | wps | pdf | scan | image | xlsx | csv (etl.sources)
     encoding: str = "utf-8"
     published: str = ""  # YYYY-MM-DD or ""
     published_how: str = ""  # manifest | text | none
     source: str = ""
     title: str = ""
+    # Provenance (etl.sources readers other than txt/html): ranges of `text` → page, column,
+    # paragraph, table row or cell, with OCR confidence; sorted by start, may nest (innermost wins).
+    spans: tuple[TextSpan, ...] = ()
+    # Things the run summary should tell about a file that was read (pages not read, OCR skipped…):
+    # (reason, advice) in Chinese.
+    notes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def test_bad_inputs_are_listed_others_loaded_exit_1(tmp_path, sqlite_url):
     # One 5 MB line (the 50 MB case is read in test_sources; extraction time grows with the size).
     filler = "基层党组织建设持续加强，" * 140_000
     huge.write_bytes((filler + "呼和浩特市武川县每只羊年收益292元，" + filler).encode("utf-8"))
-    (data / "原稿.docx").write_bytes(b"PK\x03\x04" + bytes(40))  # not a report format: mentioned, not loaded
+    (data / "原稿.docx").write_bytes(b"PK\x03\x04" + bytes(40))  # a broken Word file: failed, with advice
     proc = run_cli("run", str(data), "-d", sqlite_url, "--export", str(tmp_path / "out"))
     _assert_ok(proc, EXIT_FAILED)
     assert "原稿.docx" in proc.stdout and "另存为" in proc.stdout
@@ -142,7 +142,7 @@ def test_bad_inputs_are_listed_others_loaded_exit_1(tmp_path, sqlite_url):
     assert "2024-13-45" in proc.stdout
     with open_store(sqlite_url, write=False) as store, store.engine.connect() as conn:
         rows = {r.source_file: r for r in conn.execute(select(documents))}
-    for name in BAD_FILES:
+    for name in BAD_FILES + ["原稿.docx"]:
         assert rows[name].status == "failed" and rows[name].error and rows[name].advice, name
     for name in GOOD_FILES + ["huge_single_line.txt"]:
         assert rows[name].status == "loaded", (name, rows[name].error)

@@ -1,0 +1,283 @@
+"""Pictures (and PDF pages without text) → text by OCR with Tesseract's simplified-Chinese model.  I/O
+
+Tesseract (Debian ``tesseract-ocr`` + ``tesseract-ocr-chi-sim``, no download at run time) is run
+as a program and asked for its words with boxes and confidences (TSV); the lines go through the
+same reading-order code as PDF text (:mod:`etl.sources.geometry`), so columns are handled alike.
+Each line keeps Tesseract's confidence (0–1), which lowers the confidence of the facts read from
+it. When Tesseract or its Chinese model is missing, the picture fails with a message naming the
+packages; every other file still loads.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import UnreadableFile
+from .base import Parsed, TextBuilder, register
+from .cjk import normalise_cjk
+from .geometry import Line, reading_order
+
+TESSERACT = os.environ.get("ETL_TESSERACT", "tesseract")  # tests name a binary that does not exist
+LANGUAGE = "chi_sim"
+MAX_PAGES = int(os.environ.get("ETL_OCR_MAX_PAGES", "50"))  # pictures OCR'd per file
+# Tesseract's Chinese model reads best with text lines about 40 px high (measured on Chromium-rendered
+# pages, 7 tuning reports: 30 px lines read far worse, 50 px too): each picture is scaled so that its median line
+# is GLYPH_PX high (0.4×–2.5×). A PDF page without text is rendered TARGET_WIDTH px wide first.
+GLYPH_PX = 40
+TARGET_WIDTH = 3300
+MAX_PIXELS = 30_000_000  # larger pictures are scaled down first (a 50 MB scan stays bounded)
+TIMEOUT = 600  # seconds per page
+
+INSTALL_ADVICE = ("请安装文字识别软件 Tesseract 及其简体中文数据（Debian/Ubuntu：sudo apt-get install tesseract-ocr "
+                  "tesseract-ocr-chi-sim；或在项目目录运行 make setup），然后重新运行。")
+
+
+@functools.lru_cache(maxsize=1)
+def _status() -> str:
+    """'' when Tesseract with chi_sim is usable, else what is missing."""
+    exe = shutil.which(TESSERACT)
+    if exe is None:
+        return "本机没有安装文字识别软件 Tesseract"
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "文字识别软件 Tesseract 无法运行"
+    if LANGUAGE not in (out.stdout + out.stderr).split():
+        return "Tesseract 缺少简体中文数据（tesseract-ocr-chi-sim）"
+    return ""
+
+
+def available() -> bool:
+    """Tell whether OCR can run here."""
+    return _status() == ""
+
+
+def require(name: str) -> None:
+    """Raise UnreadableFile naming the packages to install when OCR cannot run."""
+    if not available():
+        raise UnreadableFile(name, f"这是图片或扫描件，需要文字识别，但{_status()}", INSTALL_ADVICE)
+
+
+def missing_note() -> tuple[str, str]:
+    """A run-summary note for a PDF whose picture pages were skipped because OCR cannot run."""
+    return (f"PDF 中有扫描页（图片），{_status()}，这些页没有读取", INSTALL_ADVICE)
+
+
+def too_many_pages_note() -> tuple[str, str]:
+    """A run-summary note for a file with more picture pages than MAX_PAGES."""
+    return (f"扫描页超过 {MAX_PAGES} 页，只识别了前 {MAX_PAGES} 页",
+            f"请把文件拆分成每份不超过 {MAX_PAGES} 页，或设置环境变量 ETL_OCR_MAX_PAGES 后重新运行。")
+
+
+# --------------------------------------------------------------------------------------------
+# Running Tesseract
+# --------------------------------------------------------------------------------------------
+
+_CJK = r"\u3400-\u9fff"
+_ASCII_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_PUNCT_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!]|[,:;?!](?=[{_CJK}])")
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}\d，。、；：！？“”（）《》％%])\s+(?=[{_CJK}\d，。、；：！？“”（）《》％%])")
+
+
+def clean_ocr_text(text: str) -> str:
+    """Tidy a line Tesseract read: no spaces between hanzi, Chinese punctuation beside hanzi.
+
+    >>> clean_ocr_text("全 旗 共 有 党 员 1200 名 , 其中 女 党员 300 名")
+    '全旗共有党员1200名，其中女党员300名'
+    """
+    text = normalise_cjk(text)
+    text = _SPACE_IN_CJK.sub("", text)
+    text = _PUNCT_NEAR_CJK.sub(lambda m: _ASCII_PUNCT[m.group()], text)
+    return text.strip()
+
+
+def _long_runs(dark, min_run: int):  # noqa: ANN001, ANN202
+    """Mask of the pixels of dark (bool array) that lie in vertical runs at least min_run long."""
+    import numpy as np  # noqa: PLC0415
+
+    padded = np.zeros((dark.shape[0] + 2, dark.shape[1]), dtype=np.int8)
+    padded[1:-1] = dark
+    edges = np.diff(padded, axis=0)
+    mask = np.zeros_like(dark)
+    for x in np.nonzero((edges == 1).sum(axis=0))[0]:
+        starts = np.nonzero(edges[:, x] == 1)[0]
+        ends = np.nonzero(edges[:, x] == -1)[0]
+        for a, b in zip(starts, ends):
+            if b - a >= min_run:
+                mask[a:b, x] = True
+    return mask
+
+
+def glyph_height(image) -> float:  # noqa: ANN001
+    """Median height in px of the text lines of a picture (0 when none): dark-pixel row runs in narrow strips.
+
+    Each of 12 vertical strips is projected on its own, so lines of neighbouring columns that do not
+    line up do not merge.
+    """
+    import numpy as np  # noqa: PLC0415
+
+    arr = np.asarray(image)
+    step = max(1, arr.shape[0] // 4000)  # every row up to 4000 rows; a sample of rows beyond
+    dark = arr[::step] < 160
+    heights = []
+    width = dark.shape[1]
+    for k in range(12):
+        rows = dark[:, k * width // 12:(k + 1) * width // 12].any(axis=1).astype(np.int8)
+        edges = np.diff(np.concatenate(([0], rows, [0])))
+        starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]
+        heights.extend(int(h) * step for h in ends - starts if 6 <= h * step <= 400)
+    return float(np.median(heights)) if len(heights) >= 5 else 0.0
+
+
+def remove_rules(image):  # noqa: ANN001, ANN201
+    """Whiten long thin lines (column rules, boxes, underlines) that break Tesseract's page layout.
+
+    A run of dark pixels longer than 8 % of the page (and 150 px) is no stroke of a character.
+    """
+    import numpy as np  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415
+
+    arr = np.asarray(image)
+    dark = arr < 160
+    mask = _long_runs(dark, max(150, int(0.08 * arr.shape[0])))
+    mask |= _long_runs(dark.T, max(150, int(0.08 * arr.shape[1]))).T
+    if not mask.any():
+        return image
+    out = arr.copy()
+    out[mask] = 255
+    return Image.fromarray(out)
+
+
+_QUOTES = re.compile("[“”]")
+
+
+def fix_quotes(text: str) -> str:
+    """Give curly double quotes their direction again by alternation when a paragraph has an even number.
+
+    OCR often reads a closing quote as an opening one (“飞地抱团“); the programme rules read names
+    between “ and ”. Same length out as in, so provenance offsets stay valid.
+
+    >>> fix_quotes("探索“飞地抱团“，开设“草原夜校”")
+    '探索“飞地抱团”，开设“草原夜校”'
+    """
+    marks = _QUOTES.findall(text)
+    if not marks or len(marks) % 2 or marks == ["“", "”"] * (len(marks) // 2):
+        return text
+    count = iter(range(len(marks)))
+    return _QUOTES.sub(lambda _m: "“" if next(count) % 2 == 0 else "”", text)
+
+
+def ocr_blocks(lines: list[Line], box: tuple[float, float, float, float]) -> list:
+    """Reading order of OCR lines (as for PDF text), with quote directions repaired per paragraph."""
+    blocks = reading_order(lines, box)
+    for block in blocks:
+        if block.kind == "para":
+            block.text = fix_quotes(block.text)
+    return blocks
+
+
+def image_lines(image, name: str) -> tuple[list[Line], tuple[float, float, float, float]]:  # noqa: ANN001
+    """OCR one picture (a PIL image): its text lines with boxes and confidences, and the picture box."""
+    require(name)
+    image = image.convert("L")
+    if image.width * image.height > 4 * MAX_PIXELS:  # measure a huge scan on a reduced copy first
+        image = image.reduce(2)
+    glyph = glyph_height(image)
+    if glyph:
+        scale = max(0.4, min(2.5, GLYPH_PX / glyph))
+        if abs(scale - 1) > 0.1 and image.width * image.height * scale * scale <= MAX_PIXELS:
+            image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
+    if image.width * image.height > MAX_PIXELS:
+        scale = (MAX_PIXELS / (image.width * image.height)) ** 0.5
+        image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
+    image = remove_rules(image)
+    with tempfile.TemporaryDirectory(prefix="etl-ocr.") as tmp:
+        path = Path(tmp) / "page.png"
+        image.save(path)
+        env = dict(os.environ, OMP_THREAD_LIMIT="1")
+        try:
+            proc = subprocess.run([shutil.which(TESSERACT) or TESSERACT, str(path), "stdout", "-l", LANGUAGE,
+                                   "--psm", "3", "tsv"], capture_output=True, timeout=TIMEOUT, env=env, check=False)
+        except subprocess.TimeoutExpired:
+            raise UnreadableFile(name, f"文字识别超过 {TIMEOUT} 秒仍未完成（图片过大或过于复杂）",
+                                 "请把图片裁剪或缩小（约 300 dpi）后再运行。") from None
+        if proc.returncode != 0:
+            raise UnreadableFile(name, f"文字识别失败（{proc.stderr.decode('utf-8', 'replace').strip()[-200:]}）",
+                                 "请确认图片能正常打开；必要时另存为 PNG 后再运行。")
+    return tsv_lines(proc.stdout.decode("utf-8", "replace")), (0.0, 0.0, float(image.width), float(image.height))
+
+
+def tsv_lines(tsv: str) -> list[Line]:
+    """Tesseract TSV (level 5 = words) → one Line per (block, paragraph, line), confidence 0–1."""
+    groups: dict[tuple[int, int, int], list[dict]] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") != "5" or not (row.get("text") or "").strip():
+            continue
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        groups.setdefault(key, []).append(row)
+    lines = []
+    for words in groups.values():
+        text = ""
+        for w in words:
+            token = w["text"].strip()
+            if text and text[-1].isascii() and text[-1].isalnum() and token[0].isascii() and token[0].isalnum():
+                text += " "
+            text += token
+        text = clean_ocr_text(text)
+        if not text:
+            continue
+        x0 = min(int(w["left"]) for w in words)
+        y0 = min(int(w["top"]) for w in words)
+        x1 = max(int(w["left"]) + int(w["width"]) for w in words)
+        y1 = max(int(w["top"]) + int(w["height"]) for w in words)
+        confs = [(float(w["conf"]), len(w["text"].strip())) for w in words if float(w["conf"]) >= 0]
+        weight = sum(n for _c, n in confs)
+        conf = sum(c * n for c, n in confs) / weight / 100 if weight else 0.0
+        # type size from the character pitch (hanzi are square, ASCII about half as wide): Tesseract's
+        # box heights swing by half for a paragraph's short last line (区跟班学习。), pitch does not
+        units = sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace()) or 1.0
+        size = (x1 - x0) / units if units >= 2 else float(y1 - y0)
+        lines.append(Line(x0, y0, x1, y1, text, round(size, 1), round(conf, 3)))
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# Pictures
+# --------------------------------------------------------------------------------------------
+
+def parse_image(raw: bytes, name: str) -> Parsed:
+    """OCR a picture file (every frame of a multi-page TIFF, up to MAX_PAGES)."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError  # noqa: PLC0415
+
+    require(name)
+    try:
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except Image.DecompressionBombError:
+        raise UnreadableFile(name, "图片像素太多（超过 1.7 亿像素），无法识别",
+                             "请把图片缩小到 300 dpi 左右（A4 约 2500×3500 像素）后再运行。") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UnreadableFile(name, f"图片已损坏或格式无法识别（{exc}）", "请用看图软件打开确认，另存为 PNG 或 JPEG 后再运行。") from None
+    builder = TextBuilder()
+    notes: list[tuple[str, str]] = []
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        if index >= MAX_PAGES:
+            notes.append(too_many_pages_note())
+            break
+        lines, box = image_lines(frame, name)
+        from .pdf import add_blocks  # noqa: PLC0415
+
+        add_blocks(builder, ocr_blocks(lines, box), f"第{index + 1}页")
+    if not builder.text().strip():
+        raise UnreadableFile(name, "图片中没有识别出文字", "请确认图片是报道或文件的照片/扫描件，文字清晰、方向正确，再运行。")
+    return builder.parsed("image", notes=notes)
+
+
+register("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"), parse_image)
