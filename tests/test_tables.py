@@ -104,3 +104,21 @@ def test_html_and_text_tables_give_the_same_facts():
 def test_a_table_cell_is_not_read_twice_as_running_text():
     facts = facts_of("全盟情况\n\n旗县区 | 驿站\n正蓝旗 | 12个\n多伦县 | 9个")
     assert sorted(f.value for f in facts) == [9, 12]
+
+
+def test_a_spreadsheet_becomes_facts_named_by_their_cells(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from etl.sources import read_document
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["锡林郭勒盟各旗党员中心户情况"])
+    ws.append(["旗县区", "党员中心户（户）", "资金（万元）"])
+    ws.append(["正蓝旗", 64, 12.5])
+    ws.append(["合计", 95, 20])
+    wb.save(tmp_path / "t.xlsx")
+    facts = extract_document(read_document(tmp_path / "t.xlsx", tmp_path, None))[1]
+    got = sorted((f.location, f.value, f.unit, f.banner) for f in facts)
+    assert got == [("Sheet1!B3", 64, "户", "正蓝旗"), ("Sheet1!B4", 95, "户", ""),
+                   ("Sheet1!C3", 125000, "元", "正蓝旗"), ("Sheet1!C4", 200000, "元", "")]
