@@ -116,9 +116,11 @@ def test_a_spreadsheet_becomes_facts_named_by_their_cells(tmp_path):
     ws.append(["锡林郭勒盟各旗党员中心户情况"])
     ws.append(["旗县区", "党员中心户（户）", "资金（万元）"])
     ws.append(["正蓝旗", 64, 12.5])
+    ws.append(["多伦县", 31, 7.5])
     ws.append(["合计", 95, 20])
     wb.save(tmp_path / "t.xlsx")
     facts = extract_document(read_document(tmp_path / "t.xlsx", tmp_path, None))[1]
     got = sorted((f.location, f.value, f.unit, f.banner) for f in facts)
-    assert got == [("Sheet1!B3", 64, "户", "正蓝旗"), ("Sheet1!B4", 95, "户", ""),
-                   ("Sheet1!C3", 125000, "元", "正蓝旗"), ("Sheet1!C4", 200000, "元", "")]
+    assert got == [("Sheet1!B3", 64, "户", "正蓝旗"), ("Sheet1!B4", 31, "户", "多伦县"), ("Sheet1!B5", 95, "户", ""),
+                   ("Sheet1!C3", 125000, "元", "正蓝旗"), ("Sheet1!C4", 75000, "元", "多伦县"),
+                   ("Sheet1!C5", 200000, "元", "")]
