@@ -100,6 +100,8 @@ _RANK_BEFORE = re.compile(
 _LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|是|像|犹如|宛如|如同)(?:了|为|的)?$")
 # 成为群众家门口的“幸福驿站”: what something becomes, with a modifier in between
 _LIKE_DE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|堪称|打造成|建设成|建成为|誉为)[^，。；！？“”]{0,10}的$")
+# 也是牧民身边的“宣传员”, 成了合伙人的“暖心驿站”: what something is to someone (but 这是该旗首创的“草原夜校”)
+_COPULA_DE_BEFORE = re.compile(r"(?:是|成了)([^，。；！？“”是]{1,10})的$")
 _METAPHOR_AFTER = re.compile(r"(?:作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
 _TITLE_SHAPE = re.compile(
     r"(?:之乡|之城|之都|之窗|之源|之花|之星|之最|明珠|名片|星级|示范单位|文明单位|先进集体|模范集体|先进单位|称号|荣誉)$"
@@ -263,12 +265,18 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
                        or _VERB_GE.search(name)  # “吹个哨”, “搭个台”: a verb phrase, not a name
                        or _LIKE_BEFORE.search(text, max(0, start - 4), start)
                        or _LIKE_DE_BEFORE.search(text, max(0, start - 14), start)
+                       or _copula_de(text, start)
                        or text.startswith("在", start - 1)  # 在“云端”宣讲: a place, not a name
                        or (_FORMULA.match(name) and not launched)  # 两个确立, 三个作用 (but 实行“三个一”, “四比”活动)
                        or (("+" in name or "＋" in name) and not launched)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
                        or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
         return True
     return False
+
+
+def _copula_de(text: str, start: int) -> bool:
+    m = _COPULA_DE_BEFORE.search(text, max(0, start - 14), start)
+    return m is not None and _VERB_BEFORE.search(m.group(1)) is None
 
 
 def _head_lines(text: str, head_end: int) -> list[tuple[int, int]]:
@@ -362,7 +370,8 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
                 # and 区域型党建联合体 are descriptions of it
                 unit = next(u for u in lex.units if name.endswith(u))
                 if _DESCRIPTIVE.search(name[:-len(unit)]):
-                    names[name] = (unit, STRONG if pattern is _BODY_HEADED else KNOWN)
+                    # a description, never stronger than the programme the sentence names
+                    names[name] = (unit, KNOWN)
                     continue
                 rank = STRONG if pattern is _BODY_HEADED else KNOWN
             else:
@@ -398,6 +407,12 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
     if head_end is None:  # without layout's word: the title line, when the text starts with it
         head_end = len(title) if title and text.startswith(title) else 0
     names = _names(text, head_end, lex)
+    # a short form of a longer name the article establishes (“飞地抱团” … 抱团项目, 要“抱团”) is that name
+    for name, (canonical, rank) in list(names.items()):
+        longer = [n for n, (_, r) in names.items() if r == STRONG and len(n) >= len(name) + 2 and n.endswith(name)
+                  and "+" not in n]
+        if longer and rank == STRONG and "+" not in name and name not in lex.canonical:
+            names[name] = (names[min(longer, key=len)][0], rank)
     if lex.pattern is not None:
         # the lexicon is a boost: a name it knows is a programme wherever it is named; a "unit" (党员中心户)
         # is the programme of the number that counts it, and of the numbers around it only where the

@@ -140,6 +140,13 @@ def _normalise_tables(lines: list[str]) -> dict[int, str]:
 # One space between a number and the words around it, as a PDF's text layer or some web pages write
 # (签订协作协议 8 份, 财政援助资金 3860 万元): dropped, so that the number reads with its unit.
 _DIGIT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff%％])[ \u3000](?=[0-9０-９])|(?<=[0-9０-９%％])[ \u3000](?=[\u4e00-\u9fff])")
+# …but a list line of a name and its count (东河区 14个) keeps the space that makes it a list item
+_NAME_COUNT_LINE = re.compile(r"^[\u4e00-\u9fff“”]{2,14}[ \u3000]+[0-9０-９][0-9０-９.,，]*[ \u3000]?[\u4e00-\u9fff%％]{0,4}$")
+
+
+def _tidy_line(line: str) -> str:
+    line = _SPACE.sub(" ", line).strip()
+    return line if _NAME_COUNT_LINE.match(line) else _DIGIT_SPACE.sub("", line)
 
 
 def normalise(text: str) -> str:
@@ -152,8 +159,7 @@ def normalise(text: str) -> str:
     lines = text.split("\n")
     rows = _normalise_tables(lines) if ("\t" in text or "  " in text or "\u3000" in text or "|" in text
                                          or "｜" in text) else {}
-    return "\n".join(rows[i] if i in rows else _DIGIT_SPACE.sub("", _SPACE.sub(" ", line).strip())
-                     for i, line in enumerate(lines))
+    return "\n".join(rows[i] if i in rows else _tidy_line(line) for i, line in enumerate(lines))
 
 
 _TABLE_RULE = re.compile(r"^[\s|｜:：\-—－=＝─━+]{3,}$")

@@ -75,6 +75,10 @@ from etl.initiatives import find_initiatives
     ("打通服务群众“最后一公里”。", []),
     ("新建标准化党群服务中心45个。", []),
     ("为赤峰市各基层书记“量身定制”宣讲内容。", []),
+    # — what something is to someone (是…的, 成了…的): a metaphor, whatever its head noun
+    ("网格员既是居民身边的“信息员”“调解员”。", []),
+    ("卫生室成了牧民的“健康驿站”。", []),
+    ("这是该旗首创的“草原夜校”。", ["草原夜校"]),
 ])
 def test_find_initiatives(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
@@ -117,3 +121,14 @@ def test_a_unit_the_lexicon_knows_is_a_programme_only_where_presented_as_one():
     assert [m.rank for m in launched] == [STRONG]
     mentioned = find_initiatives("把护边员、党员中心户、民警编入同一网格。")
     assert [m.rank for m in mentioned] == [KNOWN]
+
+
+def test_a_short_form_of_a_longer_name_is_that_name():
+    text = "某旗探索“联村共建”模式，把资金集中起来。目前共建项目总投资800万元。党员也要“共建”。"
+    found = find_initiatives(text)
+    assert {m.name for m in found} == {"联村共建"}
+
+
+def test_a_known_unit_is_not_a_short_form_of_its_kinds():
+    text = "推行楼栋党员中心户制度，全市选树党员中心户3000户。"
+    assert "党员中心户" in {m.name for m in find_initiatives(text)}

@@ -90,6 +90,15 @@ def test_list_by_banner_stays_one_line_per_item():
     assert "科尔沁右翼前旗：服务站45个\n\n扎赉特旗：服务站38个\n\n突泉县：服务站30个" in arts[0].text
 
 
+def test_a_list_of_names_and_counts_stays_a_list_after_spaces_are_dropped():
+    text = ("全旗党群服务中心建设情况\n\n□本报记者 王明\n\n截至年底，各苏木镇新建党群服务中心情况如下：\n\n"
+            "巴彦镇 12个\n乌兰苏木 7个\n\n全旗签订协作协议 8 份。")
+    arts = split_articles(Document("l.txt", text, "x"))
+    assert len(arts) == 1
+    assert "巴彦镇 12个" in arts[0].text and "乌兰苏木 7个" in arts[0].text
+    assert "协作协议8份" in arts[0].text
+
+
 def test_run_on_sentences_are_cut_at_commas():
     text = "全市建成服务站400个，其中科左中旗60个、奈曼旗52个，" * 200
     spans = sentences(text)
