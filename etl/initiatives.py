@@ -382,7 +382,8 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
     if any(h in text for h in _UNQUOTED_HEADS):
         for m in _REPEATED_HEADED.finditer(text):
             name = m.group(1)
-            if name in names or _generic_np(name, lex) or name in lex.canonical or text.count(name) < 3:
+            if (name in names or _generic_np(name, lex) or name in lex.canonical or text.count(name) < 3
+                    or _LAUNCH_AT.match(name)):  # 组建党建联合体 three times is the verb and the unit
                 continue
             names[name] = (name, STRONG)
     for m in _BODY_ALLIANCE.finditer(text) if "联盟" in text else ():

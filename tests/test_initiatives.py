@@ -132,3 +132,8 @@ def test_a_short_form_of_a_longer_name_is_that_name():
 def test_a_known_unit_is_not_a_short_form_of_its_kinds():
     text = "推行楼栋党员中心户制度，全市选树党员中心户3000户。"
     assert "党员中心户" in {m.name for m in find_initiatives(text)}
+
+
+def test_a_verb_and_a_unit_named_again_and_again_is_the_unit():
+    text = ("（二）组建党建联合体，握指成拳\n全旗组建党建联合体23个。计划新组建党建联合体5个以上。")
+    assert {m.name for m in find_initiatives(text)} == {"党建联合体"}
