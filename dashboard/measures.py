@@ -111,30 +111,34 @@ def measure_options(table: pd.DataFrame) -> pd.DataFrame:
     return out[list(OPTION_COLUMNS)]
 
 
+def _flow_mask(rows: pd.DataFrame) -> np.ndarray:
+    """Rows that are flows (or parts of flows: a part with a period)."""
+    return ((rows["kind"] == "flow") | ((rows["kind"] == "part") & (rows["period_start"] != ""))).to_numpy(dtype=bool)
+
+
 def choose_basis(rows: pd.DataFrame, basis: str | None = None) -> str:
     """"level" (stocks, parts, rates, shares) when the measure has any, else "flow"; or the one asked for."""
     if basis in ("level", "flow"):
         return basis
-    return "level" if (rows["kind"] != "flow").any() and not _all_flow_parts(rows) else "flow"
+    return "flow" if len(rows) and _flow_mask(rows).all() else "level"
 
 
-def _all_flow_parts(rows: pd.DataFrame) -> bool:
-    levels = rows[rows["kind"] != "flow"]
-    return bool(len(levels)) and bool(((levels["kind"] == "part") & (levels["period_start"] != "")).all())
+def _basis_mask(rows: pd.DataFrame, basis: str) -> np.ndarray:
+    flow = _flow_mask(rows)
+    return flow if basis == "flow" else ~flow
 
 
-def _of_basis(rows: pd.DataFrame, basis: str) -> pd.DataFrame:
-    flow = (rows["kind"] == "flow") | ((rows["kind"] == "part") & (rows["period_start"] != ""))
-    return rows[flow] if basis == "flow" else rows[~flow]
-
-
-def _latest(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """The latest row per group: greatest as_of, then most reports, then greatest value."""
-    if rows.empty:
-        return rows
-    ordered = rows.sort_values(by + ["as_of", "n_reports", "value"], ascending=[True] * len(by) + [False, False, False],
-                               kind="stable")
-    return ordered.drop_duplicates(by, keep="first")
+def _latest_positions(idx: np.ndarray, rows: pd.DataFrame, code: str) -> np.ndarray:
+    """Of the rows at ``idx``, the position of each region's latest row: greatest as_of, then most
+    reports, then greatest value."""
+    codes, _u = pd.factorize(rows[code].iloc[idx].to_numpy(dtype=object))
+    dates, _d = pd.factorize(rows["as_of"].iloc[idx].to_numpy(dtype=object), sort=True)
+    reports = rows["n_reports"].iloc[idx].to_numpy()
+    values = rows["value"].iloc[idx].to_numpy(dtype="float64")
+    order = np.lexsort((-values, -reports, -dates, codes))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = codes[order][1:] != codes[order][:-1]
+    return idx[order[first]]
 
 
 def latest_by_region(rows: pd.DataFrame, level: str, basis: str, league: str | None = None) -> pd.DataFrame:
@@ -143,27 +147,29 @@ def latest_by_region(rows: pd.DataFrame, level: str, basis: str, league: str | N
     ``rows`` are one measure's rows (``MeasureIndex.rows``); ``league`` restricts banners to one league
     (its name). Columns ``LATEST_COLUMNS``, largest value first.
     """
-    sel = _of_basis(rows, basis)
-    sel = sel[sel["region_level"] == level]
+    mask = _basis_mask(rows, basis) & (rows["region_level"] == level).to_numpy(dtype=bool)
     if league:
-        sel = sel[sel["league"] == league]
-    if sel.empty:
+        mask &= (rows["league"] == league).to_numpy(dtype=bool)
+    idx = np.flatnonzero(mask)
+    if not len(idx):
         return pd.DataFrame({c: [] for c in LATEST_COLUMNS})
     code = "league_code" if level == "league" else "banner_code"
     name = "league" if level == "league" else "banner"
-    latest = _latest(sel, [code]).assign(region=lambda d: d[name], code=lambda d: d[code])
+    latest = rows.iloc[_latest_positions(idx, rows, code)]
+    latest = latest.assign(region=latest[name], code=latest[code])
     return latest.sort_values(["value", "code"], ascending=[False, True], kind="stable")[list(LATEST_COLUMNS)] \
         .reset_index(drop=True)
 
 
-def league_bars(rows: pd.DataFrame, key: MeasureKey, basis: str) -> pd.DataFrame:
+def league_bars(rows: pd.DataFrame, key: MeasureKey, basis: str, banners: pd.DataFrame | None = None) -> pd.DataFrame:
     """One bar per league: its own latest figure, else its banners' latest figures added up (incomplete).
 
     A league's own figure (全盟…达到560个) wins over its banners, whatever their dates: the banners
     reported may be only some of them. Without one, the bar is the sum of its banners' latest values,
     ``complete`` False and ``label`` "N 个旗县合计（不完整）" — only for measures that may be added
     (``summable``), and for flows only over banners whose figures start their period on the same day
-    (the period most banners report). Columns ``LEAGUE_BAR_COLUMNS``, largest value first.
+    (the period most banners report). ``banners``: ``latest_by_region(rows, "banner", basis)`` when the
+    caller has it already. Columns ``LEAGUE_BAR_COLUMNS``, largest value first.
     """
     own = latest_by_region(rows, "league", basis)
     out = [dict(league=r.league, league_code=r.league_code, value=r.value, qualifier=r.qualifier, as_of=r.as_of,
@@ -171,7 +177,7 @@ def league_bars(rows: pd.DataFrame, key: MeasureKey, basis: str) -> pd.DataFrame
            for r in own.itertuples(index=False)]
     if summable(key):
         have = set(own["league_code"])
-        banners = latest_by_region(rows, "banner", basis)
+        banners = latest_by_region(rows, "banner", basis) if banners is None else banners
         banners = banners[~banners["league_code"].isin(have) & (banners["league_code"] != "")]
         for (lcode, lname), grp in banners.groupby(["league_code", "league"], sort=True):
             if basis == "flow":
@@ -206,20 +212,25 @@ def series(rows: pd.DataFrame, basis: str, regions: list[str] | None = None) -> 
     that region's own figures only (a banner's line never includes its townships' figures).
     Columns ``SERIES_COLUMNS``, ordered by region, then date.
     """
-    sel = _of_basis(rows, basis)
-    sel = sel[sel["region_level"].isin(("region", "league", "banner"))]
+    level = rows["region_level"]
+    mask = _basis_mask(rows, basis) & (rows["as_of"] != "").to_numpy(dtype=bool)
+    if regions:
+        mask &= level.isin(("region", "league", "banner")).to_numpy(dtype=bool)
+        wanted = set(regions)
+        codes_wanted = [c for c in wanted if c != REGION_WIDE]
+        by_code = (rows["banner_code"].isin(codes_wanted) | ((rows["banner_code"] == "") &
+                                                             rows["league_code"].isin(codes_wanted)))
+        if REGION_WIDE in wanted:
+            by_code |= level == "region"
+        mask &= by_code.to_numpy(dtype=bool)
+    else:
+        mask &= level.isin(("region", "league")).to_numpy(dtype=bool)
+    sel = rows.iloc[np.flatnonzero(mask)]
     if sel.empty:
         return pd.DataFrame({c: [] for c in SERIES_COLUMNS})
     code = region_codes(sel)
-    if regions:
-        keep = code.isin(set(regions))
-    else:
-        keep = sel["region_level"].isin(("region", "league"))
-    sel = sel[keep]
-    code = code[keep]
     name = sel["banner"].where(sel["banner"] != "", sel["league"]).where(code != REGION_WIDE, REGION_WIDE)
     out = sel.assign(region=name, code=code)
-    out = out[out["as_of"] != ""]
     return out.sort_values(["code", "as_of", "value"], kind="stable")[list(SERIES_COLUMNS)].reset_index(drop=True)
 
 
@@ -244,8 +255,9 @@ def measure_view(index: MeasureIndex, key: MeasureKey, league: str | None = None
         return MeasureView(key, "level", league_bars(empty, key, "level"), latest_by_region(empty, "banner", "level"),
                            series(empty, "level"), empty)
     basis = choose_basis(rows, basis)
-    return MeasureView(key, basis, league_bars(rows, key, basis), latest_by_region(rows, "banner", basis, league),
-                       series(rows, basis, regions), rows)
+    banners = latest_by_region(rows, "banner", basis)
+    shown = banners[banners["league"] == league].reset_index(drop=True) if league else banners
+    return MeasureView(key, basis, league_bars(rows, key, basis, banners), shown, series(rows, basis, regions), rows)
 
 
 def measures_csv_bytes(rows: pd.DataFrame) -> bytes:

@@ -58,11 +58,26 @@ def empty_measure_table() -> pd.DataFrame:
     return out
 
 
-def _text(s: pd.Series) -> pd.Series:
-    """A column as plain strings ("" for missing), whatever its dtype (category, object)."""
+def _codes(s: pd.Series | None, n: int, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques) of a text column, uniques sorted so that code order is text order; missing → "".
+
+    Works on the dashboard's categorical columns without turning a million cells into strings;
+    ``sort=False`` leaves the uniques unsorted (columns only compared for equality, or only copied).
+    """
+    if s is None:
+        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
     if isinstance(s.dtype, pd.CategoricalDtype):
-        s = s.astype(object)
-    return s.fillna("").astype(str)
+        cats = np.array([str(c) for c in s.cat.categories] + [""], dtype=object)
+        raw = s.cat.codes.to_numpy().astype(np.int64)
+        raw[raw < 0] = len(cats) - 1
+    else:
+        raw, cats = pd.factorize(s.fillna("").astype(str), sort=False)
+        cats = np.asarray(cats, dtype=object)
+        raw = raw.astype(np.int64)
+        if not sort:
+            return raw, cats
+    uniques, inverse = np.unique(cats.astype(str), return_inverse=True)
+    return inverse.astype(np.int64)[raw], uniques.astype(object)
 
 
 def measure_table(facts: pd.DataFrame) -> pd.DataFrame:
@@ -70,72 +85,104 @@ def measure_table(facts: pd.DataFrame) -> pd.DataFrame:
 
     ``facts`` needs the columns in ``INPUT_COLUMNS`` (any dtype: the dashboard's categories or the
     export's strings); ``review_status`` may be missing (then nothing is rejected). Rows come out in a
-    stable order (measure, unit, per, region level, codes, as_of, value), so the same facts always give
-    the same table.
+    stable order (measure, unit, per, region level and codes, flow or level, period, as_of, value), so
+    the same facts always give the same table, whatever order they come in.
     """
     if facts is None or len(facts) == 0 or "measure" not in facts.columns:
         return empty_measure_table()
-    cols = {c: (_text(facts[c]) if c in facts.columns else pd.Series("", index=facts.index))
-            for c in INPUT_COLUMNS if c != "value"}
-    keep = (cols["measure"] != "") & ~cols["region_level"].isin(EXCLUDED_LEVELS) & (cols["review_status"] != "rejected")
-    value = pd.to_numeric(facts["value"], errors="coerce")
-    keep &= value.notna()
+    n = len(facts)
+    col = {c: _codes(facts[c] if c in facts.columns else None, n, sort=c not in ("fact_id", "source_file"))
+           for c in INPUT_COLUMNS if c != "value"}
+
+    def code_of(name: str, text: str) -> int:
+        uniques = col[name][1]
+        k = int(np.searchsorted(uniques, text))
+        return k if k < len(uniques) and uniques[k] == text else -1
+
+    value = pd.to_numeric(facts["value"], errors="coerce").to_numpy(dtype="float64")
+    level_names = col["region_level"][1]
+    excluded = np.array([u in EXCLUDED_LEVELS for u in level_names], dtype=bool)
+    keep = (col["measure"][0] != code_of("measure", "")) & ~excluded[col["region_level"][0]] \
+        & (col["review_status"][0] != code_of("review_status", "rejected")) & ~np.isnan(value)
     if not keep.any():
         return empty_measure_table()
-    df = pd.DataFrame({c: s[keep].to_numpy() for c, s in cols.items()})
-    df["value"] = value[keep].to_numpy(dtype="float64")
-    kind = df["kind"]
-    flow = (kind == "flow") | ((kind == "part") & (df["period_start"] != ""))
-    df["basis"] = np.where(flow, "flow", "level")
-    df.loc[~flow, "period_start"] = ""  # a level has no period
-    days = pd.to_datetime(df["as_of"], format="%Y-%m-%d", errors="coerce")
-    df["days"] = np.where(days.isna(), -(10 ** 9), (days - pd.Timestamp("1970-01-01")).dt.days.fillna(0)).astype("int64")
-    df["key"] = df.groupby(list(_KEY), sort=False, observed=True).ngroup().to_numpy()
-    df = df.sort_values(["key", "days", "value", "published", "fact_id"], kind="stable").reset_index(drop=True)
-    key = df["key"].to_numpy()
-    val = df["value"].to_numpy()
-    d = df["days"].to_numpy()
-    new = np.ones(len(df), dtype=bool)
-    if len(df) > 1:
-        new[1:] = (key[1:] != key[:-1]) | (val[1:] != val[:-1]) | ((d[1:] - d[:-1]) > SAME_FIGURE_DAYS)
+    rows = np.flatnonzero(keep)
+    c = {name: codes[rows] for name, (codes, _u) in col.items()}
+    value = value[rows]
+    kinds = col["kind"][1]
+    is_flow_kind = np.array([k == "flow" for k in kinds])[c["kind"]]
+    is_part = np.array([k == "part" for k in kinds])[c["kind"]]
+    empty_period = c["period_start"] == code_of("period_start", "")
+    flow = is_flow_kind | (is_part & ~empty_period)
+    # a level has no period: its period code becomes the code of "" (or -1 when "" never occurs)
+    period = np.where(flow, c["period_start"], code_of("period_start", ""))
+    level_rank = np.array([LEVEL_ORDER.get(u, 9) for u in level_names], dtype=np.int64)[c["region_level"]]
+    dates = pd.to_datetime(pd.Series(col["as_of"][1]), format="%Y-%m-%d", errors="coerce")
+    day_of = np.where(dates.isna(), -(10 ** 9), (dates - pd.Timestamp("1970-01-01")).dt.days.fillna(0)).astype(np.int64)
+    days = day_of[c["as_of"]]
+    key_parts = (c["measure"], c["unit"], c["per"], level_rank, c["league_code"], c["banner_code"], c["township"],
+                 c["village"], flow.astype(np.int64), period)
+    order = np.lexsort((value, days) + key_parts[::-1])  # last key sorts first
+    k = [a[order] for a in key_parts]
+    val, d = value[order], days[order]
+    same_key = np.ones(len(order), dtype=bool)
+    same_key[0] = False
+    for a in k:
+        same_key[1:] &= a[1:] == a[:-1]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = ~same_key[1:] | (val[1:] != val[:-1]) | ((d[1:] - d[:-1]) > SAME_FIGURE_DAYS)
     cluster = np.cumsum(new) - 1
-    df["cluster"] = cluster
-    first = df.loc[new].set_index("cluster")
-    out = first[["measure", "unit", "per", "region_level", "league", "league_code", "banner", "banner_code", "as_of",
-                 "value", "township", "village", "indicator", "period_start"]].copy()
-    g = df.groupby("cluster", sort=True)
-    out["n_reports"] = g["source_file"].nunique().to_numpy()
-    out["qualifier"] = _qualifier(df, g)
-    out["kind"] = _kind(df, g)
-    out["fact_ids"] = _joined_ids(df["fact_id"].to_numpy(), cluster)
-    out = out.reset_index(drop=True)
-    out["_level"] = out["region_level"].map(LEVEL_ORDER).fillna(9).astype(int)
-    out = out.sort_values(["measure", "unit", "per", "_level", "league_code", "banner_code", "township", "village",
-                           "as_of", "kind", "period_start", "value"], kind="stable").reset_index(drop=True)
-    return out[list(MEASURE_COLUMNS)]
+    n_clusters = int(cluster[-1]) + 1
+    first = np.flatnonzero(new)
+    src = rows[order]  # positions in the input frame, in table order
+    out = {}
+    at = src[first]
+    for name in ("measure", "unit", "per", "region_level", "league", "league_code", "banner", "banner_code", "as_of",
+                 "township", "village", "indicator"):
+        out[name] = _text_column(col[name][1], col[name][0][at])
+    period_codes, period_uniques = col["period_start"][0][at].copy(), col["period_start"][1]
+    if (~flow[order][first]).any():
+        period_uniques = np.append(period_uniques, "")
+        period_codes[~flow[order][first]] = len(period_uniques) - 1
+    out["period_start"] = _text_column(period_uniques, period_codes)
+    out["value"] = val[first]
+    # reports: distinct source files per cluster
+    sizes = np.diff(np.append(first, len(order)))
+    out["n_reports"] = np.ones(n_clusters, dtype=np.int64)
+    multi = np.repeat(sizes > 1, sizes)  # rows of clusters with several facts
+    if multi.any():
+        sf = c["source_file"][order][multi]
+        cl = cluster[multi].astype(np.int64)
+        pairs = np.unique(cl * (int(sf.max()) + 1) + sf)
+        out["n_reports"] += np.bincount(pairs // (int(sf.max()) + 1), minlength=n_clusters) - (sizes > 1)
+    out["qualifier"] = _min_rank(col["qualifier"][1], c["qualifier"][order], cluster, n_clusters,
+                                 list(QUALIFIERS), "exact")
+    out["kind"] = _min_rank(kinds, c["kind"][order], cluster, n_clusters, ["stock", "flow", "rate", "percent", "part"], "")
+    out["fact_ids"] = pd.array(_joined_ids(col["fact_id"][1][col["fact_id"][0][src]], cluster, first, n_clusters),
+                               dtype="str")
+    return pd.DataFrame({name: out[name] for name in MEASURE_COLUMNS})
 
 
-def _qualifier(df: pd.DataFrame, g) -> np.ndarray:  # noqa: ANN001
-    """One qualifier per row: the most exact one its reports give (exact before more, less, approx, range)."""
-    rank = df["qualifier"].map({q: i for i, q in enumerate(QUALIFIERS)}).fillna(len(QUALIFIERS)).astype(int)
-    best = rank.groupby(df["cluster"]).min().to_numpy()
-    names = np.array(list(QUALIFIERS) + ["exact"], dtype=object)
+def _text_column(uniques: np.ndarray, codes: np.ndarray):  # noqa: ANN202  (a pandas string array)
+    """uniques[codes] as a pandas string array, built by taking from the few uniques (no per-cell conversion)."""
+    return pd.array(np.asarray(uniques, dtype=object), dtype="str").take(codes)
+
+
+def _min_rank(uniques: np.ndarray, codes: np.ndarray, cluster: np.ndarray, n_clusters: int, preference: list[str],
+              default: str) -> np.ndarray:
+    """Per cluster, the value that comes first in ``preference`` (anything else after it: ``default``)."""
+    rank_of = np.array([preference.index(u) if u in preference else len(preference) for u in uniques], dtype=np.int64)
+    best = np.full(n_clusters, len(preference), dtype=np.int64)
+    np.minimum.at(best, cluster, rank_of[codes])
+    names = np.array(preference + [default], dtype=object)
     return names[best]
 
 
-def _kind(df: pd.DataFrame, g) -> np.ndarray:  # noqa: ANN001
-    """One kind per row: a figure reported once as a part and once on its own is the region's own (stock, flow)."""
-    order = {"stock": 0, "flow": 1, "rate": 2, "percent": 3, "part": 4}
-    rank = df["kind"].map(order).fillna(5).astype(int)
-    best = rank.groupby(df["cluster"]).min().to_numpy()
-    names = np.array(["stock", "flow", "rate", "percent", "part", ""], dtype=object)
-    return names[best]
-
-
-def _joined_ids(ids: np.ndarray, cluster: np.ndarray) -> list[str]:
-    """"|"-joined sorted fact ids of each cluster (cluster numbers are 0..n-1, rows grouped by cluster)."""
-    bounds = np.flatnonzero(np.diff(cluster)) + 1
-    out = []
-    for part in np.split(ids, bounds):
-        out.append(part[0] if len(part) == 1 else FACT_ID_SEPARATOR.join(sorted(set(part))))
+def _joined_ids(ids: np.ndarray, cluster: np.ndarray, first: np.ndarray, n_clusters: int) -> np.ndarray:
+    """"|"-joined sorted fact ids of each cluster (rows grouped by cluster, ``first`` their starts)."""
+    out = ids[first].astype(object)
+    sizes = np.diff(np.append(first, len(ids)))
+    for k in np.flatnonzero(sizes > 1):
+        start = first[k]
+        out[k] = FACT_ID_SEPARATOR.join(sorted(set(ids[start:start + sizes[k]])))
     return out
