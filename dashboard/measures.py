@@ -77,7 +77,8 @@ class MeasureIndex:
         table = table.reset_index(drop=True)
         if table.empty:
             return cls(table, {})
-        return cls(table, {tuple(k): v for k, v in table.groupby(["measure", "unit", "per"], sort=False).indices.items()})
+        groups = table.groupby(["measure", "unit", "per"], sort=False, observed=True).indices
+        return cls(table, {tuple(str(x) for x in k): v for k, v in groups.items()})
 
     def rows(self, key: MeasureKey) -> pd.DataFrame:
         """The rows of one measure (an empty table when it is unknown)."""
@@ -98,17 +99,27 @@ def measure_options(table: pd.DataFrame) -> pd.DataFrame:
     """
     if table.empty:
         return pd.DataFrame({c: [] for c in OPTION_COLUMNS})
-    region = table["region_level"] + ":" + table["league_code"] + ":" + table["banner_code"] + ":" + \
-        table["township"] + ":" + table["village"]
-    g = table.assign(_region=region).groupby(["measure", "unit", "per"], sort=False)
+    region = pd.Series(pd.factorize(pd.MultiIndex.from_frame(
+        table[["region_level", "league_code", "banner_code", "township", "village"]].astype(str)))[0], index=table.index)
+    g = table.assign(_region=region).groupby(["measure", "unit", "per"], sort=False, observed=True)
     out = g.agg(indicator=("indicator", "first"), n_rows=("value", "size"), n_regions=("_region", "nunique"),
                 n_reports=("n_reports", "sum")).reset_index()
+    for c in ("measure", "unit", "per", "indicator"):
+        out[c] = out[c].astype(str)
     out["key"] = [MeasureKey(m, u, p).to_value() for m, u, p in zip(out["measure"], out["unit"], out["per"])]
     out["label"] = [f"{MeasureKey(m, u, p).label()} · {n} 个数据点 · {r} 篇次报道"
                     for m, u, p, n, r in zip(out["measure"], out["unit"], out["per"], out["n_rows"], out["n_reports"])]
     out = out.sort_values(["indicator", "n_reports", "measure", "unit", "per"], ascending=[True, False, True, True, True],
                           kind="stable").reset_index(drop=True)
     return out[list(OPTION_COLUMNS)]
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """A small result with its categorical columns as plain text (sortable, comparable, max-able)."""
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.CategoricalDtype):
+            df[c] = df[c].astype(str)
+    return df
 
 
 def _flow_mask(rows: pd.DataFrame) -> np.ndarray:
@@ -155,7 +166,7 @@ def latest_by_region(rows: pd.DataFrame, level: str, basis: str, league: str | N
         return pd.DataFrame({c: [] for c in LATEST_COLUMNS})
     code = "league_code" if level == "league" else "banner_code"
     name = "league" if level == "league" else "banner"
-    latest = rows.iloc[_latest_positions(idx, rows, code)]
+    latest = _plain(rows.iloc[_latest_positions(idx, rows, code)].copy())
     latest = latest.assign(region=latest[name], code=latest[code])
     return latest.sort_values(["value", "code"], ascending=[False, True], kind="stable")[list(LATEST_COLUMNS)] \
         .reset_index(drop=True)
@@ -179,7 +190,7 @@ def league_bars(rows: pd.DataFrame, key: MeasureKey, basis: str, banners: pd.Dat
         have = set(own["league_code"])
         banners = latest_by_region(rows, "banner", basis) if banners is None else banners
         banners = banners[~banners["league_code"].isin(have) & (banners["league_code"] != "")]
-        for (lcode, lname), grp in banners.groupby(["league_code", "league"], sort=True):
+        for (lcode, lname), grp in banners.groupby(["league_code", "league"], sort=True, observed=True):
             if basis == "flow":
                 counts = grp["period_start"].value_counts()
                 best = sorted(counts.index, key=lambda p: (-counts[p], p == "", p))[0]
@@ -201,8 +212,8 @@ def league_bars(rows: pd.DataFrame, key: MeasureKey, basis: str, banners: pd.Dat
 
 def region_codes(rows: pd.DataFrame) -> pd.Series:
     """A code per row for choosing regions: the banner's code, else the league's, else 全区 (region level)."""
-    return rows["banner_code"].where(rows["banner_code"] != "", rows["league_code"]).where(
-        (rows["banner_code"] != "") | (rows["league_code"] != ""), REGION_WIDE)
+    banner, league = rows["banner_code"].astype(str), rows["league_code"].astype(str)
+    return banner.where(banner != "", league).where((banner != "") | (league != ""), REGION_WIDE)
 
 
 def series(rows: pd.DataFrame, basis: str, regions: list[str] | None = None) -> pd.DataFrame:
@@ -225,11 +236,12 @@ def series(rows: pd.DataFrame, basis: str, regions: list[str] | None = None) -> 
         mask &= by_code.to_numpy(dtype=bool)
     else:
         mask &= level.isin(("region", "league")).to_numpy(dtype=bool)
-    sel = rows.iloc[np.flatnonzero(mask)]
+    sel = _plain(rows.iloc[np.flatnonzero(mask)].copy())
     if sel.empty:
         return pd.DataFrame({c: [] for c in SERIES_COLUMNS})
     code = region_codes(sel)
-    name = sel["banner"].where(sel["banner"] != "", sel["league"]).where(code != REGION_WIDE, REGION_WIDE)
+    banner, league = sel["banner"].astype(str), sel["league"].astype(str)
+    name = banner.where(banner != "", league).where(code != REGION_WIDE, REGION_WIDE)
     out = sel.assign(region=name, code=code)
     return out.sort_values(["code", "as_of", "value"], kind="stable")[list(SERIES_COLUMNS)].reset_index(drop=True)
 

@@ -80,19 +80,36 @@ def _codes(s: pd.Series | None, n: int, sort: bool = True) -> tuple[np.ndarray, 
     return inverse.astype(np.int64)[raw], uniques.astype(object)
 
 
+def _pack(parts: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
+    """Pack (codes, cardinality) pairs, most significant first, into as few int64 sort keys as fit."""
+    packed: list[np.ndarray] = []
+    cur, cap = None, 1
+    for codes, size in parts:
+        size = max(int(size), 1)
+        if cur is not None and cap * size < 2 ** 62:
+            cur, cap = cur * size + codes, cap * size
+        else:
+            if cur is not None:
+                packed.append(cur)
+            cur, cap = codes.astype(np.int64), size
+    packed.append(cur)
+    return packed
+
+
 def measure_table(facts: pd.DataFrame) -> pd.DataFrame:
     """Return one row per measure × unit × per × region × as_of from a fact frame (see the module doc).
 
     ``facts`` needs the columns in ``INPUT_COLUMNS`` (any dtype: the dashboard's categories or the
     export's strings); ``review_status`` may be missing (then nothing is rejected). Rows come out in a
     stable order (measure, unit, per, region level and codes, flow or level, period, as_of, value), so
-    the same facts always give the same table, whatever order they come in.
+    the same facts always give the same table, whatever order they come in. Text columns are
+    categorical (a million-row table stays small), ``fact_ids`` is text.
     """
     if facts is None or len(facts) == 0 or "measure" not in facts.columns:
         return empty_measure_table()
     n = len(facts)
-    col = {c: _codes(facts[c] if c in facts.columns else None, n, sort=c not in ("fact_id", "source_file"))
-           for c in INPUT_COLUMNS if c != "value"}
+    col = {c: _codes(facts[c] if c in facts.columns else None, n, sort=c != "source_file")
+           for c in INPUT_COLUMNS if c not in ("value", "fact_id", "published")}
 
     def code_of(name: str, text: str) -> int:
         uniques = col[name][1]
@@ -114,40 +131,38 @@ def measure_table(facts: pd.DataFrame) -> pd.DataFrame:
     is_part = np.array([k == "part" for k in kinds])[c["kind"]]
     empty_period = c["period_start"] == code_of("period_start", "")
     flow = is_flow_kind | (is_part & ~empty_period)
-    # a level has no period: its period code becomes the code of "" (or -1 when "" never occurs)
-    period = np.where(flow, c["period_start"], code_of("period_start", ""))
+    # a level has no period: its period code becomes 0, a flow's is its code + 1
+    period = np.where(flow, c["period_start"] + 1, 0)
     level_rank = np.array([LEVEL_ORDER.get(u, 9) for u in level_names], dtype=np.int64)[c["region_level"]]
     dates = pd.to_datetime(pd.Series(col["as_of"][1]), format="%Y-%m-%d", errors="coerce")
     day_of = np.where(dates.isna(), -(10 ** 9), (dates - pd.Timestamp("1970-01-01")).dt.days.fillna(0)).astype(np.int64)
     days = day_of[c["as_of"]]
-    key_parts = (c["measure"], c["unit"], c["per"], level_rank, c["league_code"], c["banner_code"], c["township"],
-                 c["village"], flow.astype(np.int64), period)
-    order = np.lexsort((value, days) + key_parts[::-1])  # last key sorts first
-    k = [a[order] for a in key_parts]
+    size = {name: len(col[name][1]) for name in col}
+    keys = _pack([(c["measure"], size["measure"]), (c["unit"], size["unit"]), (c["per"], size["per"]),
+                  (level_rank, 10), (c["league_code"], size["league_code"]), (c["banner_code"], size["banner_code"]),
+                  (c["township"], size["township"]), (c["village"], size["village"]), (flow.astype(np.int64), 2),
+                  (period, size["period_start"] + 1)])
+    order = np.lexsort((value, days) + tuple(keys[::-1]))  # last key sorts first
     val, d = value[order], days[order]
-    same_key = np.ones(len(order), dtype=bool)
-    same_key[0] = False
-    for a in k:
-        same_key[1:] &= a[1:] == a[:-1]
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = ~same_key[1:] | (val[1:] != val[:-1]) | ((d[1:] - d[:-1]) > SAME_FIGURE_DAYS)
+    new = np.zeros(len(order), dtype=bool)
+    new[0] = True
+    for key in keys:
+        k = key[order]
+        new[1:] |= k[1:] != k[:-1]
+    new[1:] |= (val[1:] != val[:-1]) | ((d[1:] - d[:-1]) > SAME_FIGURE_DAYS)
     cluster = np.cumsum(new) - 1
     n_clusters = int(cluster[-1]) + 1
     first = np.flatnonzero(new)
+    sizes = np.diff(np.append(first, len(order)))
     src = rows[order]  # positions in the input frame, in table order
-    out = {}
     at = src[first]
+    out: dict[str, object] = {}
     for name in ("measure", "unit", "per", "region_level", "league", "league_code", "banner", "banner_code", "as_of",
                  "township", "village", "indicator"):
-        out[name] = _text_column(col[name][1], col[name][0][at])
-    period_codes, period_uniques = col["period_start"][0][at].copy(), col["period_start"][1]
-    if (~flow[order][first]).any():
-        period_uniques = np.append(period_uniques, "")
-        period_codes[~flow[order][first]] = len(period_uniques) - 1
-    out["period_start"] = _text_column(period_uniques, period_codes)
+        out[name] = pd.Categorical.from_codes(col[name][0][at], categories=col[name][1])
+    period_codes = np.where(flow[order][first], col["period_start"][0][at], -1)
+    out["period_start"] = _with_empty(period_codes, col["period_start"][1])
     out["value"] = val[first]
-    # reports: distinct source files per cluster
-    sizes = np.diff(np.append(first, len(order)))
     out["n_reports"] = np.ones(n_clusters, dtype=np.int64)
     multi = np.repeat(sizes > 1, sizes)  # rows of clusters with several facts
     if multi.any():
@@ -158,31 +173,45 @@ def measure_table(facts: pd.DataFrame) -> pd.DataFrame:
     out["qualifier"] = _min_rank(col["qualifier"][1], c["qualifier"][order], cluster, n_clusters,
                                  list(QUALIFIERS), "exact")
     out["kind"] = _min_rank(kinds, c["kind"][order], cluster, n_clusters, ["stock", "flow", "rate", "percent", "part"], "")
-    out["fact_ids"] = pd.array(_joined_ids(col["fact_id"][1][col["fact_id"][0][src]], cluster, first, n_clusters),
-                               dtype="str")
+    out["fact_ids"] = _joined_ids(facts["fact_id"], src, first, sizes)
+    for name, v in out.items():  # categories: only what the table holds, whatever the input's dtype
+        if isinstance(v, pd.Categorical):
+            out[name] = v.remove_unused_categories()
     return pd.DataFrame({name: out[name] for name in MEASURE_COLUMNS})
 
 
-def _text_column(uniques: np.ndarray, codes: np.ndarray):  # noqa: ANN202  (a pandas string array)
-    """uniques[codes] as a pandas string array, built by taking from the few uniques (no per-cell conversion)."""
-    return pd.array(np.asarray(uniques, dtype=object), dtype="str").take(codes)
+def _with_empty(codes: np.ndarray, categories: np.ndarray) -> pd.Categorical:
+    """A categorical whose code -1 means "" (added to the categories when missing)."""
+    cats = list(categories)
+    if "" not in cats:
+        cats = [""] + cats
+        codes = codes + 1  # -1 → 0 ("")
+    else:
+        codes = np.where(codes < 0, cats.index(""), codes)
+    return pd.Categorical.from_codes(codes, categories=cats)
 
 
 def _min_rank(uniques: np.ndarray, codes: np.ndarray, cluster: np.ndarray, n_clusters: int, preference: list[str],
-              default: str) -> np.ndarray:
+              default: str) -> pd.Categorical:
     """Per cluster, the value that comes first in ``preference`` (anything else after it: ``default``)."""
     rank_of = np.array([preference.index(u) if u in preference else len(preference) for u in uniques], dtype=np.int64)
     best = np.full(n_clusters, len(preference), dtype=np.int64)
     np.minimum.at(best, cluster, rank_of[codes])
-    names = np.array(preference + [default], dtype=object)
-    return names[best]
+    names = list(dict.fromkeys(preference + [default]))
+    index = {v: i for i, v in enumerate(names)}
+    remap = np.array([index[v] for v in preference + [default]], dtype=np.int64)
+    return pd.Categorical.from_codes(remap[best], categories=names)
 
 
-def _joined_ids(ids: np.ndarray, cluster: np.ndarray, first: np.ndarray, n_clusters: int) -> np.ndarray:
-    """"|"-joined sorted fact ids of each cluster (rows grouped by cluster, ``first`` their starts)."""
-    out = ids[first].astype(object)
-    sizes = np.diff(np.append(first, len(ids)))
-    for k in np.flatnonzero(sizes > 1):
-        start = first[k]
-        out[k] = FACT_ID_SEPARATOR.join(sorted(set(ids[start:start + sizes[k]])))
+def _joined_ids(ids: pd.Series, src: np.ndarray, first: np.ndarray, sizes: np.ndarray) -> pd.Series:
+    """Each row's fact ids, sorted and "|"-joined (Python strings only for rows of several facts)."""
+    out = ids.iloc[src[first]].astype(str).reset_index(drop=True)
+    multi = np.flatnonzero(sizes > 1)
+    if len(multi):
+        members = ids.iloc[src[np.repeat(sizes > 1, sizes)]].astype(str).tolist()
+        joined, pos = [], 0
+        for k in multi:
+            joined.append(FACT_ID_SEPARATOR.join(sorted(set(members[pos:pos + sizes[k]]))))
+            pos += sizes[k]
+        out.iloc[multi] = joined
     return out

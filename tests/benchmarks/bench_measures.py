@@ -169,7 +169,8 @@ def main() -> None:
     print()
     print(f"facts: {len(df):,}; measures table: {len(table):,} rows "
           f"({len(table) / len(df):.2f} per fact: repeated figures merged, rejected and unmeasured left out)")
-    print(f"largest measure: {counts.iloc[0]:,} rows; RSS after the table: {rss_after_table:.0f} MB")
+    print(f"largest measure: {counts.iloc[0]:,} rows; the table holds {table.memory_usage(deep=True).sum() / 1e6:.0f} MB "
+          f"(facts frame {df.memory_usage(deep=True).sum() / 1e6:.0f} MB); RSS after the table: {rss_after_table:.0f} MB")
     print(f"                                         best of {args.repeat}")
     print(f"naive group-by sum (the old 'sum of mentions'): {ms(t_naive)}")
     print(f"measure_table (once per data load):             {ms(t_table)}   ({t_table / t_naive:.1f}x the naive sum)")
