@@ -461,7 +461,7 @@ def _date(text: str) -> dt.date | None:
 _FLOW_CUE = re.compile(r"新增|新建|改扩建|新发展|新培育|新吸纳|新招募|新选派|新创建|新引进|新注册|新成立|新组建|新设立|累计|共接待|"
                        r"全年|年内|当年|以来|一年来|年来|上半年|下半年|季度|月份|期间|同比|较上年|比上年|增长|增加了?|减少了?|提高了?|下降了?")
 _STOCK_CUE = re.compile(r"现有|共有|已有|拥有|已建成|建成|达到|覆盖|存栏|总数|总面积|辖|常住|户籍|注册|在册|总量|保有")
-_EVENT_INDICATORS = frozenset({"events", "services", "requests", "training", "people_reached", "income", "funding"})
+_EVENT_INDICATORS = frozenset({"events", "requests", "training", "people_reached", "income", "funding"})
 _PART_ITEM = re.compile(r"[0-9０-９零一二两三四五六七八九十百千万]")
 
 
@@ -517,6 +517,7 @@ _AFTER_STOP = re.compile(r"[，,。；;、的：:“”\"]|完成|实现|达到|
 _COMPARED = re.compile(r"(高出|高于|低于|多于|少于)(全[区市盟国旗县])平均水平?|(?:比|较)(全[区市盟国旗县])(?:平均水平|平均)"
                        r"[0-9０-９.．万元]*(高出|高|低|多|少)")
 _AVERAGE_ITSELF = re.compile(r"(?:比|较)?全[区市盟国旗县](?:的)?平均水平(?:为|是)?$")
+_TIER = re.compile(r"^(?:乡|镇|苏木|村|嘎查|社区|旗|县|盟|市|区|乡镇|嘎查村)级")
 _VILLAGE_AFTER = re.compile(r"^([村镇乡])(?=的|[，,。；;、]|$|全部|都|共|均|联合|种植|设立|成立|召开|开展)")
 
 
@@ -656,6 +657,9 @@ def _measure_of(text: str, f: Fact, clause_start: int, sent_start: int, part: bo
             verb = _keep_verb_before(clause)
             if verb and not measure.startswith(verb):
                 measure = normalise_measure(verb + measure, unit, per)
+            tier = _TIER.match(clause)  # 乡级党群服务中心设置2个综合窗口、村级设置1个: 乡级综合窗口, 村级综合窗口
+            if tier and not measure.startswith(tier.group(0)):
+                measure = tier.group(0) + measure
             return measure, False
     before = _before_phrase(text, clause_start, f.span_start, sent_start, cut)
     measure = normalise_measure(before, unit, per) if before else ""

@@ -83,6 +83,9 @@ def fact_with(text: str, written: str, published: str = "2024-06-10") -> Fact:
      "农村牧区常住居民人均可支配收入"),
     # a change in percent measures the change of the figure before it
     ("全市农牧民人均可支配收入达到2.6万元，比上年增长7%。", "7%", "农村牧区常住居民人均可支配收入增幅"),
+    # a tier before the number is part of what is counted
+    ("确保乡级党群服务中心设置2个综合窗口、村级设置1个综合窗口办理业务。", "2个", "乡级综合窗口"),
+    ("确保乡级党群服务中心设置2个综合窗口、村级设置1个综合窗口办理业务。", "1个", "村级综合窗口"),
     # thresholds stay: they define what is counted
     ("全旗年经营性收入10万元以上的村达到一百二十个。", "一百二十个", "年经营性收入10万元以上的村"),
     ("六种稳定的利益链接模式", "六种", "利益链接模式"),
