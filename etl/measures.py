@@ -517,7 +517,7 @@ _AFTER_STOP = re.compile(r"[，,。；;、的：:“”\"]|完成|实现|达到|
 _COMPARED = re.compile(r"(高出|高于|低于|多于|少于)(全[区市盟国旗县])平均水平?|(?:比|较)(全[区市盟国旗县])(?:平均水平|平均)"
                        r"[0-9０-９.．万元]*(高出|高|低|多|少)")
 _AVERAGE_ITSELF = re.compile(r"(?:比|较)?全[区市盟国旗县](?:的)?平均水平(?:为|是)?$")
-_TIER = re.compile(r"^(?:乡|镇|苏木|村|嘎查|社区|旗|县|盟|市|区|乡镇|嘎查村)级")
+_TIER = re.compile(r"(?<!自治)(?:乡镇|嘎查村|苏木|嘎查|社区|乡|镇|村|旗|县|盟|市|区)级")
 _VILLAGE_AFTER = re.compile(r"^([村镇乡])(?=的|[，,。；;、]|$|全部|都|共|均|联合|种植|设立|成立|召开|开展)")
 
 
@@ -657,8 +657,10 @@ def _measure_of(text: str, f: Fact, clause_start: int, sent_start: int, part: bo
             verb = _keep_verb_before(clause)
             if verb and not measure.startswith(verb):
                 measure = normalise_measure(verb + measure, unit, per)
-            tier = _TIER.match(clause)  # 乡级党群服务中心设置2个综合窗口、村级设置1个: 乡级综合窗口, 村级综合窗口
-            if tier and not measure.startswith(tier.group(0)):
+            # 乡级党群服务中心设置2个综合窗口、村级设置1个: 乡级综合窗口, 村级综合窗口
+            segment = text[max(clause_start, cut):f.span_start].rsplit("、", 1)[-1]
+            tier = _last(_TIER, segment)
+            if tier and tier.group(0) not in measure:
                 measure = tier.group(0) + measure
             return measure, False
     before = _before_phrase(text, clause_start, f.span_start, sent_start, cut)
