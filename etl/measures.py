@@ -16,8 +16,9 @@ and ``per``) never has two indicators. ``annotate`` overwrites ``Fact.indicator`
 whose measure stays empty keep the attribution's indicator.
 
 **Kind**: ``percent`` (%, 个百分点), ``rate`` (a ``per``), ``part`` (其中… and 分别… lists),
-``flow`` (新增/新建/累计/今年以来/全年/上半年…, or a thing that happens: 人次, 场, 件, services,
-requests, money), else ``stock`` (现有/共有/已建成/达到/覆盖, and things that exist).
+``flow`` (新增/新建/累计/今年以来/全年/上半年…, or things that happen: 人次, 场, 件; events,
+requests, training, people reached, money), else ``stock`` (现有/共有/已建成/达到/覆盖, and things
+that exist, service windows included).
 
 **Dates**: ``as_of`` is the day a figure is valid for: 截至5月底 → the last day of May, 截至2024年5月31日,
 上半年 → June 30, 全年/去年 → December 31 of that year, YYYY年底; else the report's date. Months
@@ -499,7 +500,7 @@ def kind_of(unit: str, per: str, indicator: str, clause: str, part: bool, time: 
     if time is not None and time.period and not _STOCK_CUE.search(clause):
         return "flow"  # 2023年，赛罕区共受理群众诉求8.6万件
     if unit in _EVENT_UNITS or indicator in _EVENT_INDICATORS:
-        return "flow"  # things that happen: 人次, 场, 件, services, requests, money
+        return "flow"  # things that happen: 人次, 场, 件; events, requests, training, people reached, money
     return "stock"
 
 

@@ -18,7 +18,6 @@ from dashboard.measures import (
     measure_options,
     measure_view,
     measures_csv_bytes,
-    series,
     summable,
 )
 from etl.measure_table import MEASURE_COLUMNS, measure_table

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, run_cli
 from etl.measure_table import MEASURE_COLUMNS, SAME_FIGURE_DAYS, measure_table
 from etl.measures import find_time, load_measures, normalise_measure
 from etl.pipeline import extract_document
