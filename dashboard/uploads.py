@@ -100,7 +100,7 @@ def stage(engine: Engine, directory: Path, files: list[tuple[str, bytes]], *, us
         suffix = Path(clean).suffix.lower()
         if suffix not in accepted:
             results.append(FileResult(clean, "refused", f"不支持 {suffix or '无扩展名'} 文件：可以上传 "
-                                      f"{'、'.join(accepted)}。Word/PDF 请先另存为 .txt 或 .html。"))
+                                      f"{'、'.join(accepted)}。其他格式请先另存为 .docx、.pdf 或 .txt 再上传。"))
             continue
         if not raw:
             results.append(FileResult(clean, "refused", "文件是空的：请确认选对了文件。"))

@@ -1,5 +1,5 @@
-"""Write the curated reference lexicons: programmes (initiatives.csv), indicators (indicators.csv) and
-partner regions outside Inner Mongolia (partner_regions.csv).
+"""Write the curated reference lexicons: programmes (initiatives.csv), indicators (indicators.csv),
+partner regions outside Inner Mongolia (partner_regions.csv) and canonical measures (measures.csv).
 
 Run ``python -m etl.build_lexicon`` after editing the rows below; the CSVs in data/reference/ are
 committed and read at run time. Every row says where it came from in its ``source`` column:
@@ -95,6 +95,53 @@ INDICATORS: list[tuple[str, str, str]] = [
 ]
 
 
+# Canonical measures (etl.measures): what a number counts, named once, with the phrasings different writers
+# use for it. A synonym is matched as the head (end) of the counted phrase and replaced by the canonical
+# name, the words before it kept (嘎查党群服务站 → 嘎查党群服务中心, 受理诉求 → 受理群众诉求); the longest
+# synonym wins. ``units`` ("|"-separated, empty: any) restricts an entry to numbers in those units (面积 in
+# 平方公里 is a region's area, 服务面积 in 平方米 is not). ``indicator`` is the measure's indicator: every
+# fact whose measure ends in this name gets it, so one measure never has two indicators.
+#   source: issue12 — named in issue 12; tuning — phrasings of the tuning reports (tests/fixtures/genre,
+#   never the held-out ones); genre — common in published party-building reports.
+# canonical, synonyms, indicator, units, source
+MEASURES: list[tuple[str, str, str, str, str]] = [
+    ("党群服务中心", "党群服务站点|党群服务站|党群服务中心（站）|党群服务中心(站)|党群服务阵地", "infrastructure",
+     "个|处|座|家|间", "issue12"),
+    ("党员中心户", "党员示范户|党员中心户户", "party_members", "户|人|个", "issue12"),
+    ("宣讲受众", "受众|听众|宣讲听众|受众人群|宣讲受众人群|听众人数", "people_reached", "人|人次", "issue12"),
+    ("边境线", "边境线长|边境线长度|边境线总长|国境线|边界线", "environment", "公里|米", "tuning"),
+    ("总面积", "面积|旗域面积|盟域面积|市域面积|县域面积|辖区面积|国土面积|行政区域面积|区域面积|土地总面积",
+     "environment", "平方公里", "tuning"),
+    ("气温", "室外气温|温度|室外温度|气温降至|气温降到", "environment", "°C", "tuning"),
+    ("常住人口", "常住人口数|常住居民", "other", "人", "tuning"),
+    ("户籍人口", "户籍人口数", "other", "人", "tuning"),
+    ("网格", "网格单元|服务网格", "other", "个", "tuning"),
+    ("网格员", "网格管理员|网格服务员|网格员队伍", "cadres", "人", "tuning"),
+    ("护边员", "护边队员|边境护边员|义务护边员|护边员队伍", "volunteers", "人", "tuning"),
+    ("志愿者", "志愿服务人员|志愿者人数|志愿者队伍", "volunteers", "人", "genre"),
+    ("党员", "党员人数|名党员", "party_members", "人", "genre"),
+    ("驻村第一书记", "第一书记|驻嘎查村第一书记|驻村书记", "cadres", "人", "tuning"),
+    ("驻村工作队员", "工作队员|驻村干部", "cadres", "人", "tuning"),
+    ("党组织", "基层党组织", "organisations", "个|家", "genre"),
+    ("党建联合体", "党建联合体数", "organisations", "个", "genre"),
+    ("红色驿站", "红色驿站服务点", "infrastructure", "个|处|座", "tuning"),
+    ("群众诉求", "诉求|民情诉求|居民诉求|各族群众诉求|群众反映的问题", "requests", "件|条|个|起", "tuning"),
+    ("满意度", "满意率", "other", "%", "tuning"),
+    ("农村牧区常住居民人均可支配收入", "农村牧区居民人均可支配收入|农村居民人均可支配收入|农牧民人均可支配收入|"
+     "农村常住居民人均可支配收入|农村牧区人均可支配收入", "income", "元", "genre"),
+    ("城镇常住居民人均可支配收入", "城镇居民人均可支配收入", "income", "元", "genre"),
+    ("户均增收", "户均收入增加|户均增加收入", "income", "元", "tuning"),
+    ("京蒙协作项目", "协作项目|东西部协作项目|京蒙帮扶项目", "projects", "个", "tuning"),
+    ("京蒙协作资金", "协作资金|财政援助资金|京蒙协作财政援助资金|京蒙协作援助资金", "funding", "元", "tuning"),
+    ("议事会", "议事协商会|议事会议", "events", "场|次|场次", "tuning"),
+    ("议定事项", "议定的事项", "requests", "项|件", "tuning"),
+    ("代办事项", "代办的事项|代办服务事项", "services", "件|项", "tuning"),
+    ("服务群众", "服务居民|服务各族群众", "people_reached", "人次|人", "tuning"),
+    ("书记主任一肩挑比例", "一肩挑比例|主任一肩挑比例|书记主任一肩挑比例|嘎查委员会主任一肩挑比例|村委会主任一肩挑比例|"
+     "村民委员会主任一肩挑比例|居委会主任一肩挑比例", "cadres", "%", "tuning"),
+    ("年收益", "年均收益", "income", "元", "tuning"),
+]
+
 # Partner regions outside Inner Mongolia that the genre names without their province: the 16
 # districts of Beijing, Inner Mongolia's partner in 东西部协作 (京蒙协作) — 北京市丰台区 is often
 # written 丰台区 alone. Their figures belong to no league. Source: 民政部 2025 行政区划 (北京市市辖区).
@@ -114,7 +161,7 @@ def _csv(rows: list[tuple], header: tuple[str, ...]) -> str:
 
 
 def main() -> None:
-    """Write data/reference/initiatives.csv, indicators.csv and partner_regions.csv."""
+    """Write data/reference/initiatives.csv, indicators.csv, partner_regions.csv and measures.csv."""
     REFERENCE_DIR.mkdir(parents=True, exist_ok=True)
     (REFERENCE_DIR / "initiatives.csv").write_text(
         _csv(sorted(INITIATIVES, key=lambda r: (r[2] in ("not_initiative", "generic"), r[2] == "generic", r[0])),
@@ -124,6 +171,8 @@ def main() -> None:
         _csv(INDICATORS, ("indicator", "label_zh", "keywords")), encoding="utf-8")
     (REFERENCE_DIR / "partner_regions.csv").write_text(
         _csv(PARTNER_REGIONS, ("name", "province", "source")), encoding="utf-8")
+    (REFERENCE_DIR / "measures.csv").write_text(
+        _csv(MEASURES, ("canonical", "synonyms", "indicator", "units", "source")), encoding="utf-8")
 
 
 if __name__ == "__main__":

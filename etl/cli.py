@@ -437,8 +437,9 @@ def run(input_dir: Path | None, database: str | None, export_dir: Path | None, n
     (text layer; scanned pages by OCR), pictures (.png/.jpg/.tif, OCR), Excel .xlsx and .csv (and
     manifest.csv: file,published,source,title);
     stores documents, articles and facts (one transaction per document) and writes
-    OUT_DIR/facts.csv, articles.csv, regions.csv, initiatives.csv (UTF-8 with BOM) and
-    facts.parquet. Unchanged files are skipped by content hash; changed files replace their
+    OUT_DIR/facts.csv, articles.csv, regions.csv, initiatives.csv, measures.csv (UTF-8 with BOM)
+    and facts.parquet. measures.csv holds one value per measure, region and date (指标口径表：
+    同一数字多篇报道只记一次，分项不计入合计). Unchanged files are skipped by content hash; changed files replace their
     facts; files no longer in INPUT_DIR are deleted from the database (only those recorded from
     the same INPUT_DIR). A run killed at any moment leaves a consistent database: run again.
     """
@@ -500,8 +501,9 @@ def export(database: str | None, out_dir: Path | None, include_rejected: bool) -
     """把数据库导出为 CSV（UTF-8 带 BOM）和 Parquet (export the database).
 
     Writes facts.csv, articles.csv, regions.csv, initiatives.csv, audit.csv (every change editors
-    made) and facts.parquet; the same database always gives byte-identical files. Facts editors
-    marked "not a fact" are left out unless --include-rejected. Text cells starting with = + - @ get a leading '
+    made), measures.csv and facts.parquet; the same database always gives byte-identical files. Facts editors
+    marked "not a fact" are left out unless --include-rejected. measures.csv: one row per
+    measure, region and date (measure, unit, per, kind, region, as_of, value, n_reports, fact_ids). Text cells starting with = + - @ get a leading '
     so spreadsheets do not run them; numeric columns stay numbers.
     """
     out, err = _consoles()

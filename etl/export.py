@@ -3,9 +3,12 @@
 Rules, so that the same database always gives the same bytes and Excel/WPS open files safely:
 
 * Every CSV starts with a UTF-8 BOM; rows end with ``\\r\\n`` (RFC 4180); column order is
-  ``FACT_COLUMNS`` / ``ARTICLE_COLUMNS`` / the reference tables' columns.
+  ``FACT_COLUMNS`` / ``ARTICLE_COLUMNS`` / ``MEASURE_COLUMNS`` / the reference tables' columns.
 * Rows are sorted on a stable key: facts by (source_file, article_id, span_start, fact_id),
-  articles by (source_file, seq, article_id), regions by code, initiatives by name.
+  articles by (source_file, seq, article_id), measures by (measure, unit, per, region, as_of, value),
+  regions by code, initiatives by name.
+* ``measures.csv`` is ``etl.measure_table.measure_table`` of the stored facts: one value per
+  measure, region and date (see that module); ``value`` and ``n_reports`` are numbers.
 * Numbers: integral values print without ``.0`` (``40000``), other floats print their shortest
   round-trip form (``0.85``), ``None``/NaN print as an empty cell.
 * Formula neutralisation: a *text* cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -39,6 +42,7 @@ FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 NUMERIC_COLUMNS: frozenset[str] = NUMERIC_FACT_COLUMNS | INTEGER_FACT_COLUMNS | {"seq"}
 FACT_SORT_KEY: tuple[str, ...] = ("source_file", "article_id", "span_start", "fact_id")
 EXPORT_FILES: tuple[str, ...] = ("facts.csv", "articles.csv", "regions.csv", "initiatives.csv", "audit.csv",
+                                 "measures.csv",
                                  "facts.parquet")
 
 
@@ -151,13 +155,14 @@ def write_atomic(path: Path, write) -> None:  # noqa: ANN001
         raise
 
 
-def _write_csv_file(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+def _write_csv_file(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]],
+                    numeric: frozenset[str] = NUMERIC_COLUMNS) -> int:
     count = 0
 
     def write(fh) -> None:  # noqa: ANN001
         nonlocal count
         text_fh = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=False)
-        count = _write_csv(text_fh, columns, rows, NUMERIC_COLUMNS)
+        count = _write_csv(text_fh, columns, rows, numeric)
         text_fh.flush()
         text_fh.detach()
 
@@ -189,9 +194,31 @@ def fact_rows(store_or_engine, include_rejected: bool = False) -> Iterator[tuple
     return _stream(_engine_of(store_or_engine), stmt)
 
 
+def measures_frame(store_or_engine):  # noqa: ANN001, ANN201  (pandas.DataFrame; pandas imported lazily)
+    """Return the measures table of the stored facts (etl.measure_table.measure_table)."""
+    import pandas as pd  # noqa: PLC0415
+
+    from .measure_table import INPUT_COLUMNS, measure_table  # noqa: PLC0415
+    from .store import facts  # noqa: PLC0415
+
+    stmt = select(*[facts.c[c] for c in INPUT_COLUMNS]).where(facts.c.measure != "")
+    with _engine_of(store_or_engine).connect() as conn:
+        df = pd.DataFrame(conn.execute(stmt).fetchall(), columns=list(INPUT_COLUMNS))
+    return measure_table(df)
+
+
+def write_measures_csv(store_or_engine, path: Path) -> int:  # noqa: ANN001
+    """Write measures.csv (MEASURE_COLUMNS, BOM, CRLF, formulas neutralised); return its row count."""
+    from .measure_table import MEASURE_COLUMNS, NUMERIC_MEASURE_COLUMNS  # noqa: PLC0415
+
+    table = measures_frame(store_or_engine)
+    return _write_csv_file(Path(path), MEASURE_COLUMNS, table.itertuples(index=False, name=None),
+                           NUMERIC_MEASURE_COLUMNS)
+
+
 def export_all(store_or_engine, out_dir: Path, *, parquet: bool = True,  # noqa: ANN001
                include_rejected: bool = False) -> dict[str, int]:
-    """Write facts.csv, articles.csv, regions.csv, initiatives.csv, audit.csv (and facts.parquet) to out_dir.
+    """Write facts.csv, articles.csv, regions.csv, initiatives.csv, audit.csv, measures.csv (and facts.parquet) to out_dir.
 
     Returns {file name: number of rows}. Same database content → byte-identical files.
     """
@@ -216,6 +243,7 @@ def export_all(store_or_engine, out_dir: Path, *, parquet: bool = True,  # noqa:
     counts["audit.csv"] = _write_csv_file(
         out_dir / "audit.csv", AUDIT_COLUMNS,
         _stream(engine, select(*[audit.c[c] for c in AUDIT_COLUMNS]).order_by(audit.c.id)))
+    counts["measures.csv"] = write_measures_csv(engine, out_dir / "measures.csv")
     if parquet:
         counts["facts.parquet"] = write_facts_parquet(engine, out_dir / "facts.parquet", include_rejected=include_rejected)
     return counts

@@ -8,6 +8,7 @@ from .dates import document_published
 from .fragments import split_fragments
 from .layout import reseq, split_articles
 from .provenance import locate_facts
+from .measures import annotate
 from .quantities import find_quantities
 from .schema import Article, Document, Fact
 
@@ -26,5 +27,6 @@ def extract_document(doc: Document) -> tuple[list[Article], list[Fact]]:
     for article, ctx in zip(articles, contexts):
         if article.kind == "quotes":
             continue
-        facts.extend(attribute(article, find_quantities(article.text), doc, ctx=ctx))
+        facts.extend(annotate(article, attribute(article, find_quantities(article.text), doc, ctx=ctx),
+                              article.published or doc.published))
     return articles, locate_facts(doc, articles, facts)  # page/paragraph/cell of each fact, OCR confidence

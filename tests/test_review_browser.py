@@ -324,15 +324,18 @@ def test_upload_appears_in_charts_and_reupload_adds_nothing(editor, site, tmp_pa
     report = tmp_path / "乌海报道.txt"
     report.write_text(UPLOAD, encoding="utf-8")
     bad = tmp_path / "工作总结.docx"
-    bad.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    bad.write_bytes(b"PK\x03\x04" + b"\x00" * 64)  # a broken Word file
+    odd = tmp_path / "名单.rar"
+    odd.write_bytes(b"Rar!\x1a\x07\x00" + b"\x00" * 64)
     editor.goto(base + "/upload/")
     editor.wait_for_selector("#upload-reports")
-    editor.set_input_files("#upload-reports input[type=file]", [str(report), str(bad)])
+    editor.set_input_files("#upload-reports input[type=file]", [str(report), str(bad), str(odd)])
     editor.wait_for_function("() => document.querySelector('#upload-status')?.innerText?.includes('完成')",
                              timeout=120000)
     results = editor.inner_text("#upload-results")
     assert "乌海报道.txt" in results and "已载入" in results and "2 条事实" in results
-    assert "不支持 .docx" in results
+    assert "不支持 .rar" in results
+    assert "工作总结.docx\t失败" in results and "已损坏" in results
     assert editor.locator("#upload-progress progress").count() == 1
     editor.screenshot(path=str(ARTIFACTS / "upload_done.png"), full_page=True)
     assert [p.name for p in uploads.rglob("*.txt")] == ["乌海报道.txt"]
