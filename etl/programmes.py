@@ -29,6 +29,12 @@ def default_initiative(ctx: Context) -> str:
     if head:  # the title's first programme (“乡村振兴合伙人”引来“金凤凰”), before a ——subtitle's
         text = ctx.article.text
         titled = [i for i in head if not text.startswith("—", text.rfind("\n", 0, i.start) + 1)]
+        # a title's name the body never takes up (戈壁深处的“流动党群服务中心”) describes; the subtitle's
+        # programme that the body goes on naming (——“草原轻骑兵”服务队蹲点见闻) is the article's
+        in_body = {i.name for i in strong if i.start >= ctx.body_start}
+        for group in ([i for i in titled if i.name in in_body], [i for i in head if i.name in in_body]):
+            if group:
+                return group[0].name
         return (titled or head)[0].name
     text = ctx.article.text
     lede_end = text.find("\n", ctx.body_start)
