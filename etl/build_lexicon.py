@@ -47,6 +47,9 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     ("党建联合体", "", "unit", "genre:real pages"),
     ("红色驿站", "", "unit", "genre:real pages"),
     ("一村一品", "", "产业发展", "genre:real pages"),
+    # a national programme the genre names in passing (在职党员到社区“双报到”), often with no launching verb
+    # near it (real pages: northnews.cn 鄂温克旗, bynesrmtzx.cn 五原县 2023-08)
+    ("双报到", "", "党员进社区", "genre:real pages"),
     # Standard institutions every place has: never a programme unless the text names one of its own
     # (“北疆先锋”党群服务中心 → 北疆先锋). Noun phrases ending in these are descriptions.
     *[(name, "", "generic", "standard institution") for name in (

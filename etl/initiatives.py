@@ -45,7 +45,7 @@ _SUFFIXES = (
     "创建", "行动计划", "试点", "改革", "赛", "比武", "竞赛", "大赛", "擂台赛", "讲堂", "课程", "系列活动",
     "专栏", "栏目", "驿站", "示范点", "示范村", "示范带", "示范区", "示范户", "小区", "联盟", "基地", "阵地", "网格",
     "服务中心", "微课堂", "志愿服务队", "宣讲团", "工作室", "书屋", "之家", "超市", "食堂", "队伍", "队",
-    "培训班", "示范培训班", "讲法", "党建联合体", "联合体", "党建联盟", "流动党课车", "党课车", "服务车", "议事会", "说事点",
+    "培训班", "示范培训班", "讲法", "帮扶", "协作", "党建联合体", "联合体", "党建联盟", "流动党课车", "党课车", "服务车", "议事会", "说事点",
 )
 # A quoted name that ends in one of these is a programme by itself (“强基工程”, “草原夜校”, “红色驿站”).
 _HEADS = (
@@ -53,7 +53,7 @@ _HEADS = (
     "书屋", "超市", "食堂", "之家", "家园", "服务队", "宣讲团", "宣讲队", "工作室", "中心户", "联合体", "顾问",
     "人才库", "护林队", "服务站", "服务点", "站", "室", "队", "库", "户", "体", "校", "院", "堂", "岗", "包", "屋",
     "园", "馆", "所", "社", "团", "营", "坊", "吧", "厅", "榜", "码", "台", "制", "法", "圈", "带", "链", "银行",
-    "集市", "基地", "车", "员", "长", "哨", "班", "会", "点",
+    "集市", "基地", "车", "员", "长", "哨", "班", "会", "点", "积分",
 )
 # Head nouns for unquoted noun phrases (multi-character only: 农牧户 or 主体 are no programme).
 _UNQUOTED_HEADS = (
@@ -99,9 +99,18 @@ _RANK_BEFORE = re.compile(
 # What something becomes or is like: a metaphor unless a programme word follows (成为群众的“贴心人”).
 _LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|是|像|犹如|宛如|如同)(?:了|为|的)?$")
 # 成为群众家门口的“幸福驿站”: what something becomes, with a modifier in between
-_LIKE_DE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|堪称|打造成|建设成|建成为|誉为)[^，。；！？“”]{0,10}的$")
+_LIKE_DE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|堪称|打造成|建设成|建成为|誉为|作为)[^，。；！？“”]{0,10}的$")
 # 也是牧民身边的“宣传员”, 成了合伙人的“暖心驿站”: what something is to someone (but 这是该旗首创的“草原夜校”)
 _COPULA_DE_BEFORE = re.compile(r"(?:是|成了)([^，。；！？“”是]{1,10})的$")
+# 更有“温度”, 更具“含金量”: a quality something has more of; 搭上了强村的“顺风车”: a ride taken
+# 有的地方热衷于打造“盆景”: what a report criticises is no programme
+_CRITICISED_BEFORE = re.compile(r"(?:热衷于|忙于|满足于|停留在|一味|片面)[\u4e00-\u9fff]{0,4}$")
+_QUALITY_BEFORE = re.compile(r"(?:更有|更具|很有|富有|充满|有了|更显|多了|添了|更加)$")
+_RIDE_BEFORE = re.compile(r"(?:搭上|搭乘|坐上|乘上|跑出|驶入|跑上)[^，。；！？“”]{0,8}$")
+# “比着”干、“抢着”办: a verb with its aspect marker
+_ASPECT_END = re.compile(r"^[\u4e00-\u9fff]{1,2}[着了过]$")
+# “95后”网格员, “80后”书记: an age cohort
+_COHORT = re.compile(r"^[0-9０-９零一二三四五六七八九〇]{2}后$")
 _METAPHOR_AFTER = re.compile(r"(?:作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
 _TITLE_SHAPE = re.compile(
     r"(?:之乡|之城|之都|之窗|之源|之花|之星|之最|明珠|名片|星级|示范单位|文明单位|先进集体|模范集体|先进单位|称号|荣誉)$"
@@ -109,7 +118,7 @@ _TITLE_SHAPE = re.compile(
     r"五星|四星|三星|二星|一星|红旗|五好|十星)|星级")
 _PERSON_SHAPE = re.compile(r"(?:书记|主任|队长|大叔|大姐|大嫂|大妈|大爷|阿妈|额吉|阿爸|老人|铁人|能人|达人|状元|愚公|先生|女士|"
                            r"贴心人|带头人|领路人|引路人|当家人|守护人|主心骨|领头雁|排头兵|老黄牛|孺子牛|娘家人|好人|"
-                           r"秀才|专家|工匠|巧匠|师傅|骨干|标兵|模范|明星|状元|能手|把式)$")
+                           r"秀才|专家|工匠|巧匠|师傅|骨干|标兵|模范|明星|状元|能手|把式|党员|支书|干部|教师)$")
 # 两个确立, 三个作用, 四个意识, 五大优势: numbered formulas (unless a programme word follows: “四比”活动)
 _FORMULA = re.compile(r"^[一二两三四五六七八九十百千万\d]+(?:个|大|项|条|种|有|好|心|感|自信|维护|确立|必须|坚持|不|到位|基础)")
 _TIER = re.compile(r"[-－—–─]|^[两三四五]级|级联动$|级联创$|级联建$")
@@ -122,6 +131,7 @@ _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计�
                             r"|联合体|中心户|书屋|工作室|议事厅|说事点|红哨|先锋队|小分队))")
 _BODY_VERBS = ("建设", "实施", "推进", "推行", "启动", "打造", "开展", "建立", "构建", "探索", "推广", "深化", "创建", "创新",
                "推出", "叫响", "培育", "组建", "设立", "开设", "建成", "成立", "选树", "培树", "全面推行", "大力推行")
+_WORD_COUNTED = re.compile(r"(?:共|达|达到|已达|有)?[0-9０-９一二两三四五六七八九十百千万]+(?:余|多)?[个项处家座批类]")
 _BODY_UNQUOTED = re.compile(
     "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了)?"
     r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划|模式|制度)")
@@ -251,7 +261,7 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
     Titles, honours, ranks and tiers are never programmes; a person's nickname, a metaphor, a
     numbered formula or a composition is one only with a programme word after it (“双带头人”培育工程).
     """
-    if _TITLE_SHAPE.search(name) or _TIER.search(name):
+    if _TITLE_SHAPE.search(name) or _TIER.search(name) or _COHORT.match(name) or _ASPECT_END.search(name):
         return True
     while text.startswith("”", start - 1) or text.startswith("、", start - 1) and text.startswith("”", start - 2):
         back = text.rfind("“", max(0, start - 30), start - 1)  # 作为“信息员”“调解员”: the verb before the row
@@ -266,6 +276,9 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
                        or _LIKE_BEFORE.search(text, max(0, start - 4), start)
                        or _LIKE_DE_BEFORE.search(text, max(0, start - 14), start)
                        or _copula_de(text, start)
+                       or _QUALITY_BEFORE.search(text, max(0, start - 2), start)
+                       or _CRITICISED_BEFORE.search(text, max(0, start - 9), start)
+                       or _RIDE_BEFORE.search(text, max(0, start - 12), start)
                        or text.startswith("在", start - 1)  # 在“云端”宣讲: a place, not a name
                        or (_FORMULA.match(name) and not launched)  # 两个确立, 三个作用 (but 实行“三个一”, “四比”活动)
                        or (("+" in name or "＋" in name) and not launched)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
@@ -355,6 +368,8 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         _quoted(text, head_starts, lex, names)
     for m in _BODY_UNQUOTED.finditer(text):
         name = m.group(1)
+        if _WORD_COUNTED.match(text, m.end()):  # 实施联建产业项目63个: projects counted, not a programme's name
+            continue
         if (_acceptable(name, lex) and not _GENERIC.match(name) and not _GENERIC_INSIDE.search(name)
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = (lex.canonical.get(name, name), STRONG)
@@ -414,6 +429,14 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
                   and "+" not in n]
         if longer and rank == STRONG and "+" not in name and name not in lex.canonical:
             names[name] = (names[min(longer, key=len)][0], rank)
+            continue
+        # …or of one part of a X+Y name (“党员示范户+庭院经济”模式 … “示范户”成了“领头羊”): that part
+        parts = [p for n, (_, r) in names.items() if r == STRONG and "+" in n for p in n.split("+")
+                 if len(p) >= len(name) + 2 and p.endswith(name)]
+        if parts and rank == STRONG and "+" not in name and name not in lex.canonical:
+            part = min(parts, key=len)
+            names[name] = (part, rank)
+            names.setdefault(part, (part, STRONG))
     if lex.pattern is not None:
         # the lexicon is a boost: a name it knows is a programme wherever it is named; a "unit" (党员中心户)
         # is the programme of the number that counts it, and of the numbers around it only where the

@@ -44,7 +44,10 @@ def default_initiative(ctx: Context) -> str:
     named = Counter(i.name for i in strong)
     if named:  # the body's main programme: named twice or more, and in half its programme mentions
         (name, n), *rest = named.most_common(2)
-        if n >= 2 and (not rest or rest[0][1] < n) and n * 2 >= sum(named.values()):
+        # (the body's only programme is its main one even when named once, in a report about one place;
+        # a round-up of several banners that names one banner's programme at the end has none)
+        one_place = len({loc.region.banner for loc in ctx.locs if loc.region.banner}) <= 1
+        if (n >= 2 or (not rest and one_place)) and (not rest or rest[0][1] < n) and n * 2 >= sum(named.values()):
             return name
     return ""
 

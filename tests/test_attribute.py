@@ -208,3 +208,22 @@ def test_a_continued_page_does_not_inherit_the_article_above():
     assert one(facts, 46).banner == "扎鲁特旗"
     for v in (7, 2600):
         assert one(facts, v).banner == "乌拉特中旗"
+
+
+def test_a_subtitles_programme_the_body_goes_on_naming_beats_a_descriptive_title():
+    text = ("戈壁深处的“流动课堂”\n\n——四子王旗“红色马背队”随行记\n\n本报记者 王明\n\n"
+            "老人腿脚不便，队员上门不到10分钟就办完了认证。\n\n"
+            "四子王旗组建“红色马背队”服务队6支。据统计，“红色马背队”今年已服务牧民3200人次。")
+    f = one(facts_of(text), 10, "分钟")
+    assert f.initiative == "红色马背队"
+
+
+@pytest.mark.parametrize("places,expected", [
+    ("乌拉特中旗新忽热苏木", "党建+大棚"),  # a report about one place: its only programme is its main one
+    ("乌拉特中旗和乌拉特后旗", ""),  # about several banners: a programme named once is no article programme
+])
+def test_the_bodys_only_programme_named_once(places, expected):
+    text = (f"大棚里的新日子\n\n{places}位于河套平原北部，全嘎查常住人口198户。\n\n"
+            "近年来，苏木党委把巴音嘎查确定为“党建+大棚”示范点，建成温室42座。")
+    f = one(facts_of(text), 198, "户")
+    assert f.initiative == expected

@@ -79,6 +79,19 @@ from etl.initiatives import find_initiatives
     ("网格员既是居民身边的“信息员”“调解员”。", []),
     ("卫生室成了牧民的“健康驿站”。", []),
     ("这是该旗首创的“草原夜校”。", ["草原夜校"]),
+    # — a cohort, a quality, a ride, a verb with its aspect marker, a category of people, a criticism
+    ("“00后”网格员其其格负责第3网格。", []),
+    ("让牧区服务更有“温度”。", []),
+    ("弱村搭上了强村的“顺风车”。", []),
+    ("大家“抢着”干、“比着”干。", []),
+    ("选出1名“老支书”担任调解员。", []),
+    ("有的地方热衷于打造“盆景”，群众不买账。", []),
+    ("把中心户作为网格里的“信息员”“联络员”。", []),
+    # — projects counted after a programme word are no programme's name
+    ("实施联建产业项目63个。", []),
+    # — a programme word after the name (帮扶, 协作)
+    ("“组团式”医疗帮扶让医院新开展手术12项。", ["组团式"]),
+    ("“红哨积分”是个新鲜词。", ["红哨积分"]),
 ])
 def test_find_initiatives(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
@@ -137,3 +150,9 @@ def test_a_known_unit_is_not_a_short_form_of_its_kinds():
 def test_a_verb_and_a_unit_named_again_and_again_is_the_unit():
     text = ("（二）组建党建联合体，握指成拳\n全旗组建党建联合体23个。计划新组建党建联合体5个以上。")
     assert {m.name for m in find_initiatives(text)} == {"党建联合体"}
+
+
+def test_a_short_form_of_one_part_of_a_compound_name_is_that_part():
+    text = "推行“党员示范户+庭院经济”模式。“示范户”成了“领头羊”。全旗党员示范户户均增收5200元。"
+    names = [m.name for m in find_initiatives(text)]
+    assert names[0] == "党员示范户+庭院经济" and set(names[1:]) == {"党员示范户"}
