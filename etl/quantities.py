@@ -207,6 +207,11 @@ _THRESHOLD_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,6}?的")
 _THRESHOLD_UNITS = frozenset({"元", "万元", "亿元", "名", "人", "位", "户", "岁"})
 # a count of places or people, then a measure of them: 6个嘎查收入在…
 _THRESHOLD_BEFORE = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+[个家户名所]\S{0,8}(?:收入|人数|人口|规模)$")
+# a count or share of places or bodies earlier in the clause, then what is measured of them, then 不足/超过
+_COUNTED_THEN_MEASURE = re.compile(
+    r"(?:[0-9０-９一二两三四五六七八九十百千]+[个家所]|[近约超]?[一二三四五六七八九]成(?:的)?|[0-9０-９.]+%(?:的)?)"
+    r"(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
+    r"[\u4e00-\u9fff“”]{1,10}$")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
 _SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评")
 _NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码")}
@@ -422,6 +427,10 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
                  else _THRESHOLD_NOUN_AFTER.match(text, end))
             and (post in ("以上", "以下", "以内") or pre in ("more", "less"))):
         return None  # 收入5万元以下的薄弱嘎查村, 超过50万元的嘎查村, 有3名以上正式党员的小区: which ones, not how many
+    if pre in ("less", "more") and unit_written in _THRESHOLD_UNITS | {"人", "户"}:
+        k = _prefix(text, num_start)[0]
+        if _COUNTED_THEN_MEASURE.search(text, max(0, k - 26), k):
+            return None  # 近两成嘎查村经营性收入不足5万元, 有3个联村党委收益不足30万元: the threshold of the count before it
     if post in ("以上", "以下") and text[m.start() - 1:m.start()] == "在" and _THRESHOLD_BEFORE.search(
             text, max(0, m.start() - 17), m.start() - 1):
         return None  # 仍有6个嘎查收入在10万元以下: the threshold of the count before it
