@@ -209,8 +209,8 @@ _THRESHOLD_UNITS = frozenset({"元", "万元", "亿元", "名", "人", "位", "�
 _THRESHOLD_BEFORE = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+[个家户名所]\S{0,8}(?:收入|人数|人口|规模)$")
 # a count or share of places or bodies earlier in the clause, then what is measured of them, then 不足/超过
 _COUNTED_THEN_MEASURE = re.compile(
-    r"(?:[0-9０-９一二两三四五六七八九十百千]+[个家所]|[近约超]?[一二三四五六七八九]成(?:的)?|[0-9０-９.]+%(?:的)?)"
-    r"(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
+    r"(?:[0-9０-９一二两三四五六七八九十百千]+[个家所]|[近约超]?[一二两三四五六七八九]成(?:的)?|[0-9０-９.]+%(?:的)?)"
+    r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
 _SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评")
