@@ -5,7 +5,8 @@ import os
 
 from dash import Dash
 
-from flask import abort, send_from_directory
+from flask import Response, abort
+from flask import request as flask_request
 
 from etl.paths import REFERENCE_DIR, ROOT, database_url
 
@@ -54,7 +55,17 @@ def create_app(database: str | None = None, include_synthetic: bool | None = Non
         update_title=None,
         suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        # Responses are compressed (flask-compress: brotli or gzip, whichever the browser takes):
+        # the first load shrinks from ~7.7 MB to under 2 MB. DASHBOARD_COMPRESS=0 turns it off.
+        compress=os.environ.get("DASHBOARD_COMPRESS", "1") != "0",
     )
+    # Static files: component bundles are fingerprinted by Dash (cached for a year); the assets and
+    # the map boundaries carry a ?m=<mtime> or never change between releases, so browsers may keep them.
+    app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400
+    app.server.config["COMPRESS_MIMETYPES"] = [
+        "text/html", "text/css", "text/xml", "text/plain", "text/csv", "application/json",
+        "application/javascript", "text/javascript", "application/geo+json", "image/svg+xml"]
+    app.server.config["COMPRESS_MIN_SIZE"] = 1000
     app.index_string = INDEX_STRING
     app.layout = lambda: layout.build(source.get())
     callbacks.register(app, source)
@@ -62,11 +73,19 @@ def create_app(database: str | None = None, include_synthetic: bool | None = Non
 
     @app.server.route("/geo/<name>")
     def geojson(name: str):
-        # Boundaries for the map, served from data/reference/ so the map needs no internet.
+        # Boundaries for the map, served from data/reference/ so the map needs no internet; sent as
+        # a plain body (not a file stream) so that it is compressed like the rest (0.19 → 0.05 MB).
         if name not in GEO_FILES:
             abort(404)
-        response = send_from_directory(REFERENCE_DIR, name, mimetype="application/geo+json", max_age=3600)
-        return response
+        try:
+            data = (REFERENCE_DIR / name).read_bytes()
+        except OSError:
+            abort(404)
+        response = Response(data, mimetype="application/geo+json")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        response.add_etag()
+        return response.make_conditional(flask_request)
 
     @app.server.route("/healthz")
     def healthz():

@@ -136,6 +136,17 @@ class FrameCache:
             tmp.unlink(missing_ok=True)
 
 
+def _provenance(docs: pd.DataFrame | None, include_synthetic: bool) -> pd.DataFrame:
+    """Return the documents' provenance columns (empty strings for what an older table lacks)."""
+    cols = ["source_file", "source", "published_how", "title", "kind"]
+    if docs is None or docs.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    if not include_synthetic:
+        docs = docs[~is_synthetic(docs["source_file"])]
+    return pd.DataFrame({c: (docs[c].fillna("").astype(str) if c in docs.columns else "") for c in cols}
+                        ).reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One consistent view of the data: facts plus header figures."""
@@ -146,6 +157,9 @@ class Snapshot:
     token: tuple = ()
     loaded_at: float = 0.0
     has_articles: bool = True
+    # One row per report: source_file, source (newspaper or site), published_how (manifest | text
+    # | none), title, kind — for provenance in the source panel and the downloads.
+    documents: pd.DataFrame | None = None
 
 
 @dataclass
@@ -260,13 +274,19 @@ class FactSource:
         if "documents" in tables:
             try:
                 with self.engine.connect() as conn:
-                    docs = pd.read_sql_query(sa.text("SELECT source_file, loaded_at FROM documents"), conn)
+                    docs = pd.read_sql_query(sa.text(
+                        "SELECT source_file, loaded_at, source, published_how, title, kind FROM documents"), conn)
             except SQLAlchemyError:
-                docs = None
+                try:  # an older or hand-made documents table
+                    with self.engine.connect() as conn:
+                        docs = pd.read_sql_query(sa.text("SELECT source_file, loaded_at FROM documents"), conn)
+                except SQLAlchemyError:
+                    docs = None
         df = FrameCache(self.cache_dir, self.database_url, self.include_synthetic).get_or_build(
             token, self._read_facts)
         n_reports, last_updated = self._header_figures(tables, df, docs)
-        return Snapshot(df, n_reports, last_updated, token, time.time(), "articles" in tables)
+        return Snapshot(df, n_reports, last_updated, token, time.time(), "articles" in tables,
+                        _provenance(docs, self.include_synthetic))
 
     def _read_facts(self) -> pd.DataFrame:
         """Read and normalise the facts table (the slow part: ~40 µs a row through the driver)."""

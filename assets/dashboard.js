@@ -1,0 +1,96 @@
+/* Browser-side helpers of the dashboard (no data, no server calls):
+   - a visible message when the browser has no WebGL (the map needs it);
+   - Esc closes the source panel;
+   - the map kept as a picture for printing (a WebGL canvas prints blank);
+   - printing: every chart redrawn at A4 width before the print dialog, restored after. */
+(function () {
+    "use strict";
+    var PRINT_WIDTH = 700;  // px: A4 portrait less 12 mm margins at 96 dpi
+
+    function hasWebGL() {
+        try {
+            var c = document.createElement("canvas");
+            return !!(window.WebGLRenderingContext && (c.getContext("webgl2") || c.getContext("webgl")));
+        } catch (e) {
+            return false;
+        }
+    }
+    if (!hasWebGL()) {
+        document.documentElement.classList.add("no-webgl");
+    }
+
+    document.addEventListener("keydown", function (ev) {
+        if (ev.key !== "Escape") { return; }
+        var panel = document.getElementById("article-panel");
+        if (panel && panel.classList.contains("open")) {
+            var close = document.getElementById("article-close");
+            if (close) { close.click(); }
+        }
+    });
+
+    function graphs() {
+        return Array.prototype.slice.call(document.querySelectorAll(".chart .js-plotly-plot"));
+    }
+    function mapGraph() {
+        return document.querySelector("#chart-map .js-plotly-plot") || document.querySelector("#chart-map");
+    }
+
+    var mapTimer = null;
+    var mapFigure = null;
+    function renderMapImage() {
+        var gd = mapGraph();
+        var img = document.getElementById("chart-map-print");
+        if (!gd || !img || !window.Plotly || !gd.data || !hasWebGL()) { return Promise.resolve(false); }
+        if (mapFigure === gd.data && img.getAttribute("src")) { return Promise.resolve(true); }
+        var fig = gd.data;
+        return window.Plotly.toImage(gd, {format: "png", width: PRINT_WIDTH, height: 460, scale: 1.5})
+            .then(function (url) {
+                img.setAttribute("src", url);
+                mapFigure = fig;
+                return true;
+            })
+            .catch(function () { return false; });
+    }
+    window.dashboardMapImage = renderMapImage;
+    // Re-draw the map's picture a moment after every map update (the map draws asynchronously).
+    function watchMap() {
+        var gd = mapGraph();
+        if (gd && gd.on && !gd.__printWatch) {
+            gd.__printWatch = true;
+            gd.on("plotly_afterplot", function () {
+                clearTimeout(mapTimer);
+                mapTimer = setTimeout(renderMapImage, 1200);
+            });
+            clearTimeout(mapTimer);
+            mapTimer = setTimeout(renderMapImage, 1200);
+        }
+    }
+    setInterval(watchMap, 1000);
+
+    var resized = [];
+    function beforePrint() {
+        if (!window.Plotly) { return; }
+        resized = [];
+        graphs().forEach(function (gd) {
+            if (gd.closest("#chart-map")) { return; }
+            try {
+                window.Plotly.relayout(gd, {width: PRINT_WIDTH});
+                resized.push(gd);
+            } catch (e) { /* a chart that cannot be resized prints as it is */ }
+        });
+    }
+    function afterPrint() {
+        if (!window.Plotly) { return; }
+        resized.forEach(function (gd) {
+            try { window.Plotly.relayout(gd, {width: null, autosize: true}); } catch (e) { /* ignore */ }
+        });
+        resized = [];
+        window.dispatchEvent(new Event("resize"));
+    }
+    window.addEventListener("beforeprint", beforePrint);
+    window.addEventListener("afterprint", afterPrint);
+
+    window.dashboardPrint = function () {
+        renderMapImage().then(function () { window.print(); });
+    };
+})();
