@@ -26,6 +26,7 @@ from .layout import PRINT_ROWS
 LEAGUE_GEOJSON = REFERENCE_DIR / "im_leagues.geojson"
 BANNER_GEOJSON = REFERENCE_DIR / "im_banners.geojson"
 PHONE_WIDTH = 720  # px: at or below, the page is one column (assets/style.css)
+PHONE_PAGE_SIZE = 10  # table rows a page on a phone
 
 
 # ------------------------------------------------------------------ state
@@ -233,13 +234,14 @@ def _codes(rows, level: str, names) -> list[str]:
 
 # ------------------------------------------------------------------ table
 
-def compute_table(snap: Snapshot, state: dict | None, page, sort_by, filter_query=None) -> tuple:
+def compute_table(snap: Snapshot, state: dict | None, page, sort_by, filter_query=None,
+                  page_size: int = queries.PAGE_SIZE) -> tuple:
     """Return (rows of one page, page count, page, count text); the state holds the table's filters."""
     df_all = snap.facts
     f = queries.normalise(df_all, queries.Filters.from_dict(state))
     mask = queries.filter_mask(df_all, f)
     rows, pages, n = queries.table_page(df_all, page, sort_by if isinstance(sort_by, list) else None, None,
-                                        mask=mask)
+                                        page_size=page_size, mask=mask)
     try:
         page = min(max(int(page or 0), 0), pages - 1)
     except (TypeError, ValueError, OverflowError):
@@ -523,15 +525,17 @@ def register(app: Dash, source: FactSource) -> None:
         Output(ids.TABLE, "data"), Output(ids.TABLE, "page_count"), Output(ids.TABLE, "page_current"),
         Output(ids.TABLE_COUNT, "children"),
         Input(ids.STATE, "data"), Input(ids.TABLE, "page_current"), Input(ids.TABLE, "sort_by"),
+        Input(ids.TABLE, "page_size"),
     )
-    def update_table(state, page, sort_by):
+    def update_table(state, page, sort_by, page_size):
         # Only paging keeps the page; new filters or sorting start at page 1.
         if f"{ids.TABLE}.page_current" not in ctx.triggered_prop_ids:
             page = 0
+        size = page_size if page_size in (PHONE_PAGE_SIZE, queries.PAGE_SIZE) else queries.PAGE_SIZE
         snap = source.get()
         f = queries.normalise(snap.facts, queries.Filters.from_dict(state))
-        key = ("table", snapshot_key(snap), f, repr(page)[:20], repr(sort_by)[:300])
-        return cache.get_or_compute(key, lambda: compute_table(snap, f.to_dict(), page, sort_by))
+        key = ("table", snapshot_key(snap), f, repr(page)[:20], repr(sort_by)[:300], size)
+        return cache.get_or_compute(key, lambda: compute_table(snap, f.to_dict(), page, sort_by, page_size=size))
 
     @app.callback(Output(ids.PRINT_TABLE, "children"), Input(ids.STATE, "data"))
     def update_print_table(state):
@@ -576,8 +580,9 @@ def register(app: Dash, source: FactSource) -> None:
     )
     # The window's width decides the map's zoom and the charts' heights (phone or desktop).
     app.clientside_callback(
-        "function (_s) { return {w: window.innerWidth}; }",
-        Output(ids.VIEWPORT, "data"), Input(ids.URL, "pathname"),
+        "function (_s) { var w = window.innerWidth; return [{w: w}, w <= %d ? %d : %d]; }"
+        % (PHONE_WIDTH, PHONE_PAGE_SIZE, queries.PAGE_SIZE),
+        Output(ids.VIEWPORT, "data"), Output(ids.TABLE, "page_size"), Input(ids.URL, "pathname"),
     )
     # 打印/导出报告: charts at A4 width, the map as a picture, then the browser's print dialog.
     app.clientside_callback(

@@ -28,6 +28,8 @@ CATEGORY_COLUMNS = (
     "source_file", "article_id", "article_title", "published", "league", "league_code", "banner",
     "banner_code", "township", "village", "region_level", "initiative", "indicator", "category",
     "qualifier", "unit", "per",
+    # schema 0002 (appended columns; "" where an older database lacks them)
+    "location", "measure", "kind", "as_of", "period_start", "review_status",
 )
 STRING_COLUMNS = ("fact_id", "subject", "quote")
 
@@ -53,7 +55,7 @@ def normalise_facts(df: pd.DataFrame) -> pd.DataFrame:
                 s = s.fillna("")
             df[col] = s
         else:
-            df[col] = s.fillna("").astype(str).astype("category")
+            df[col] = s.astype(object).fillna("").astype(str).astype("category")
     for col in STRING_COLUMNS:
         df[col] = df[col].fillna("").astype(str)
     return df.reset_index(drop=True)
@@ -75,7 +77,7 @@ class FrameCache:
     database: the cache is an optimisation, never a source of truth. ``cache_dir=""`` disables it.
     """
 
-    VERSION = "1"
+    VERSION = "2"
 
     def __init__(self, cache_dir: str | None, database_url: str, include_synthetic: bool):
         self.dir = Path(cache_dir) if cache_dir else None

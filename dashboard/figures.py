@@ -355,7 +355,7 @@ def choropleth(geo: GeoIndex | dict | Path | None, agg: pd.DataFrame, measure: M
     map_height = height - 70
     if width < 500:  # a phone: the colour bar lies under the map instead of over its eastern end
         colorbar.update(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top", len=0.8, thickness=8,
-                        title=dict(text=measure.label(), side="left"))
+                        title=dict(text=measure.label(), side="top"))
         map_height = height - 130
     trace = dict(
         type="choroplethmap", geojson=geojson, featureidkey="properties.code", locations=codes, z=z,

@@ -319,10 +319,10 @@ def league_mask(df: pd.DataFrame, leagues: tuple[str, ...]) -> np.ndarray:
         level = df["region_level"]
         for g in specials:
             if g == NO_LEAGUE_KNOWN:
-                mask |= empty & ~level.isin(list(LEVEL_GROUPS)).to_numpy(dtype=bool, na_value=False)
+                mask = mask | (empty & ~level.isin(list(LEVEL_GROUPS)).to_numpy(dtype=bool, na_value=False))
             else:
                 lv = next(k for k, v in LEVEL_GROUPS.items() if v == g)
-                mask |= empty & (level == lv).to_numpy(dtype=bool, na_value=False)
+                mask = mask | (empty & (level == lv).to_numpy(dtype=bool, na_value=False))
     return mask
 
 
