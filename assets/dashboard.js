@@ -28,6 +28,15 @@
         }
     });
 
+    // A click outside the panel closes it — except on a table row, which opens that row's article.
+    document.addEventListener("click", function (ev) {
+        var panel = document.getElementById("article-panel");
+        if (!panel || !panel.classList.contains("open") || !ev.target || !ev.target.closest) { return; }
+        if (ev.target.closest("#article-panel") || ev.target.closest("#facts-table td")) { return; }
+        var close = document.getElementById("article-close");
+        if (close) { close.click(); }
+    }, true);
+
     function graphs() {
         return Array.prototype.slice.call(document.querySelectorAll(".chart .js-plotly-plot"));
     }
@@ -52,20 +61,33 @@
             .catch(function () { return false; });
     }
     window.dashboardMapImage = renderMapImage;
+    // On a touch screen a one-finger swipe over the map scrolls the page: the map does not pan or
+    // zoom by touch (plotly turns MapLibre's drag-pan on for every drag mode but select/lasso).
+    var touch = ("ontouchstart" in window) || (window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+    function freeTouch(gd) {
+        var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        var m = sub && sub.map;
+        if (!touch || !m) { return; }
+        ["dragPan", "touchZoomRotate", "touchPitch", "dragRotate"].forEach(function (h) {
+            if (m[h] && m[h].isEnabled && m[h].isEnabled()) { m[h].disable(); }
+        });
+    }
     // Re-draw the map's picture a moment after every map update (the map draws asynchronously).
     function watchMap() {
         var gd = mapGraph();
         if (gd && gd.on && !gd.__printWatch) {
             gd.__printWatch = true;
             gd.on("plotly_afterplot", function () {
+                freeTouch(gd);
                 clearTimeout(mapTimer);
                 mapTimer = setTimeout(renderMapImage, 1200);
             });
+            freeTouch(gd);
             clearTimeout(mapTimer);
             mapTimer = setTimeout(renderMapImage, 1200);
         }
     }
-    setInterval(watchMap, 1000);
+    setInterval(watchMap, 500);
 
     var resized = [];
     function beforePrint() {

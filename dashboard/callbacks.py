@@ -293,6 +293,7 @@ def provenance(snap: Snapshot, fact) -> list:
     source = str(doc.get("source") or "")
     if queries.is_synthetic_file(str(fact["source_file"])):
         items.append(html.Li([html.Strong("合成数据"), "：程序生成的测试报道，并非真实报道"], className="synthetic"))
+        source = ""
     link = source if source.startswith(("http://", "https://")) else ""
     if source and not link:
         items.append(html.Li(f"报纸/来源：{source}"))
@@ -546,13 +547,14 @@ def register(app: Dash, source: FactSource) -> None:
     @app.callback(
         Output(ids.ARTICLE_BODY, "children"), Output(ids.ARTICLE_PANEL, "className"),
         Output(ids.TABLE, "active_cell"),
-        Input(ids.TABLE, "active_cell"), Input(ids.ARTICLE_CLOSE, "n_clicks"), Input(ids.ARTICLE_BACKDROP, "n_clicks"),
+        Input(ids.TABLE, "active_cell"), Input(ids.ARTICLE_CLOSE, "n_clicks"),
         State(ids.TABLE, "data"),
         prevent_initial_call=True,
     )
-    def open_article(active_cell, _close, _backdrop, data):
-        # Closing also clears the table's active cell, so the same row opens again on the next click.
-        if ctx.triggered_id in (ids.ARTICLE_CLOSE, ids.ARTICLE_BACKDROP) or not isinstance(active_cell, dict):
+    def open_article(active_cell, _close, data):
+        # Closing (关闭, Esc or a click outside: assets/dashboard.js) also clears the table's active
+        # cell, so the same row opens again on the next click.
+        if ctx.triggered_id == ids.ARTICLE_CLOSE or not isinstance(active_cell, dict):
             return no_update, "article-panel hidden", None
         fact_id = active_cell.get("row_id")
         if not isinstance(fact_id, str):

@@ -159,7 +159,6 @@ def table() -> html.Section:
 
 def article_panel() -> html.Div:
     return html.Div(className="article-layer", children=[
-        html.Div(id=ids.ARTICLE_BACKDROP, className="article-backdrop", n_clicks=0),
         html.Aside(id=ids.ARTICLE_PANEL, className="article-panel hidden", role="dialog",
                    **{"aria-live": "polite", "aria-label": "原文"}, children=[
                        html.Div(className="article-head", children=[
