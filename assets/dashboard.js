@@ -46,7 +46,28 @@
 
     var mapTimer = null;
     var mapFigure = null;
-    function renderMapImage() {
+    // Count the coloured (not white, not grey) pixels of a PNG: a picture taken before the
+    // boundaries arrived is blank and is taken again a moment later.
+    function colouredPixels(url) {
+        return new Promise(function (resolve) {
+            var im = new Image();
+            im.onload = function () {
+                var c = document.createElement("canvas");
+                c.width = im.width; c.height = im.height;
+                var ctx = c.getContext("2d");
+                ctx.drawImage(im, 0, 0);
+                var d = ctx.getImageData(0, 0, c.width, c.height).data, n = 0;
+                for (var i = 0; i < d.length; i += 16) {
+                    if (d[i] - Math.max(d[i + 1], d[i + 2]) > 30) { n++; }
+                }
+                resolve(n);
+            };
+            im.onerror = function () { resolve(0); };
+            im.src = url;
+        });
+    }
+    function renderMapImage(attempt) {
+        attempt = attempt || 0;
         var gd = mapGraph();
         var img = document.getElementById("chart-map-print");
         if (!gd || !img || !window.Plotly || !gd.data || !hasWebGL()) { return Promise.resolve(false); }
@@ -54,9 +75,16 @@
         var fig = gd.data;
         return window.Plotly.toImage(gd, {format: "png", width: PRINT_WIDTH, height: 460, scale: 1.5})
             .then(function (url) {
-                img.setAttribute("src", url);
-                mapFigure = fig;
-                return true;
+                return colouredPixels(url).then(function (n) {
+                    if (n < 200 && attempt < 6) {
+                        return new Promise(function (r) { setTimeout(r, 1000); })
+                            .then(function () { return renderMapImage(attempt + 1); });
+                    }
+                    if (fig !== gd.data) { return renderMapImage(0); }  // the map changed meanwhile
+                    img.setAttribute("src", url);
+                    mapFigure = fig;
+                    return true;
+                });
             })
             .catch(function () { return false; });
     }

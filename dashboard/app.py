@@ -6,6 +6,7 @@ import os
 from dash import Dash
 
 from flask import Response, abort
+from flask_compress import Compress
 from flask import request as flask_request
 
 from etl.paths import REFERENCE_DIR, ROOT, database_url
@@ -55,9 +56,6 @@ def create_app(database: str | None = None, include_synthetic: bool | None = Non
         update_title=None,
         suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
-        # Responses are compressed (flask-compress: brotli or gzip, whichever the browser takes):
-        # the first load shrinks from ~7.7 MB to under 2 MB. DASHBOARD_COMPRESS=0 turns it off.
-        compress=os.environ.get("DASHBOARD_COMPRESS", "1") != "0",
     )
     # Static files: component bundles are fingerprinted by Dash (cached for a year); the assets and
     # the map boundaries carry a ?m=<mtime> or never change between releases, so browsers may keep them.
@@ -66,6 +64,10 @@ def create_app(database: str | None = None, include_synthetic: bool | None = Non
         "text/html", "text/css", "text/xml", "text/plain", "text/csv", "application/json",
         "application/javascript", "text/javascript", "application/geo+json", "image/svg+xml"]
     app.server.config["COMPRESS_MIN_SIZE"] = 1000
+    # Responses are compressed (flask-compress: zstd, brotli or gzip, whichever the browser takes):
+    # the first load shrinks from ~7.7 MB to under 2 MB. DASHBOARD_COMPRESS=0 turns it off.
+    if os.environ.get("DASHBOARD_COMPRESS", "1") != "0":
+        Compress(app.server)
     app.index_string = INDEX_STRING
     app.layout = lambda: layout.build(source.get())
     callbacks.register(app, source)
