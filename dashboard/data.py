@@ -275,15 +275,14 @@ class FactSource:
         docs = None
         if "documents" in tables:
             try:
+                # provenance columns when the table has them (an older or hand-made one may not)
+                have = {c["name"] for c in sa.inspect(self.engine).get_columns("documents")}
+                cols = [c for c in ("source_file", "loaded_at", "source", "published_how", "title", "kind")
+                        if c in have]
                 with self.engine.connect() as conn:
-                    docs = pd.read_sql_query(sa.text(
-                        "SELECT source_file, loaded_at, source, published_how, title, kind FROM documents"), conn)
+                    docs = pd.read_sql_query(sa.text(f"SELECT {', '.join(cols)} FROM documents"), conn)
             except SQLAlchemyError:
-                try:  # an older or hand-made documents table
-                    with self.engine.connect() as conn:
-                        docs = pd.read_sql_query(sa.text("SELECT source_file, loaded_at FROM documents"), conn)
-                except SQLAlchemyError:
-                    docs = None
+                docs = None
         df = FrameCache(self.cache_dir, self.database_url, self.include_synthetic).get_or_build(
             token, self._read_facts)
         n_reports, last_updated = self._header_figures(tables, df, docs)
