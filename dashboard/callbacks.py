@@ -6,6 +6,7 @@ numbers) gets an empty answer instead of an error page.
 """
 from __future__ import annotations
 
+import html as html_lib
 import os
 import threading
 from collections import OrderedDict
@@ -250,8 +251,12 @@ def compute_table(snap: Snapshot, state: dict | None, page, sort_by, filter_quer
     return rows, pages, page, count
 
 
-def compute_print_table(snap: Snapshot, state: dict | None, limit: int = PRINT_ROWS):
-    """Return the table printed on paper: the first ``limit`` filtered rows and a line saying so."""
+def compute_print_table(snap: Snapshot, state: dict | None, limit: int = PRINT_ROWS) -> str:
+    """Return the table printed on paper as HTML: the first ``limit`` filtered rows and a line saying so.
+
+    One HTML string (every cell escaped), not hundreds of Dash components: the page's renderer
+    would otherwise walk each cell on every update and slow the first load down.
+    """
     df_all = snap.facts
     f = queries.normalise(df_all, queries.Filters.from_dict(state))
     mask = queries.filter_mask(df_all, f)
@@ -264,9 +269,12 @@ def compute_print_table(snap: Snapshot, state: dict | None, limit: int = PRINT_R
         caption = f"事实明细：共 {n} 条，以下打印前 {shown} 条（完整数据请下载 CSV 或 Excel）"
     else:
         caption = f"事实明细：共 {n} 条，全部列出"
-    head = html.Tr([html.Th(name) for _cid, name in queries.TABLE_COLUMNS])
-    body = [html.Tr([html.Td(r[cid]) for cid, _name in queries.TABLE_COLUMNS]) for r in rows]
-    return [html.P(caption, className="print-caption"), html.Table([html.Thead(head), html.Tbody(body)])]
+    esc = html_lib.escape
+    head = "".join(f"<th>{esc(name)}</th>" for _cid, name in queries.TABLE_COLUMNS)
+    body = "".join("<tr>" + "".join(f"<td>{esc(str(r[cid]))}</td>" for cid, _name in queries.TABLE_COLUMNS) + "</tr>"
+                   for r in rows)
+    return (f'<p class="print-caption">{esc(caption)}</p>'
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 # ------------------------------------------------------------------ article
@@ -538,11 +546,21 @@ def register(app: Dash, source: FactSource) -> None:
         key = ("table", snapshot_key(snap), f, repr(page)[:20], repr(sort_by)[:300], size)
         return cache.get_or_compute(key, lambda: compute_table(snap, f.to_dict(), page, sort_by, page_size=size))
 
-    @app.callback(Output(ids.PRINT_TABLE, "children"), Input(ids.STATE, "data"))
-    def update_print_table(state):
+    # The printed table waits for the charts, so it never slows the first chart down.
+    @app.callback(Output(ids.PRINT_TABLE_HTML, "data"), Input(ids.SUMMARY, "children"), State(ids.STATE, "data"))
+    def update_print_table(_summary, state):
         snap = source.get()
         f = queries.normalise(snap.facts, queries.Filters.from_dict(state))
         return cache.get_or_compute(("print", snapshot_key(snap), f), lambda: compute_print_table(snap, f.to_dict()))
+
+    app.clientside_callback(
+        """function (markup) {
+            var el = document.getElementById('%s');
+            if (el) { el.innerHTML = markup || ''; }
+            return Date.now();
+        }""" % ids.PRINT_TABLE,
+        Output(ids.PRINT_TABLE_SET, "data"), Input(ids.PRINT_TABLE_HTML, "data"), prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.ARTICLE_BODY, "children"), Output(ids.ARTICLE_PANEL, "className"),

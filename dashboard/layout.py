@@ -153,7 +153,9 @@ def table() -> html.Section:
             ],
             css=[{"selector": ".dash-spreadsheet tr", "rule": "cursor: pointer;"}],
         ),
+        # Filled from PRINT_TABLE_HTML by a browser-side callback (one HTML string, no Dash components).
         html.Div(id=ids.PRINT_TABLE, className="print-table"),
+        dcc.Store(id=ids.PRINT_TABLE_HTML, storage_type="memory"),
     ])
 
 
@@ -179,6 +181,7 @@ def build(snap: Snapshot) -> html.Div:
         dcc.Store(id=ids.ARTICLE_SCROLLED, storage_type="memory"),
         dcc.Store(id=ids.VIEWPORT, storage_type="memory"),
         dcc.Store(id=ids.PRINTED, storage_type="memory"),
+        dcc.Store(id=ids.PRINT_TABLE_SET, storage_type="memory"),
         header(snap),
         filters(snap),
         html.Div(className="summary", children=[
