@@ -180,6 +180,12 @@ def test_ticks_and_labels_are_chinese(server, page):
     transforms = page.eval_on_selector_all("#chart-league .bartext", "els => els.map(e => e.getAttribute('transform') || '')")
     assert not [t for t in transforms if "rotate" in t], transforms
     assert re.search(r"合计 [\d.]+亿元", headline(page))
+    # a chart's image (the camera button) says what it shows: filters, data date, sources
+    svg = page.evaluate("""async () => {
+        const gd = document.querySelector('#chart-league .js-plotly-plot');
+        const url = await Plotly.toImage(gd, {format: 'svg'});
+        return decodeURIComponent(url.split(',')[1]); }""")
+    assert "指标：资金" in svg and "数据更新于" in svg and "来源：" in svg and "篇报道" in svg
     shot(page, "funding")
 
 
