@@ -56,7 +56,7 @@ def filters(snap: Snapshot) -> html.Section:
         dcc.DatePickerRange(id=ids.DATES, min_date_allowed=first, max_date_allowed=last,
                             initial_visible_month=last, display_format="YYYY年M月D日", month_format="YYYY年M月",
                             start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期",
-                            clearable=True, first_day_of_week=1, disabled=first is None, updatemode="bothdates"),
+                            clearable=True, first_day_of_week=1, disabled=first is None, updatemode="singledate"),
     ])
     return html.Section(className="filters", **{"aria-label": "筛选"}, children=[
         _dropdown(ids.LEAGUE, "盟市（可多选）", "全部盟市", league_options(df), multi=True),

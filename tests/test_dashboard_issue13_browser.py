@@ -229,6 +229,8 @@ def test_date_range_applies_both_ends_and_resets(server, page):
     assert "年" in cal.inner_text() and "一" in cal.inner_text()  # a Chinese calendar
     start.fill("2024年1月1日")
     start.press("Tab")
+    line = wait_headline(page, "t.startsWith('2024年1月1日至最新')")  # one end alone applies too
+    assert "date_from=2024-01-01" in page.url and "date_to" not in page.url
     end.fill("2024年6月30日")
     end.press("Tab")
     line = wait_headline(page, "t.startsWith('2024年1月1日至2024年6月30日')")
