@@ -127,22 +127,45 @@ def _reports(df_all, mask) -> int:
     return int(np.count_nonzero(np.bincount(codes + 1)[1:])) if len(codes) else 0
 
 
-def sources_text(snap: Snapshot, mask) -> str:
+def source_index(snap: Snapshot) -> tuple[list[str], np.ndarray]:
+    """Return (source names, the source index of every source_file category) for one snapshot.
+
+    Computed once per snapshot (the callbacks keep it in their cache), so naming the newspapers
+    behind a view is a bincount over the rows' file codes.
+    """
+    cats = [str(c) for c in snap.facts["source_file"].cat.categories]
+    docs = snap.documents
+    lookup = {}
+    if docs is not None and len(docs):
+        lookup = {f: ("合成测试数据" if queries.is_synthetic_file(f) else s)
+                  for f, s in zip(docs["source_file"].astype(str), docs["source"].astype(str))}
+    names: list[str] = [""]
+    index: dict[str, int] = {"": 0}
+    out = np.zeros(len(cats) + 1, dtype=np.int64)  # the last entry: missing file code -1
+    for i, f in enumerate(cats):
+        name = lookup.get(f, "合成测试数据" if queries.is_synthetic_file(f) else "")
+        if name not in index:
+            index[name] = len(names)
+            names.append(name)
+        out[i] = index[name]
+    return names, out
+
+
+def sources_text(snap: Snapshot, mask, index: tuple[list[str], np.ndarray] | None = None) -> str:
     """Return "来源：N 篇报道（内蒙古日报等）" for the facts in ``mask``."""
     df = snap.facts
     n = _reports(df, mask)
-    names = []
-    docs = snap.documents
-    if docs is not None and len(docs) and n:
-        files = set(df["source_file"][mask].astype(str).unique()[:5000])
-        sub = docs[docs["source_file"].isin(files)]
-        names = [s for s in sub["source"].value_counts().index.tolist() if s and not s.startswith("synthetic")][:2]
-        if sub["source_file"].str.startswith("synthetic").any():
-            names.append("合成测试数据")
-    return f"来源：{n} 篇报道" + (f"（{'、'.join(names)}等）" if names else "")
+    names, of_file = index if index is not None else source_index(snap)
+    codes = df["source_file"].cat.codes.to_numpy()[mask]
+    top = []
+    if n and len(names) > 1:
+        counts = np.bincount(of_file[codes], minlength=len(names))
+        top = [names[i] for i in np.argsort(-counts, kind="stable") if counts[i] and names[i]][:2]
+    return f"来源：{n} 篇报道" + (f"（{'、'.join(top)}等）" if top else "")
 
 
-def compute_charts(snap: Snapshot, state: dict | None, geo_url=None, viewport=None, units=None) -> tuple:
+def compute_charts(snap: Snapshot, state: dict | None, geo_url=None, viewport=None, units=None,
+                   sources=None) -> tuple:
     """Return the five figures, the summary line, the measure note and the print note for a state.
 
     Every chart is drawn without its own dimension's filter and highlights the chosen values, so
@@ -160,7 +183,7 @@ def compute_charts(snap: Snapshot, state: dict | None, geo_url=None, viewport=No
     measure, rows = queries.choose_measure(df, f, units)
     where = " · ".join(queries.describe_filters(f)) or "全部数据"
     updated = (snap.last_updated or "")[:10]
-    src = sources_text(snap, mask)
+    src = sources_text(snap, mask, sources)
     subtitle = f"{where} · 数据更新于 {updated} · {src}" if updated else f"{where} · {src}"
 
     def facet(*skip):
@@ -450,6 +473,9 @@ def register(app: Dash, source: FactSource) -> None:
     def units_of(snap: Snapshot) -> dict:
         return cache.get_or_compute(("units", snapshot_key(snap)), lambda: queries.indicator_units(snap.facts))
 
+    def sources_of(snap: Snapshot):
+        return cache.get_or_compute(("sources", snapshot_key(snap)), lambda: source_index(snap))
+
     filter_outputs = [
         Output(ids.LEAGUE, "value"), Output(ids.BANNER, "value"), Output(ids.INITIATIVE, "value"),
         Output(ids.INDICATOR, "value"), Output(ids.CATEGORY, "value"),
@@ -508,7 +534,8 @@ def register(app: Dash, source: FactSource) -> None:
         f = queries.normalise(snap.facts, queries.Filters.from_dict(state))
         units = units_of(snap)
         return cache.get_or_compute(("charts", snapshot_key(snap), f, _viewport_key(viewport)),
-                                    lambda: compute_charts(snap, f.to_dict(), geo_url, viewport, units))
+                                    lambda: compute_charts(snap, f.to_dict(), geo_url, viewport, units,
+                                                           sources_of(snap)))
 
     # The bar charts and the headline come first; the map (WebGL, the slowest to draw) and the
     # treemap follow once they are on screen (their callback waits for the headline).

@@ -179,10 +179,9 @@ def _league_groups(df: pd.DataFrame) -> set[str]:
     """Return the leagues and special groups present in the data."""
     groups = _categories(df["league"]) - {""}
     if len(df):
-        empty = (df["league"] == "").to_numpy(dtype=bool, na_value=False)
+        empty = _eq(df["league"], "")
         if empty.any():
-            levels = {str(x) for x in df["region_level"][empty].unique()}
-            for lv in levels:
+            for lv in _counts(df["region_level"], empty):
                 groups.add(LEVEL_GROUPS.get(lv, NO_LEAGUE_KNOWN))
     return groups
 
@@ -304,7 +303,32 @@ CHART_COLUMNS = ("league", "league_code", "banner", "banner_code", "region_level
 
 
 def _isin(values: pd.Series, wanted) -> np.ndarray:
-    return values.isin(list(wanted)).to_numpy(dtype=bool, na_value=False) if wanted else np.ones(len(values), bool)
+    """Return values ∈ wanted as a bool array (a lookup over category codes: ~1 ms a million rows)."""
+    if not wanted:
+        return np.ones(len(values), bool)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        idx = values.cat.categories.get_indexer(list(wanted))
+        lut = np.zeros(len(values.cat.categories) + 1, dtype=bool)
+        lut[idx[idx >= 0]] = True
+        return lut[values.cat.codes.to_numpy()]  # code -1 (missing) picks the last entry: False
+    return values.isin(list(wanted)).to_numpy(dtype=bool, na_value=False)
+
+
+def _eq(values: pd.Series, value: str) -> np.ndarray:
+    return _isin(values, [value])
+
+
+def _counts(values: pd.Series, mask: np.ndarray | None = None) -> dict[str, int]:
+    """Return {value: rows} for the masked rows, empty values left out (bincount over category codes)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        if mask is not None:
+            codes = codes[mask]
+        n = np.bincount(codes.astype(np.int64) + 1, minlength=len(values.cat.categories) + 1)[1:]
+        cats = values.cat.categories
+        return {str(cats[i]): int(n[i]) for i in np.flatnonzero(n) if str(cats[i]) != ""}
+    sub = values if mask is None else values[mask]
+    return {str(k): int(v) for k, v in sub.value_counts().items() if v and str(k) != ""}
 
 
 def league_mask(df: pd.DataFrame, leagues: tuple[str, ...]) -> np.ndarray:
@@ -312,17 +336,17 @@ def league_mask(df: pd.DataFrame, leagues: tuple[str, ...]) -> np.ndarray:
     if not leagues:
         return np.ones(len(df), dtype=bool)
     real = [x for x in leagues if x not in SPECIAL_GROUPS]
-    mask = df["league"].isin(real).to_numpy(dtype=bool, na_value=False) if real else np.zeros(len(df), bool)
+    mask = _isin(df["league"], real) if real else np.zeros(len(df), bool)
     specials = [x for x in leagues if x in SPECIAL_GROUPS]
     if specials:
-        empty = (df["league"] == "").to_numpy(dtype=bool, na_value=False)
+        empty = _eq(df["league"], "")
         level = df["region_level"]
         for g in specials:
             if g == NO_LEAGUE_KNOWN:
-                mask = mask | (empty & ~level.isin(list(LEVEL_GROUPS)).to_numpy(dtype=bool, na_value=False))
+                mask = mask | (empty & ~_isin(level, list(LEVEL_GROUPS)))
             else:
                 lv = next(k for k, v in LEVEL_GROUPS.items() if v == g)
-                mask = mask | (empty & (level == lv).to_numpy(dtype=bool, na_value=False))
+                mask = mask | (empty & _eq(level, lv))
     return mask
 
 
@@ -341,7 +365,7 @@ def filter_mask(df: pd.DataFrame, f: Filters, skip: tuple[str, ...] = ()) -> np.
     for col in ("indicator", "category"):
         value = getattr(f, col)
         if value is not None and col not in skip:
-            mask &= (df[col] == value).to_numpy(dtype=bool, na_value=False)
+            mask &= _eq(df[col], value)
     if (f.date_from or f.date_to) and "date" not in skip:
         pub = df["published"]
         cats = pd.Series(pub.cat.categories.astype(str)) if isinstance(pub.dtype, pd.CategoricalDtype) else None
@@ -398,12 +422,11 @@ def options(df: pd.DataFrame, col: str, labeller=None) -> list[dict]:
 
 def group_counts(df: pd.DataFrame, mask: np.ndarray | None = None) -> dict[str, int]:
     """Return {league or special group: facts} for the masked rows."""
-    sub = df if mask is None else df[mask]
     out: dict[str, int] = {}
-    if sub.empty:
+    if df.empty or (mask is not None and not mask.any()):
         return out
-    counts = sub.groupby(["league", "region_level"], observed=True, sort=False).size()
-    for (league, level), n in counts.items():
+    agg = aggregate(df, ["league", "region_level"], Measure(), mask)
+    for league, level, n in zip(agg["league"], agg["region_level"], agg["n"]):
         if not n:
             continue
         key = str(league) if str(league) else LEVEL_GROUPS.get(str(level), NO_LEAGUE_KNOWN)
@@ -426,11 +449,8 @@ def _faceted(df: pd.DataFrame, f: Filters, col: str, skip: tuple[str, ...], limi
     labeller = labeller or (lambda x: x)
     selected = set(getattr(f, col)) if col in MULTI_KEYS else {getattr(f, col)} - {None}
     mask = filter_mask(df, f, skip=skip)
-    counts = dict(value_counts(df[col][mask].to_frame(), col)) if mask.any() else {}
-    if within is not None:
-        universe = dict(value_counts(df[col][within].to_frame(), col))
-    else:
-        universe = counts
+    counts = _counts(df[col], mask) if mask.any() else {}
+    universe = _counts(df[col], within) if within is not None else counts
     values = sorted(universe, key=lambda v: (-counts.get(v, 0), -universe.get(v, 0), v))
     values = [v for v in values if counts.get(v, 0) or v in selected][:limit] if within is None else values[:limit]
     for v in selected:
@@ -449,7 +469,7 @@ def banner_options(df: pd.DataFrame, league=None, f: Filters | None = None) -> l
     """Banners of the chosen leagues (all banners without a league), counted under the other filters."""
     if f is None:
         f = Filters(league=league)
-    within = league_mask(df, f.league) & (df["banner"] != "").to_numpy(dtype=bool, na_value=False)
+    within = league_mask(df, f.league) & ~_eq(df["banner"], "")
     return _faceted(df, f, "banner", ("banner",), 400, within=within)
 
 
@@ -632,7 +652,7 @@ def _aggregate_codes(df: pd.DataFrame, by: list[str], measure: Measure,
 
 def _nonempty(df: pd.DataFrame, col: str) -> np.ndarray:
     """Return a mask of the rows where ``col`` is not empty."""
-    return (df[col] != "").to_numpy(dtype=bool, na_value=False)
+    return ~_eq(df[col], "")
 
 
 def by_league(df: pd.DataFrame, measure: Measure, mask: np.ndarray | None = None) -> pd.DataFrame:
