@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup system-deps run-deps _apt etl dashboard benchmarks reference clean
+.PHONY: run test setup system-deps run-deps _apt etl dashboard benchmarks reference screenshots clean
 
 $(STAMP): requirements.txt
 	@# Debian's python3 needs python3-venv for `-m venv`: install it when missing (as root or via sudo)
@@ -80,6 +80,10 @@ benchmarks: setup system-deps
 
 reference: setup
 	$(PY) -m etl.build_lexicon
+
+# The README's dashboard screenshots (assets/screenshots/): seed page + 300 synthetic reports, Chromium.
+screenshots: setup system-deps
+	$(PY) tools/screenshots.py
 
 clean:
 	rm -rf data/export data/governance.db* tests/artifacts

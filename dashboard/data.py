@@ -28,6 +28,8 @@ CATEGORY_COLUMNS = (
     "source_file", "article_id", "article_title", "published", "league", "league_code", "banner",
     "banner_code", "township", "village", "region_level", "initiative", "indicator", "category",
     "qualifier", "unit", "per",
+    # schema 0002 (appended columns; "" where an older database lacks them)
+    "location", "measure", "kind", "as_of", "period_start", "review_status",
 )
 STRING_COLUMNS = ("fact_id", "subject", "quote")
 
@@ -53,7 +55,7 @@ def normalise_facts(df: pd.DataFrame) -> pd.DataFrame:
                 s = s.fillna("")
             df[col] = s
         else:
-            df[col] = s.fillna("").astype(str).astype("category")
+            df[col] = s.astype(object).fillna("").astype(str).astype("category")
     for col in STRING_COLUMNS:
         df[col] = df[col].fillna("").astype(str)
     return df.reset_index(drop=True)
@@ -75,7 +77,7 @@ class FrameCache:
     database: the cache is an optimisation, never a source of truth. ``cache_dir=""`` disables it.
     """
 
-    VERSION = "1"
+    VERSION = "2"
 
     def __init__(self, cache_dir: str | None, database_url: str, include_synthetic: bool):
         self.dir = Path(cache_dir) if cache_dir else None
@@ -136,6 +138,17 @@ class FrameCache:
             tmp.unlink(missing_ok=True)
 
 
+def _provenance(docs: pd.DataFrame | None, include_synthetic: bool) -> pd.DataFrame:
+    """Return the documents' provenance columns (empty strings for what an older table lacks)."""
+    cols = ["source_file", "source", "published_how", "title", "kind"]
+    if docs is None or docs.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    if not include_synthetic:
+        docs = docs[~is_synthetic(docs["source_file"])]
+    return pd.DataFrame({c: (docs[c].fillna("").astype(str) if c in docs.columns else "") for c in cols}
+                        ).reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One consistent view of the data: facts plus header figures."""
@@ -146,6 +159,9 @@ class Snapshot:
     token: tuple = ()
     loaded_at: float = 0.0
     has_articles: bool = True
+    # One row per report: source_file, source (newspaper or site), published_how (manifest | text
+    # | none), title, kind — for provenance in the source panel and the downloads.
+    documents: pd.DataFrame | None = None
 
 
 @dataclass
@@ -272,14 +288,19 @@ class FactSource:
         docs = None
         if "documents" in tables:
             try:
+                # provenance columns when the table has them (an older or hand-made one may not)
+                have = {c["name"] for c in sa.inspect(self.engine).get_columns("documents")}
+                cols = [c for c in ("source_file", "loaded_at", "source", "published_how", "title", "kind")
+                        if c in have]
                 with self.engine.connect() as conn:
-                    docs = pd.read_sql_query(sa.text("SELECT source_file, loaded_at FROM documents"), conn)
+                    docs = pd.read_sql_query(sa.text(f"SELECT {', '.join(cols)} FROM documents"), conn)
             except SQLAlchemyError:
                 docs = None
         df = FrameCache(self.cache_dir, self.database_url, self.include_synthetic).get_or_build(
             token, self._read_facts)
         n_reports, last_updated = self._header_figures(tables, df, docs)
-        return Snapshot(df, n_reports, last_updated, token, time.time(), "articles" in tables)
+        return Snapshot(df, n_reports, last_updated, token, time.time(), "articles" in tables,
+                        _provenance(docs, self.include_synthetic))
 
     def _read_facts(self) -> pd.DataFrame:
         """Read and normalise the facts table (the slow part: ~40 µs a row through the driver)."""

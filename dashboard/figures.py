@@ -17,29 +17,45 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from .labels import EMPTY_MESSAGE, format_cn
-from .queries import Measure
+from .labels import EMPTY_MESSAGE, SPECIAL_GROUPS, format_cn, format_tick, nice_ticks
+from .queries import Hierarchy, Measure
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
 PRIMARY = "#c0392b"
-SUNBURST_COLORS = ["#c0392b", "#d35400", "#b7950b", "#1e8449", "#1f618d", "#6c3483", "#a04000", "#117a65",
-                   "#7b241c", "#2e4053", "#922b21", "#0e6655"]
-GRAPH_CONFIG = {"locale": "zh-CN", "displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
-                "toImageButtonOptions": {"format": "png", "scale": 2}}
+MUTED = "#e6b0aa"
+SPECIAL = "#8e8e8e"
+SPECIAL_MUTED = "#d5d5d5"
+TREEMAP_COLORS = ["#c0392b", "#d35400", "#b7950b", "#1e8449", "#1f618d", "#6c3483", "#a04000", "#117a65",
+                  "#7b241c", "#2e4053", "#922b21", "#0e6655"]
+SUNBURST_COLORS = TREEMAP_COLORS
+# Charts never zoom or pan on a drag (on a phone a swipe must scroll the page); clicks still filter.
+GRAPH_CONFIG = {"locale": "zh-CN", "displaylogo": False, "responsive": True, "scrollZoom": False,
+                "doubleClick": False, "showTips": False,
+                "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud", "zoom2d", "pan2d",
+                                           "zoomIn2d", "zoomOut2d", "autoScale2d", "resetScale2d",
+                                           "resetViewMap", "zoomInMap", "zoomOutMap"],
+                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "内蒙古基层党建图表"}}
 MAP_MISSING = "地图数据缺失"
+NO_WEBGL = "地图无法显示：浏览器未开启 WebGL（图形加速）。请换用新版浏览器或开启硬件加速；各盟市数字见左侧柱状图和下方明细表。"
 
 
-def _base_layout(title: str, height: int = 360, **extra) -> dict:
+def _base_layout(title: str, height: int = 360, subtitle: str = "", **extra) -> dict:
+    title_dict = dict(text=title, x=0.01, xanchor="left", font=dict(size=15))
+    top = 42
+    if subtitle:
+        # Shown in downloaded chart images and small under the title: filters, date, source.
+        title_dict["subtitle"] = dict(text=subtitle, font=dict(size=10, color="#777"))
+        top = 58
     layout = dict(
         template="none",  # our own styling; skips deep-copying plotly's default template (~7 ms a figure)
-        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=15)),
+        title=title_dict,
         font=dict(family=FONT, size=12, color="#222"),
-        margin=dict(l=8, r=12, t=42, b=8),
+        margin=dict(l=8, r=12, t=top, b=8),
         height=height,
         paper_bgcolor="white",
         plot_bgcolor="white",
         separators=".,",
+        dragmode=False,
         hoverlabel=dict(font=dict(family=FONT)),
     )
     layout.update(extra)
@@ -63,82 +79,103 @@ def _message(text: str, y: float = 0.5, size: int = 16) -> dict:
                 font=dict(size=size, color="#888"), bgcolor="rgba(255,255,255,0.85)")
 
 
-def empty_figure(title: str = "", message: str = EMPTY_MESSAGE, height: int = 300) -> Figure:
+def empty_figure(title: str = "", message: str = EMPTY_MESSAGE, height: int = 300, subtitle: str = "") -> Figure:
     """Return a blank figure that says why it is blank."""
-    return _figure([], _base_layout(title, height, xaxis=dict(visible=False), yaxis=dict(visible=False),
-                                    annotations=[_message(message)]))
+    return _figure([], _base_layout(title, height, subtitle, xaxis=dict(visible=False, fixedrange=True),
+                                    yaxis=dict(visible=False, fixedrange=True), annotations=[_message(message)]))
+
+
+def value_axis(ys: list[float], measure: Measure, title: str | None = None) -> dict:
+    """Return a value axis with Chinese tick labels (万/亿, never k/M/B) and room for the bar labels."""
+    low, high = min(ys + [0.0]), max(ys + [0.0])
+    ticks = nice_ticks(low, high)
+    if measure.kind == "count":
+        ticks = [t for t in ticks if float(t).is_integer()] or [0.0, 1.0]
+    span = (ticks[-1] - ticks[0]) or 1.0
+    # Labels sit outside the bars: leave room beyond the longest one.
+    right = max(ticks[-1], high + span * 0.22)
+    return dict(title=dict(text=title if title is not None else measure.axis_title), gridcolor="#eee",
+                zeroline=True, zerolinecolor="#bbb", tickmode="array", tickvals=ticks,
+                ticktext=[format_tick(t) for t in ticks], range=[min(ticks[0], 0.0), right], fixedrange=True,
+                automargin=True)
 
 
 def bar_chart(agg: pd.DataFrame, name_col: str, measure: Measure, title: str,
-              selected: str | None = None, code_col: str | None = None) -> Figure:
+              selected=None, code_col: str | None = None, subtitle: str = "", label_col: str | None = None,
+              max_height: int = 720) -> Figure:
     """Return a horizontal bar chart, largest at the top, values formatted the Chinese way.
 
-    customdata carries [name, code, facts] so a click can filter to the bar.
+    ``selected`` (a name or several) are drawn strong and the others light — every bar stays, so a
+    chosen league is still compared with the rest. Special groups (全区, 区外…) are grey.
+    customdata carries [name, code, facts] so a click can filter to (or deselect) the bar.
     """
     if agg is None or agg.empty:
-        return empty_figure(title)
+        return empty_figure(title, subtitle=subtitle)
+    chosen = {selected} if isinstance(selected, str) else set(selected or ())
     agg = agg.iloc[::-1]  # plotly draws the first category at the bottom
     names = agg[name_col].astype(str).tolist()
+    labels = agg[label_col].astype(str).tolist() if label_col else names
     ys = agg["y"].astype(float).tolist()
     ns = agg["n"].astype(int).tolist()
     codes = agg[code_col].astype(str).tolist() if code_col else [""] * len(names)
-    colors = [PRIMARY if (selected is None or n == selected) else "#e6b0aa" for n in names]
+    colors = []
+    for n in names:
+        strong = not chosen or n in chosen
+        if n in SPECIAL_GROUPS:
+            colors.append(SPECIAL if strong else SPECIAL_MUTED)
+        else:
+            colors.append(PRIMARY if strong else MUTED)
     unit = "" if measure.kind == "count" else measure.unit
-    xaxis = dict(title=dict(text=measure.axis_title), gridcolor="#eee", zeroline=True, rangemode="tozero",
-                 automargin=True, separatethousands=True)
-    if measure.kind == "count" and max(ys) <= 8:
-        xaxis.update(tick0=0, dtick=1)
+    text = [format_cn(v) for v in ys]
     trace = dict(
-        type="bar", x=ys, y=names, orientation="h", marker=dict(color=colors), text=[format_cn(v) for v in ys],
-        textposition="auto", cliponaxis=False, customdata=[list(t) for t in zip(names, codes, ns)],
+        type="bar", x=ys, y=labels, orientation="h", marker=dict(color=colors), text=text,
+        textposition="outside", textangle=0, cliponaxis=False, constraintext="none",
+        textfont=dict(size=11, color="#333"),
+        customdata=[list(t) for t in zip(names, codes, ns)],
         hovertemplate="%{y}<br>" + measure.label() + "：%{text}" + unit + "<br>事实 %{customdata[2]} 条<extra></extra>",
     )
-    height = max(220, min(90 + 26 * len(names), 720))
+    height = max(220, min(90 + 24 * len(names) + (16 if subtitle else 0), max_height))
     return _figure([trace], _base_layout(
-        title, height, bargap=0.25, clickmode="event", xaxis=xaxis,
-        yaxis=dict(automargin=True, tickfont=dict(size=12), type="category")))
+        title, height, subtitle, bargap=0.25, clickmode="event", xaxis=value_axis(ys, measure),
+        yaxis=dict(automargin=True, tickfont=dict(size=12), type="category", fixedrange=True)))
 
 
-def sunburst(agg: pd.DataFrame, measure: Measure, title: str = "层级：盟市 → 旗县区 → 举措") -> Figure:
-    """Return a league → banner → initiative sunburst built from aggregate rows."""
-    if agg is None or agg.empty:
-        return empty_figure(title)
-    # At most a few hundred rows: plain dicts are cheaper than three pandas group-bys.
-    leaf: dict[tuple[str, str, str], float] = {}
-    for lg, bn, ini, y in zip(agg["league"].tolist(), agg["banner"].tolist(), agg["initiative"].tolist(),
-                              agg["y"].tolist()):
-        leaf[(lg, bn, ini)] = leaf.get((lg, bn, ini), 0.0) + float(y)
-    lb: dict[tuple[str, str], float] = {}
-    lg_total: dict[str, float] = {}
-    for (lg, bn, _ini), y in leaf.items():
-        lb[(lg, bn)] = lb.get((lg, bn), 0.0) + y
-        lg_total[lg] = lg_total.get(lg, 0.0) + y
-    ids, labels, parents, values = [], [], [], []
-    for league, v in lg_total.items():
-        ids.append(league); labels.append(league); parents.append(""); values.append(v)
-    for (league, banner), v in lb.items():
-        ids.append(f"{league}/{banner}"); labels.append(banner); parents.append(league); values.append(v)
-    for (league, banner, ini), v in leaf.items():
-        ids.append(f"{league}/{banner}/{ini}"); labels.append(ini); parents.append(f"{league}/{banner}")
-        values.append(v)
+def treemap(h: Hierarchy | None, measure: Measure, title: str = "层级：盟市 → 旗县区 → 举措",
+            subtitle: str = "", height: int = 460) -> Figure:
+    """Return a league → banner → initiative treemap (two levels at a time; click to drill down).
+
+    The nodes come from ``queries.hierarchy``: every fact is in it, so each league's box holds
+    exactly its bar's total; folded initiatives are named ("其他 N 项举措").
+    """
+    if h is None or not h.ids or sum(h.values[:len([p for p in h.parents if p == ""])]) <= 0:
+        return empty_figure(title, subtitle=subtitle)
+    texts = [format_cn(v) for v in h.values]
+    note = "点击方块逐级查看；每个旗县区列出前 %d 个举措，其余合并为“其他”。" % h.per_banner if h.folded else "点击方块逐级查看。"
     trace = dict(
-        type="sunburst", ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-        text=[format_cn(v) for v in values], hovertemplate="%{label}<br>" + measure.label() + "：%{text}<extra></extra>",
-        insidetextorientation="radial", maxdepth=3,
+        type="treemap", ids=h.ids, labels=h.labels, parents=h.parents, values=h.values, branchvalues="total",
+        text=texts, customdata=h.facts, texttemplate="%{label}<br>%{text}", textposition="top left",
+        hovertemplate="%{label}<br>" + measure.label() + "：%{text}<br>事实 %{customdata} 条<extra></extra>",
+        maxdepth=2, pathbar=dict(visible=True, side="top", textfont=dict(family=FONT)),
+        tiling=dict(pad=2), marker=dict(line=dict(width=1, color="white")), sort=True,
     )
-    return _figure([trace], _base_layout(title, 420, sunburstcolorway=SUNBURST_COLORS, extendsunburstcolors=True))
+    layout = _base_layout(title, height, subtitle, treemapcolorway=TREEMAP_COLORS, extendtreemapcolors=True,
+                          annotations=[dict(text=note, x=0, y=-0.01, xref="paper", yref="paper", xanchor="left",
+                                            yanchor="top", showarrow=False, font=dict(size=11, color="#777"))])
+    layout["margin"] = dict(l=8, r=8, t=layout["margin"]["t"], b=26)
+    return _figure([trace], layout)
 
 
 # ------------------------------------------------------------------ map
 
 @dataclass(frozen=True)
 class GeoIndex:
-    """What the server needs to know about a GeoJSON file: feature codes, names and extents."""
+    """What the server needs to know about a GeoJSON file: feature codes, names, extents, label points."""
 
     geojson: dict
     codes: tuple[str, ...]
     names: tuple[str, ...]
     bboxes: tuple[tuple[float, float, float, float], ...]
+    points: tuple[tuple[float, float], ...] = ()
 
     def select(self, code_prefix: str | None) -> list[int]:
         return [i for i, c in enumerate(self.codes) if code_prefix is None or c.startswith(code_prefix)]
@@ -157,22 +194,77 @@ def _bbox(geom: dict) -> tuple[float, float, float, float] | None:
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
+def _ring_area_centroid(ring: list) -> tuple[float, float, float]:
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        cross = x0 * y1 - x1 * y0
+        a += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(a) < 1e-12:
+        xs = [p[0] for p in ring]; ys = [p[1] for p in ring]
+        return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
+    return abs(a) / 2, cx / (3 * a), cy / (3 * a)
+
+
+def _inside(x: float, y: float, ring: list) -> bool:
+    hit = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        if (y0 > y) != (y1 > y) and x < (x1 - x0) * (y - y0) / ((y1 - y0) or 1e-12) + x0:
+            hit = not hit
+    return hit
+
+
+def label_point(geom: dict) -> tuple[float, float] | None:
+    """Return a point inside the largest polygon of a (Multi)Polygon for its name label.
+
+    The area centroid when it falls inside; otherwise the middle of the widest horizontal chord
+    through the centroid's latitude (long, bent leagues such as 呼伦贝尔市 or 阿拉善盟).
+    """
+    if not geom:
+        return None
+    polys = geom.get("coordinates") or []
+    if geom.get("type") == "Polygon":
+        polys = [polys]
+    best = None
+    for poly in polys:
+        if not poly or not poly[0]:
+            continue
+        ring = [tuple(p[:2]) for p in poly[0]]
+        area, cx, cy = _ring_area_centroid(ring)
+        if best is None or area > best[0]:
+            best = (area, cx, cy, ring)
+    if best is None:
+        return None
+    _area, cx, cy, ring = best
+    if _inside(cx, cy, ring):
+        return (round(cx, 4), round(cy, 4))
+    xs = []
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        if (y0 > cy) != (y1 > cy):
+            xs.append(x0 + (cy - y0) * (x1 - x0) / ((y1 - y0) or 1e-12))
+    xs.sort()
+    chords = [(xs[i + 1] - xs[i], (xs[i] + xs[i + 1]) / 2) for i in range(0, len(xs) - 1, 2)]
+    if not chords:
+        return (round(cx, 4), round(cy, 4))
+    return (round(max(chords)[1], 4), round(cy, 4))
+
+
 def index_geojson(gj: dict | None) -> GeoIndex | None:
     """Index a GeoJSON FeatureCollection whose features carry properties {code, name}."""
     if not isinstance(gj, dict) or not isinstance(gj.get("features"), list) or not gj["features"]:
         return None
-    codes, names, boxes = [], [], []
+    codes, names, boxes, points = [], [], [], []
     for feat in gj["features"]:
         props = feat.get("properties") or {}
         box = _bbox(feat.get("geometry") or {})
         if not props.get("code") or box is None:
             continue
         codes.append(str(props["code"])); names.append(str(props.get("name", ""))); boxes.append(box)
+        points.append(label_point(feat.get("geometry") or {}) or ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
     if not codes:
         return None
-    return GeoIndex(gj, tuple(codes), tuple(names), tuple(boxes))
-
-
+    return GeoIndex(gj, tuple(codes), tuple(names), tuple(boxes), tuple(points))
 @lru_cache(maxsize=8)
 def _load_geo(path: str, mtime: float) -> GeoIndex | None:
     try:
@@ -210,26 +302,38 @@ def fit_zoom(bbox: tuple[float, float, float, float], width: int = 480, height: 
     return round(max(1.0, min(zx, zy, 10.0)) - 0.15, 2)
 
 
+def short_place(name: str) -> str:
+    """A map label: 锡林郭勒盟 → 锡林郭勒, 鄂温克族自治旗 → 鄂温克旗 (full names stay in the hover)."""
+    for suffix, repl in (("族自治旗", "旗"), ("自治旗", "旗"), ("市", ""), ("盟", "")):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: len(name) - len(suffix)] + repl
+    return name
+
+
 def choropleth(geo: GeoIndex | dict | Path | None, agg: pd.DataFrame, measure: Measure, title: str,
-               code_prefix: str | None = None, url: str | None = None, selected: str | None = None) -> Figure:
-    """Return a choropleth over local GeoJSON (white background, no tiles: works offline).
+               code_prefix: str | None = None, url: str | None = None, selected=None,
+               subtitle: str = "", width: int = 480, height: int = 420) -> Figure:
+    """Return a choropleth over local GeoJSON (white background, no tiles: works offline), with place names.
 
     ``code_prefix`` keeps the features whose code starts with it (a league's banners). With
     ``url`` the browser fetches the GeoJSON from the app once instead of receiving it in every
-    figure.
+    figure. ``width`` is the plot's width in pixels (a phone: about 370), so the region fits.
+    ``selected`` codes get a dark outline.
     """
     if isinstance(geo, Path):
         geo = load_geojson(geo)
     elif isinstance(geo, dict):
         geo = index_geojson(geo)
     if geo is None:
-        return empty_figure(title, MAP_MISSING)
+        return empty_figure(title, MAP_MISSING, subtitle=subtitle)
     keep = geo.select(code_prefix)
     if not keep:
-        return empty_figure(title, MAP_MISSING)
+        return empty_figure(title, MAP_MISSING, subtitle=subtitle)
+    chosen = {selected} if isinstance(selected, str) else set(selected or ())
     codes = [geo.codes[i] for i in keep]
     names = [geo.names[i] for i in keep]
     boxes = [geo.bboxes[i] for i in keep]
+    points = [geo.points[i] for i in keep] if geo.points else [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in boxes]
     bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
     values = dict(zip(agg["code"].astype(str), agg["y"].astype(float))) if agg is not None and len(agg) else {}
     z = [values.get(c, 0.0) for c in codes]
@@ -240,19 +344,34 @@ def choropleth(geo: GeoIndex | dict | Path | None, agg: pd.DataFrame, measure: M
         geojson = {"type": "FeatureCollection",
                    "features": [f for f in geo.geojson["features"]
                                 if str((f.get("properties") or {}).get("code", "")) in wanted]}
-    colorbar = dict(title=dict(text=measure.label()), thickness=10, len=0.7)
-    if measure.kind == "count" and max(z) <= 8:
-        colorbar["dtick"] = 1
+    ticks = nice_ticks(0, max(z + [0.0]))
+    if measure.kind == "count":
+        ticks = [t for t in ticks if float(t).is_integer()] or [0.0, 1.0]
+    zmax = max(max(z + [0.0]), 1.0)
+    ticks = [t for t in ticks if t <= zmax]
+    colorbar = dict(title=dict(text=measure.label(), side="top"), thickness=10, len=0.6, tickmode="array",
+                    tickvals=ticks, ticktext=[format_tick(t) for t in ticks], x=1.0, xanchor="right",
+                    bgcolor="rgba(255,255,255,0.7)")
+    map_height = height - 70
+    if width < 500:  # a phone: the colour bar lies under the map instead of over its eastern end
+        colorbar.update(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top", len=0.8, thickness=8,
+                        title=dict(text=measure.label(), side="top"))
+        map_height = height - 130
     trace = dict(
-        type="choroplethmap", geojson=geojson, featureidkey="properties.code", locations=codes, z=z, text=[format_cn(v) for v in z],
-        customdata=names, colorscale=[[0, "#fdf2f0"], [1, PRIMARY]], zmin=0, zmax=max(max(z), 1),
-        marker=dict(line=dict(color=["#111" if c == selected else "#888" for c in codes],
-                              width=[2.5 if c == selected else 0.6 for c in codes])),
+        type="choroplethmap", geojson=geojson, featureidkey="properties.code", locations=codes, z=z,
+        text=[format_cn(v) for v in z], customdata=names, colorscale=[[0, "#fdf2f0"], [1, PRIMARY]], zmin=0,
+        zmax=zmax,
+        marker=dict(line=dict(color=["#111" if c in chosen else "#888" for c in codes],
+                              width=[2.5 if c in chosen else 0.6 for c in codes])),
         colorbar=colorbar,
         hovertemplate="%{customdata}<br>" + measure.label() + "：%{text}<extra></extra>",
     )
+    labels = dict(type="scattermap", mode="text", lon=[p[0] for p in points], lat=[p[1] for p in points],
+                  text=[short_place(n) for n in names], hoverinfo="skip", showlegend=False,
+                  textfont=dict(size=11 if len(codes) <= 20 else 9, color="#1a1a1a"))
     annotations = [_message(EMPTY_MESSAGE, y=0.08, size=14)] if all(v == 0 for v in z) else []
-    layout = _base_layout(title, 420, annotations=annotations,
-                          map=dict(style="white-bg", zoom=fit_zoom(bbox),
+    layout = _base_layout(title, height, subtitle, annotations=annotations,
+                          **({"margin": dict(l=4, r=4, t=42 if not subtitle else 58, b=60)} if width < 500 else {}),
+                          map=dict(style="white-bg", zoom=fit_zoom(bbox, width, map_height),
                                    center=dict(lon=(bbox[0] + bbox[2]) / 2, lat=_mid_lat(bbox[1], bbox[3]))))
-    return _figure([trace], layout)
+    return _figure([trace, labels], layout)

@@ -39,3 +39,18 @@ ARTICLE_SCROLLED = "article-scrolled"
 # Downloads (the dcc.Download targets; the buttons carry the required ids)
 DOWNLOAD_FILTERED_FILE = "download-filtered-file"
 DOWNLOAD_ALL_FILE = "download-all-file"
+DOWNLOAD_XLSX = "download-filtered-xlsx"
+DOWNLOAD_XLSX_FILE = "download-xlsx-file"
+CSV_HEADERS = "download-csv-headers"
+
+# Notices, print and viewport (issue 13)
+SYNTHETIC_BANNER = "header-synthetic"
+FILTER_NOTICE = "filters-notice"
+PRINT = "print-report"
+PRINTED = "print-done"
+PRINT_NOTE = "summary-print-note"
+PRINT_TABLE = "print-table"
+PRINT_TABLE_HTML = "print-table-html"
+PRINT_TABLE_SET = "print-table-set"
+MAP_PRINT_IMAGE = "chart-map-print"
+VIEWPORT = "page-viewport"

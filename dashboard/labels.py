@@ -45,8 +45,36 @@ LEVEL_LABELS: dict[str, str] = {
 
 NO_BANNER = "（盟市本级）"
 NO_INITIATIVE = "（未标明）"
-NO_LEAGUE = "（未定位）"
 EMPTY_MESSAGE = "没有符合条件的数据"
+
+# Facts that belong to no league are their own named groups, never mixed and never added into
+# Inner Mongolia's totals: region-wide figures (全区), partners outside the region (区外: 京蒙协作…),
+# a place below league level whose league the text does not give, and the truly unknown (未定位).
+REGION_WIDE = "全区"
+OUTSIDE = "区外"
+NO_LEAGUE_KNOWN = "盟市不详"
+UNLOCATED = "未定位"
+SPECIAL_GROUPS: tuple[str, ...] = (REGION_WIDE, OUTSIDE, NO_LEAGUE_KNOWN, UNLOCATED)
+GROUP_LABELS: dict[str, str] = {
+    REGION_WIDE: "全区",
+    OUTSIDE: "区外（京蒙协作等）",
+    NO_LEAGUE_KNOWN: "盟市不详",
+    UNLOCATED: "未定位",
+}
+# region_level → the group of a fact without a league (other levels: NO_LEAGUE_KNOWN).
+LEVEL_GROUPS: dict[str, str] = {"region": REGION_WIDE, "outside": OUTSIDE, "unknown": UNLOCATED}
+NO_LEAGUE = GROUP_LABELS[UNLOCATED]  # kept for older callers
+
+QUALIFIER_LABELS: dict[str, str] = {"exact": "确数", "more": "多于（下限）", "less": "不足（上限）", "approx": "约数",
+                                    "range": "区间"}
+DATE_HOW_LABELS: dict[str, str] = {"manifest": "清单登记", "text": "由正文推断", "none": "不详", "": ""}
+REVIEW_LABELS: dict[str, str] = {"extracted": "自动抽取", "confirmed": "已核实", "corrected": "已更正",
+                                 "rejected": "已驳回", "": ""}
+
+
+def group_label(group: str) -> str:
+    """Return how a league or special group is shown: 区外 → 区外（京蒙协作等）."""
+    return GROUP_LABELS.get(group, group)
 
 
 def indicator_label(code: str | None) -> str:
@@ -70,25 +98,71 @@ def _trim(number: float, decimals: int) -> str:
     return text
 
 
-def format_cn(value: float | None, decimals: int = 1) -> str:
-    """Format a number the Chinese way with one decimal for 万 and 亿.
+def _decimals(x: float, significant: int = 3, most: int = 2) -> int:
+    """Decimals that keep ``significant`` digits without ever cutting the integer part."""
+    digits = len(str(int(x))) if x >= 1 else 1
+    return max(0, min(most, significant - digits))
+
+
+def format_cn(value: float | None, decimals: int | None = None) -> str:
+    """Format a number the Chinese way: 万/亿, about three significant digits, no trailing .0.
 
     >>> format_cn(40000)
-    '4.0万'
-    >>> format_cn(350000000)
-    '3.5亿'
+    '4万'
+    >>> format_cn(3390000000)
+    '33.9亿'
+    >>> format_cn(14140000)
+    '1414万'
+    >>> format_cn(12345)
+    '1.23万'
     >>> format_cn(2423)
     '2423'
+    >>> format_cn(0.5)
+    '0.5'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     sign = "-" if value < 0 else ""
     v = abs(float(value))
-    if v >= 1e8:
-        return f"{sign}{v / 1e8:.{decimals}f}亿"
-    if v >= 1e4:
-        return f"{sign}{v / 1e4:.{decimals}f}万"
-    return sign + _trim(v, 2)
+    for scale, suffix in ((1e8, "亿"), (1e4, "万")):
+        if v >= scale:
+            x = v / scale
+            d = _decimals(x) if decimals is None else decimals
+            text = _trim(x, d)
+            if suffix == "万" and float(text) >= 10000:  # 9999.6万 rounds up to 1亿
+                return sign + _trim(v / 1e8, 2) + "亿"
+            return sign + text + suffix
+    return sign + _trim(v, 2 if decimals is None else decimals)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Return round tick values covering [low, high] (0 included), about ``count`` of them.
+
+    >>> nice_ticks(0, 3.5e9)
+    [0.0, 1000000000.0, 2000000000.0, 3000000000.0, 4000000000.0]
+    >>> nice_ticks(0, 7)
+    [0.0, 2.0, 4.0, 6.0, 8.0]
+    """
+    low, high = min(0.0, float(low)), max(0.0, float(high))
+    if high - low <= 0:
+        return [0.0, 1.0]
+    raw = (high - low) / max(count - 1, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    if step < 1 and high >= 1:
+        step = 1.0
+    first = math.floor(low / step) * step
+    ticks = []
+    t = first
+    while t < high + step * 0.999:
+        ticks.append(round(t, 10) + 0.0)
+        t += step
+    return ticks
+
+
+def format_tick(value: float) -> str:
+    """Format an axis tick: 0, 5000, 2万, 2.5万, 1亿, 5000万 (exact, as ticks are round numbers)."""
+    return format_exact(value)
 
 
 def format_exact(value: float | None) -> str:

@@ -1,5 +1,6 @@
 """Write the curated reference lexicons: programmes (initiatives.csv), indicators (indicators.csv),
-partner regions outside Inner Mongolia (partner_regions.csv) and canonical measures (measures.csv).
+partner regions outside Inner Mongolia (partner_regions.csv), canonical measures (measures.csv) and unit
+synonyms (unit_synonyms.csv).
 
 Run ``python -m etl.build_lexicon`` after editing the rows below; the CSVs in data/reference/ are
 committed and read at run time. Every row says where it came from in its ``source`` column:
@@ -155,6 +156,26 @@ PARTNER_REGIONS: list[tuple[str, str, str]] = [
 ]
 
 
+# Unit synonyms: measure words that count the same thing, so sums never split a measure by how a
+# writer happened to count it. unit, canonical unit, indicator ("" = every indicator), source.
+# Read by etl.units.canonical_unit (ETL and dashboard). Only near-synonyms: 项 (kinds of service
+# item) is not 件 (cases handled), 盏 (lamps) is not 个 (centres), 期 (course runs) is not 场次.
+UNIT_SYNONYMS: list[tuple[str, str, str, str]] = [
+    ("名", "人", "", "genre: 名/位/人 count people (the extractor already writes 人)"),
+    ("位", "人", "", "genre: 名/位/人 count people (the extractor already writes 人)"),
+    ("人", "人", "", "canonical"),
+    ("场", "场次", "", "genre: 开展活动120场/120次/120场次 count sessions alike"),
+    ("次", "场次", "", "genre: 开展活动120场/120次/120场次 count sessions alike"),
+    ("场次", "场次", "", "canonical"),
+    ("条", "件", "requests", "genre: 收集诉求200条 / 办结诉求110件 count the same requests"),
+    ("个", "件", "requests", "genre: 解决问题15个 counts requests as 件 do"),
+    ("件", "件", "requests", "canonical"),
+    ("支", "个", "organisations", "genre: 组建服务队12支 counts organisations as 个 does"),
+    ("家", "个", "organisations", "genre: 合作社/成员单位30家 counts organisations as 个 does"),
+    ("个", "个", "organisations", "canonical"),
+]
+
+
 def _csv(rows: list[tuple], header: tuple[str, ...]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -164,7 +185,7 @@ def _csv(rows: list[tuple], header: tuple[str, ...]) -> str:
 
 
 def main() -> None:
-    """Write data/reference/initiatives.csv, indicators.csv, partner_regions.csv and measures.csv."""
+    """Write data/reference/initiatives.csv, indicators.csv, partner_regions.csv, measures.csv and unit_synonyms.csv."""
     REFERENCE_DIR.mkdir(parents=True, exist_ok=True)
     (REFERENCE_DIR / "initiatives.csv").write_text(
         _csv(sorted(INITIATIVES, key=lambda r: (r[2] in ("not_initiative", "generic"), r[2] == "generic", r[0])),
@@ -176,6 +197,8 @@ def main() -> None:
         _csv(PARTNER_REGIONS, ("name", "province", "source")), encoding="utf-8")
     (REFERENCE_DIR / "measures.csv").write_text(
         _csv(MEASURES, ("canonical", "synonyms", "indicator", "units", "source")), encoding="utf-8")
+    (REFERENCE_DIR / "unit_synonyms.csv").write_text(
+        _csv(UNIT_SYNONYMS, ("unit", "canonical", "indicator", "source")), encoding="utf-8")
 
 
 if __name__ == "__main__":

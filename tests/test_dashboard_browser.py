@@ -188,7 +188,11 @@ def test_choose_league_and_banner_then_download(server, page, database):
     assert "2423" in values
     assert "4万+" in values
     league_chart = page.inner_text("#chart-league")
-    assert "赤峰市" in league_chart and "包头市" not in league_chart
+    # the other leagues stay for comparison; the chosen one is drawn strong
+    assert "赤峰市" in league_chart and "包头市" in league_chart
+    labels = page.locator("#chart-league g.ytick text").all_text_contents()
+    colors = page.eval_on_selector_all("#chart-league .bars path", "els => els.map(e => e.style.fill)")
+    assert colors[labels.index("赤峰市")] != colors[labels.index("包头市")]
     assert "地图" in page.inner_text("#chart-map")
     page.screenshot(path=str(ARTIFACTS / "dashboard_desktop_chifeng.png"), full_page=True)
 
@@ -206,11 +210,11 @@ def test_choose_league_and_banner_then_download(server, page, database):
     raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
-    assert tuple(rows[0]) == FACT_COLUMNS
+    assert rows[0][:4] == ["地区", "盟市", "盟市代码", "旗县区"]  # Chinese headers by default
     body = [dict(zip(rows[0], r)) for r in rows[1:]]
     assert body, "filtered CSV has no rows"
-    assert all(r["league"] == "赤峰市" and r["banner"] == "阿鲁科尔沁旗" for r in body)
-    assert not any(r["source_file"].startswith("synthetic") for r in body)
+    assert all(r["盟市"] == "赤峰市" and r["旗县区"] == "阿鲁科尔沁旗" for r in body)
+    assert not any(r["来源文件"].startswith("synthetic") or r["合成数据"] for r in body)
     count_text = page.inner_text("#table-count")
     assert str(len(body)) in count_text
     if database[1] == "sample":
@@ -222,6 +226,7 @@ def test_choose_league_and_banner_then_download(server, page, database):
 def test_download_all_has_every_real_fact(server, page, database):
     page.goto(server + "/")
     wait_ready(page)
+    page.click("label:has-text('英文列名')")  # the machine columns of facts.csv
     with page.expect_download() as info:
         page.click("#download-all-csv")
     download = info.value
@@ -266,7 +271,7 @@ def test_bookmarked_url_restores_filters_and_bar_click_filters(server, page):
     assert "阿鲁科尔沁旗" in page.inner_text("#filters-banner")
     # Clear filters, then click the 赤峰市 bar of the league chart.
     page.click("#filters-reset")
-    page.wait_for_function("() => document.querySelector('#summary-line').innerText.startsWith('全区')")
+    page.wait_for_function("() => document.querySelector('#summary-line').innerText.startsWith('全部数据')")
     bars = page.locator("#chart-league .bars path")
     labels = page.locator("#chart-league g.ytick text").all_text_contents()
     # Bars are drawn bottom-up in the same order as the y tick labels.
@@ -285,10 +290,11 @@ def test_forged_callback_request_gets_safe_answer(server):
         + [{"id": "table-count", "property": "children"}],
         "inputs": [
             {"id": "filters-state", "property": "data",
-             "value": {"league": "'; DROP TABLE facts; --", "banner": "<script>", "q": None}},
+             "value": {"league": "'; DROP TABLE facts; --", "banner": "<script>", "q": None,
+                       "table": "{value_text} > abc && {x} = 1"}},
             {"id": "facts-table", "property": "page_current", "value": 10 ** 12},
             {"id": "facts-table", "property": "sort_by", "value": [{"column_id": "nope", "direction": "x"}]},
-            {"id": "facts-table", "property": "filter_query", "value": "{value_text} > abc && {x} = 1"},
+            {"id": "facts-table", "property": "page_size", "value": "huge"},
         ],
         "changedPropIds": ["facts-table.page_current"],
         "state": [],

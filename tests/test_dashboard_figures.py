@@ -24,7 +24,9 @@ def _annotations(fig):
 @pytest.mark.parametrize("make", [
     lambda: figures.bar_chart(_agg([], []), "league", COUNT, "按盟市"),
     lambda: figures.bar_chart(None, "league", COUNT, "按盟市"),
-    lambda: figures.sunburst(pd.DataFrame(columns=["league", "banner", "initiative", "y", "n"]), COUNT),
+    lambda: figures.treemap(queries.hierarchy(_agg([], []).assign(banner=[], initiative=[], region_level=[]), COUNT),
+                            COUNT),
+    lambda: figures.treemap(None, COUNT),
     lambda: figures.empty_figure("x"),
 ])
 def test_empty_states_say_no_data(make):
@@ -37,7 +39,7 @@ def test_bar_chart_labels_and_click_data():
                                               "league", SUM, "按盟市", selected="赤峰市", code_col="league_code"))
     bar = fig.data[0]
     assert list(bar.y) == ["包头市", "赤峰市"]  # largest on top
-    assert list(bar.text) == ["2423", "4.0万"]
+    assert list(bar.text) == ["2423", "4万"]
     assert bar.customdata[1][0] == "赤峰市" and bar.customdata[1][1] == "150400"
     assert fig.layout.xaxis.title.text == "合计（人）"
     assert "Noto Sans CJK SC" in fig.layout.font.family
@@ -45,16 +47,18 @@ def test_bar_chart_labels_and_click_data():
 
 def test_count_axis_uses_whole_ticks():
     fig = figures.validated(figures.bar_chart(_agg(["赤峰市"], [3]), "league", COUNT, "按盟市"))
-    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.title.text == "事实条数"
+    assert all(float(t).is_integer() for t in fig.layout.xaxis.tickvals) and fig.layout.xaxis.title.text == "事实条数"
 
 
-def test_sunburst_hierarchy_ids():
-    agg = pd.DataFrame({"league": ["赤峰市", "赤峰市"], "banner": ["阿鲁科尔沁旗", "（盟市本级）"],
-                        "initiative": ["三减三优", "（未标明）"], "y": [2, 2], "n": [2, 2]})
-    fig = figures.validated(figures.sunburst(agg, COUNT))
-    sb = fig.data[0]
-    assert "赤峰市" in sb.ids and "赤峰市/阿鲁科尔沁旗/三减三优" in sb.ids
-    assert sb.values[list(sb.ids).index("赤峰市")] == 4
+def test_treemap_hierarchy_ids():
+    df = pd.DataFrame({"league": ["赤峰市", "赤峰市"], "region_level": ["banner", "league"],
+                       "banner": ["阿鲁科尔沁旗", ""], "initiative": ["三减三优", ""], "value": [1.0, 1.0]})
+    h = queries.hierarchy(df, COUNT)
+    fig = figures.validated(figures.treemap(h, COUNT))
+    tm = fig.data[0]
+    assert "赤峰市" in tm.ids and "赤峰市/阿鲁科尔沁旗/三减三优" in tm.ids
+    assert tm.values[list(tm.ids).index("赤峰市")] == 2
+    assert "（盟市本级）" in tm.labels and "（未标明）" in tm.labels
 
 
 GEOJSON = {"type": "FeatureCollection", "features": [

@@ -41,8 +41,9 @@ def facts(snap) -> pd.DataFrame:
 # ------------------------------------------------------------------ formatting
 
 @pytest.mark.parametrize("value, expected", [
-    (40000, "4.0万"), (350000000, "3.5亿"), (2423, "2423"), (292, "292"), (0.5, "0.5"), (12345, "1.2万"),
-    (-40000, "-4.0万"), (None, ""), (float("nan"), ""),
+    (40000, "4万"), (350000000, "3.5亿"), (3390000000, "33.9亿"), (14140000, "1414万"), (2423, "2423"),
+    (292, "292"), (0.5, "0.5"), (12345, "1.23万"), (-40000, "-4万"), (99996000, "1亿"), (None, ""),
+    (float("nan"), ""),
 ])
 def test_format_cn(value, expected):
     assert format_cn(value) == expected
@@ -248,8 +249,9 @@ def _fact(fid, league, indicator, category, value, unit, per="", banner="", init
 
 def test_hierarchy_labels_empty_levels(facts):
     h = queries.hierarchy(facts, queries.Measure())
-    assert "（盟市本级）" in set(h["banner"]) and "（未标明）" in set(h["initiative"])
-    assert h["y"].sum() == len(facts)
+    assert "（盟市本级）" in h.labels and "（未标明）" in h.labels
+    tops = [v for v, parent in zip(h.values, h.parents) if parent == ""]
+    assert sum(tops) == len(facts)
 
 
 # ------------------------------------------------------------------ table
@@ -310,25 +312,37 @@ def test_csv_filename(f, expected):
 
 def test_compute_state_from_url_and_clicks(facts):
     f = callbacks.compute_state(facts, ids.URL, "?league=赤峰市&banner=阿鲁科尔沁旗", {})
-    assert (f.league, f.banner) == ("赤峰市", "阿鲁科尔沁旗")
+    assert (f.league, f.banner) == (("赤峰市",), ("阿鲁科尔沁旗",))
+    # A click adds a league to the selection (comparison), a second click on it removes it again,
+    # and its banners go with it.
     click = {"points": [{"y": "包头市", "customdata": ["包头市", "150200", 3]}]}
-    f = callbacks.compute_state(facts, ids.CHART_LEAGUE, "", {"league": "赤峰市", "banner": "阿鲁科尔沁旗"},
+    f = callbacks.compute_state(facts, ids.CHART_LEAGUE, "", {"league": ["赤峰市"], "banner": ["阿鲁科尔沁旗"]},
                                 {ids.CHART_LEAGUE: click})
-    assert (f.league, f.banner) == ("包头市", None)
+    assert (f.league, f.banner) == (("赤峰市", "包头市"), ("阿鲁科尔沁旗",))
+    click = {"points": [{"y": "赤峰市", "customdata": ["赤峰市", "150400", 4]}]}
+    f = callbacks.compute_state(facts, ids.CHART_LEAGUE, "", f.to_dict(), {ids.CHART_LEAGUE: click})
+    assert (f.league, f.banner) == (("包头市",), ())
     click = {"points": [{"location": "150421", "customdata": "阿鲁科尔沁旗"}]}
     f = callbacks.compute_state(facts, ids.CHART_MAP, "", {}, {ids.CHART_MAP: click})
-    assert (f.league, f.banner) == ("赤峰市", "阿鲁科尔沁旗")
+    assert (f.league, f.banner) == (("赤峰市",), ("阿鲁科尔沁旗",))
+    f = callbacks.compute_state(facts, ids.CHART_MAP, "", f.to_dict(), {ids.CHART_MAP: click})
+    assert f.banner == ()
     assert callbacks.compute_state(facts, ids.RESET, "?league=赤峰市", {"league": "赤峰市"}) == queries.Filters()
     assert callbacks.compute_state(facts, ids.CHART_MAP, "", {}, {ids.CHART_MAP: {"points": "junk"}}) == queries.Filters()
 
 
 def test_compute_charts_follow_filters(snap):
     out = callbacks.compute_charts(snap, {"league": "赤峰市"})
-    g_league, g_banner, g_init, g_hier, g_map, line, note = out
-    assert list(g_league["data"][0]["y"]) == ["赤峰市"]
+    g_league, g_banner, g_init, g_hier, g_map, line, note, print_note = out
+    # The chosen league is highlighted, the others stay for comparison.
+    bar = g_league["data"][0]
+    assert set(bar["y"]) == {"赤峰市", "包头市", "呼伦贝尔市", "呼和浩特市"}
+    colors = dict(zip(bar["y"], bar["marker"]["color"]))
+    assert colors["赤峰市"] != colors["包头市"]
     assert line.startswith("赤峰市：4 条事实")
+    assert "来源：1 篇报道" in print_note
     out = callbacks.compute_charts(snap, {"indicator": "people_reached"})
-    assert out[0]["layout"]["xaxis"]["title"]["text"] == "合计（人）" and "4.0万人" in out[5]
+    assert out[0]["layout"]["xaxis"]["title"]["text"] == "合计（人）" and "合计 4万人" in out[5]
 
 
 @pytest.mark.parametrize("state", [
@@ -336,7 +350,7 @@ def test_compute_charts_follow_filters(snap):
 ])
 def test_forged_states_get_safe_answers(snap, state):
     out = callbacks.compute_charts(snap, state)
-    assert len(out) == 7
+    assert len(out) == 8
     rows, pages, page, count = callbacks.compute_table(snap, state, 10 ** 9, "junk", {"x": 1})
     assert page == pages - 1 and isinstance(rows, list)
     data, name = callbacks.compute_download(snap, state, "{value_text} > x")
@@ -345,7 +359,7 @@ def test_forged_states_get_safe_answers(snap, state):
 
 def test_empty_search_says_so(snap):
     line = callbacks.compute_charts(snap, {"q": "不存在的词"})[5]
-    assert line == "没有符合条件的数据"
+    assert line == "搜索“不存在的词”：没有符合条件的数据"
     assert callbacks.compute_table(snap, {"q": "不存在的词"}, 0, [], "")[3] == "没有符合条件的数据"
 
 
@@ -359,9 +373,9 @@ def test_compute_article_highlights_the_number(source, snap):
 
 
 def test_compute_download_filtered_and_all(snap):
-    data, name = callbacks.compute_download(snap, {"league": "赤峰市", "banner": "阿鲁科尔沁旗"}, None)
+    data, name = callbacks.compute_download(snap, {"league": "赤峰市", "banner": "阿鲁科尔沁旗"}, None, "en")
     assert name.startswith("事实_赤峰市_阿鲁科尔沁旗_")
     rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
     assert len(rows) == 3 and all(r[FACT_COLUMNS.index("banner")] == "阿鲁科尔沁旗" for r in rows[1:])
-    data, name = callbacks.compute_download(snap, None, None)
+    data, name = callbacks.compute_download(snap, None, None, "en")
     assert name.startswith("事实_全部_") and data.count(b"\r\n") == 11

@@ -343,7 +343,8 @@ def test_upload_appears_in_charts_and_reupload_adds_nothing(editor, site, tmp_pa
     editor.wait_for_function("() => document.querySelector('#summary-line')?.innerText?.startsWith('乌海市')",
                              timeout=30000)
     assert "2 条事实" in editor.inner_text("#summary-line")
-    assert "乌海市" in editor.inner_text("#chart-league")
+    editor.wait_for_function("() => document.querySelector('#chart-league')?.innerText?.includes('乌海市')",
+                             timeout=30000)  # the charts are drawn after the headline
     with open_store(url, write=False) as store:
         n = store.summary()["facts"]
     # The same file again: nothing is added, no job runs.

@@ -9,6 +9,12 @@ league change runs: filter-state sync → charts → table page. Beside it, in t
 the same data: the raw SQL query (SQLite, indexed) and the same pandas query in-process. Also: a
 100k-row CSV (in-process and through the download callback) and the server's resident memory.
 Goals (issue 4): callback p95 < 100 ms and within 5× the raw query; memory < 1 GB.
+
+First load (issue 13; also alone with --first-load): a real Chromium (Debian's, via Playwright)
+with a cold cache opens the page and the bytes transferred and the time to the first chart (the
+league bars drawn) are measured, for the app as served (compressed, cached static files) and, in
+the same run, with compression off (DASHBOARD_COMPRESS=0), beside a floor: a bare page that loads
+the same plotly.js from a static server and draws one bar chart. Goals: < 1.5 s, < 2 MB.
 """
 from __future__ import annotations
 
@@ -112,7 +118,7 @@ def synthetic_facts(n: int, seed: int = 7) -> pd.DataFrame:
         "quote": "合成数据，仅供基准测试。",
         "span_start": 0, "span_end": 4, "confidence": 0.5,
     })
-    return df[list(FACT_COLUMNS)]
+    return df.reindex(columns=list(FACT_COLUMNS), fill_value="")
 
 
 def build_database(path: Path, n: int) -> tuple[str, float]:
@@ -212,11 +218,117 @@ def ms(x: float) -> str:
     return f"{x * 1000:7.1f} ms"
 
 
+CHROMIUM = "/usr/bin/chromium"
+FLOOR_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><div id="g"></div>
+<script src="plotly.min.js"></script><script>
+Plotly.newPlot("g", [{type: "bar", orientation: "h", x: [3, 2, 1], y: ["a", "b", "c"]}], {height: 300});
+</script></body></html>"""
+
+
+def start_gunicorn(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """Start one gunicorn worker on a free port; return the process and the base URL once it answers."""
+    port = free_port()
+    log = open(log_path, "w")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "dashboard.app:server", "--workers", "1",
+                             "--threads", "4", "--bind", f"127.0.0.1:{port}", "--timeout", "300"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(1500):
+        try:
+            http_json(base + "/healthz", timeout=300)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return proc, base
+
+
+def first_load(url: str, ready: str, runs: int = 3) -> tuple[float, float, list[tuple[int, str]]]:
+    """Open ``url`` in a new browser context (cold cache) ``runs`` times.
+
+    Return the median time from navigation start to ``ready`` (a CSS selector), the median
+    bytes transferred (compressed, as on the wire) and the largest responses of the last run.
+    """
+    from playwright.sync_api import sync_playwright
+
+    times, sizes, top = [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        for _ in range(runs):
+            ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            got: dict[str, int] = {}
+            urls: dict[str, str] = {}
+            cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+            cdp.on("Network.loadingFinished", lambda e: got.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+            page.goto(url)
+            page.wait_for_selector(ready, timeout=120000)
+            t = page.evaluate("performance.now()")
+            page.wait_for_load_state("networkidle")
+            times.append(t / 1000)
+            sizes.append(sum(got.values()))
+            top = sorted(((n, urls.get(k, "?")) for k, n in got.items()), reverse=True)[:4]
+            ctx.close()
+        browser.close()
+    return statistics.median(times), statistics.median(sizes), top
+
+
+def bench_first_load(url: str, cache_dir: Path, tmp: Path) -> None:
+    """Print first-load bytes and time to the first chart: compressed app, uncompressed app, floor."""
+    import http.server
+    import threading
+
+    import plotly
+
+    if not Path(CHROMIUM).exists():
+        print("first load: skipped (needs Debian's chromium at /usr/bin/chromium)")
+        return
+    env = {**os.environ, "DATABASE_URL": url, "DASHBOARD_INCLUDE_SYNTHETIC": "1", "PYTHONPATH": str(ROOT),
+           "DASHBOARD_CACHE_DIR": str(cache_dir)}
+    results = {}
+    for label, extra in (("app, compressed (as served)", {}), ("app, compression off", {"DASHBOARD_COMPRESS": "0"})):
+        proc, base = start_gunicorn({**env, **extra}, tmp / "gunicorn-first-load.log")
+        try:
+            first_load(base + "/", "#chart-league .bars path", runs=1)  # server warm-up (facts loaded, caches)
+            results[label] = first_load(base + "/", "#chart-league .bars path")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    floor_dir = tmp / "floor"
+    floor_dir.mkdir(exist_ok=True)
+    (floor_dir / "index.html").write_text(FLOOR_PAGE, encoding="utf-8")
+    (floor_dir / "plotly.min.js").write_bytes((Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes())
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(floor_dir), **k)  # noqa: E731
+    http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        results["floor: bare page, same plotly.js, one bar chart (uncompressed)"] = first_load(
+            f"http://127.0.0.1:{srv.server_address[1]}/index.html", "#g .bars path")
+    finally:
+        srv.shutdown()
+    print()
+    print("first load, cold browser cache (median of 3, Chromium headless, 1366x900):")
+    print("                                                         first chart   transferred")
+    for label, (t, size, _top) in results.items():
+        print(f"  {label:<55} {t:8.2f} s   {size / 1e6:7.2f} MB")
+    t, size, top = results["app, compressed (as served)"]
+    floor = results["floor: bare page, same plotly.js, one bar chart (uncompressed)"][0]
+    print(f"  largest responses: " + "; ".join(f"{n / 1e6:.2f} MB {u.rsplit('/', 1)[-1][:40]}" for n, u in top))
+    print(f"  app / floor: {t / floor:.2f}x; goals: first chart < 1.5 s: {'yes' if t < 1.5 else 'NO'}; "
+          f"transferred < 2 MB: {'yes' if size < 2e6 else 'NO'}; load average {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--facts", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=60)
     ap.add_argument("--reuse", type=Path, help="an SQLite file from an earlier run (skips building)")
+    ap.add_argument("--first-load", action="store_true",
+                    help="only the first-load measurement (bytes and time to the first chart in Chromium)")
     args = ap.parse_args()
     print("machine:", machine())
     tmp = Path(tempfile.mkdtemp(prefix="bench_dashboard_"))
@@ -226,6 +338,10 @@ def main() -> None:
     else:
         url, t_build = build_database(tmp / "bench.db", args.facts)
         print(f"built {args.facts:,} synthetic facts in {t_build:.1f} s ({tmp / 'bench.db'})")
+
+    if args.first_load:
+        bench_first_load(url, tmp / "frame-cache", tmp)
+        return
 
     # ---- in-process: raw SQL and the same pandas queries on the same data
     engine = sa.create_engine(url)
@@ -285,6 +401,7 @@ def main() -> None:
         deps, _ = http_json(base + "/_dash-dependencies")
         sync = find_callback(deps, "filters-state.data")
         charts = find_callback(deps, "chart-league.figure")
+        maps = find_callback(deps, "chart-map.figure")
         table = find_callback(deps, "facts-table.data")
         download = find_callback(deps, "download-filtered-file.data")
         indicators = [None, "people_reached", "funding", "volunteers", "events"]
@@ -298,7 +415,10 @@ def main() -> None:
                           "facts-table.page_current": 0, "facts-table.sort_by": [], "facts-table.filter_query": ""}
                 r, dt1 = http_json(base + "/_dash-update-component", payload(sync, values, ["filters-league.value"]))
                 values["filters-state.data"] = r["response"]["filters-state"]["data"]
-                r, dt2 = http_json(base + "/_dash-update-component", payload(charts, values, ["filters-state.data"]))
+                r, dt2a = http_json(base + "/_dash-update-component", payload(charts, values, ["filters-state.data"]))
+                values["summary-line.children"] = r["response"]["summary-line"]["children"]
+                r, dt2b = http_json(base + "/_dash-update-component", payload(maps, values, ["summary-line.children"]))
+                dt2 = dt2a + dt2b
                 r, dt3 = http_json(base + "/_dash-update-component", payload(table, values, ["filters-state.data"]))
                 assert r["response"]["facts-table"]["data"], "empty table page"
                 for k, v in (("sync", dt1), ("charts", dt2), ("table", dt3), ("total", dt1 + dt2 + dt3)):
@@ -327,7 +447,7 @@ def main() -> None:
         label = "first time (cache miss)" if phase == "cold" else "repeated (per-process cache hit)"
         print(f"-- HTTP, {label}:")
         print(f"   sync_state (league change):      {ms(statistics.median(t['sync']))}  {ms(pct(t['sync'], .95))}")
-        print(f"   charts (5 figures):              {ms(statistics.median(t['charts']))}  {ms(pct(t['charts'], .95))}")
+        print(f"   charts (bars, then map+treemap): {ms(statistics.median(t['charts']))}  {ms(pct(t['charts'], .95))}")
         print(f"   table page:                      {ms(statistics.median(t['table']))}  {ms(pct(t['table'], .95))}")
         print(f"   league -> charts + table:        {ms(statistics.median(t['total']))}  {ms(pct(t['total'], .95))}")
     cold, warm = timings["cold"]["total"], timings["warm"]["total"]
@@ -341,6 +461,7 @@ def main() -> None:
               f"within 5x raw SQL: {'yes' if pct(xs, .95) <= 5 * pct(sql_t, .95) else 'NO'}")
     print(f"goal: server memory < 1 GB: {'yes' if server_rss < 1024 else 'NO'}; "
           f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    bench_first_load(url, cache_dir, tmp)
 
 
 if __name__ == "__main__":

@@ -298,6 +298,7 @@ class Callbacks:
     table: dict
     download: dict
     leagues: list[str]
+    maps: dict | None = None  # map + treemap, asked for once the bar charts arrive (issue 13)
 
     @classmethod
     def fetch(cls, base: str) -> Callbacks:
@@ -305,8 +306,10 @@ class Callbacks:
         layout = httpx.get(base + "/_dash-layout", timeout=120).json()
         league = find_component(layout, LEAGUE)
         leagues = option_values(league["props"].get("options")) if league else []
+        maps = next((d for d in deps if "chart-map.figure" in d["output"]), None)
         return cls(find_callback(deps, f"{STATE}.data"), find_callback(deps, "chart-league.figure"),
-                   find_callback(deps, f"{TABLE}.data"), find_callback(deps, "download-filtered-file.data"), leagues)
+                   find_callback(deps, f"{TABLE}.data"), find_callback(deps, "download-filtered-file.data"), leagues,
+                   maps)
 
 
 def table_total(response: dict) -> int | None:
@@ -374,6 +377,15 @@ class Official:
         self.stats.record(kind, time.perf_counter() - t0, ok, why)
         return body if ok else None
 
+    async def charts(self, values: dict) -> dict | None:
+        """The bar charts, then (as the browser does once they are drawn) the map and the treemap."""
+        resp = await self.callback("charts", self.cb.charts, values, [f"{STATE}.data"])
+        if resp is None or self.cb.maps is None:
+            return resp
+        values["summary-line.children"] = resp.get("summary-line", {}).get("children")
+        await self.callback("map+treemap", self.cb.maps, values, ["summary-line.children"])
+        return resp
+
     async def apply(self, values: dict, changed: str, kind: str) -> dict | None:
         """A filter change: sync_state, then charts and table in parallel (as the browser does)."""
         resp = await self.callback(f"filters ({kind})", self.cb.sync, values, [changed])
@@ -382,7 +394,7 @@ class Official:
         state = resp.get(STATE, {}).get("data")
         values[f"{STATE}.data"] = state
         charts, table = await asyncio.gather(
-            self.callback("charts", self.cb.charts, values, [f"{STATE}.data"]),
+            self.charts(values),
             self.callback("table", self.cb.table, values, [f"{STATE}.data"]))
         if table is None:
             return None
