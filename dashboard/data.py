@@ -21,6 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from etl.schema import FACT_COLUMNS, NUMERIC_FACT_COLUMNS, INTEGER_FACT_COLUMNS
 
+from .measure_queries import EMPTY_MEASURES, MeasureData, build_measure_data
+
 # Facts from synthetic benchmark corpora are never shown unless asked for.
 SYNTHETIC_PATTERN = re.compile(r"(?:^|/)synthetic")
 
@@ -162,6 +164,9 @@ class Snapshot:
     # One row per report: source_file, source (newspaper or site), published_how (manifest | text
     # | none), title, kind — for provenance in the source panel and the downloads.
     documents: pd.DataFrame | None = None
+    # The measures table, its index and the measure dropdown's rows (dashboard.measure_queries),
+    # built once with the snapshot (issue 12); None only for snapshots made by hand in tests.
+    measures: MeasureData | None = None
 
 
 @dataclass
@@ -284,7 +289,7 @@ class FactSource:
     def _load(self, token: tuple) -> Snapshot:
         tables = self.tables()
         if "facts" not in tables:
-            return Snapshot(empty_facts(), 0, "", token, time.time(), False)
+            return Snapshot(empty_facts(), 0, "", token, time.time(), False, measures=EMPTY_MEASURES)
         docs = None
         if "documents" in tables:
             try:
@@ -299,8 +304,10 @@ class FactSource:
         df = FrameCache(self.cache_dir, self.database_url, self.include_synthetic).get_or_build(
             token, self._read_facts)
         n_reports, last_updated = self._header_figures(tables, df, docs)
+        # The measures (one value per measure, region and date) are built here, once per snapshot,
+        # in the background thread on a reload: no request ever builds them.
         return Snapshot(df, n_reports, last_updated, token, time.time(), "articles" in tables,
-                        _provenance(docs, self.include_synthetic))
+                        _provenance(docs, self.include_synthetic), build_measure_data(df))
 
     def _read_facts(self) -> pd.DataFrame:
         """Read and normalise the facts table (the slow part: ~40 µs a row through the driver)."""
