@@ -415,7 +415,8 @@ def compute_sources(source: FactSource, snap: Snapshot, fact_ids: list[str]):
            html.P("这个数字来自以下报道（同一数字被多篇报道提到，或为几个旗县数字之和），按报道日期排列。" +
                   (f"以下列出前 {MAX_SOURCES} 条，全部来源见“下载该指标 CSV”中的事实编号。" if n > MAX_SOURCES else ""),
                   className="article-source")]
-    for _i, fact in hit.head(MAX_SOURCES).iterrows():
+    for k, (_i, fact) in enumerate(hit.head(MAX_SOURCES).iterrows()):
+        mark = {"id": "article-mark"} if k == 0 else {}  # the first is scrolled into view (on a phone: the panel)
         art = source.article(str(fact["article_id"]))
         value = format_value(fact["value"], str(fact["qualifier"]), fact["value_low"], fact["value_high"])
         meta = html.P(className="article-meta", children=[
@@ -427,7 +428,7 @@ def compute_sources(source: FactSource, snap: Snapshot, fact_ids: list[str]):
             start, end = int(fact["span_start"]), int(fact["span_end"])
             if 0 <= start < end <= len(text):
                 lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
-                passage = [("…" if lo else "") + text[lo:start], html.Mark(text[start:end]),
+                passage = [("…" if lo else "") + text[lo:start], html.Mark(text[start:end], **mark),
                            text[end:hi] + ("…" if hi < len(text) else "")]
             else:
                 passage = highlight(str(fact["quote"]), -1, -1, "")
@@ -486,7 +487,7 @@ def compute_measure(snap: Snapshot, state: dict | None, measure: str | None, geo
     chosen = [x for x in list(f.league) + list(f.banner)]
     trend_title = f"随时间变化：{'、'.join(chosen)}" if chosen else "随时间变化：各盟市本级和全区的数字"
     g_trend = figures.measure_trend(view.series, label, unit, trend_title, subtitle=subtitle,
-                                    height=340 if phone else 400, empty_message=empty)
+                                    height=340 if phone else 400, empty_message=empty, phone=phone)
     real = [x for x in f.league if x not in queries.SPECIAL_GROUPS]
     map_h = 340 if phone else 430
     code = ""

@@ -470,7 +470,7 @@ def measure_bars(bars: pd.DataFrame, label: str, unit: str, title: str, selected
 
 
 def measure_trend(points: pd.DataFrame, label: str, unit: str, title: str, subtitle: str = "",
-                  height: int = 360, empty_message: str = EMPTY_MESSAGE) -> Figure:
+                  height: int = 360, empty_message: str = EMPTY_MESSAGE, phone: bool = False) -> Figure:
     """The measure over time (by the date each value is valid for), one line per region.
 
     ``points``: columns region, code, as_of, value, qualifier, n_reports, fact_ids and period_start
@@ -509,29 +509,27 @@ def measure_trend(points: pd.DataFrame, label: str, unit: str, title: str, subti
                    fixedrange=True, automargin=True),
         yaxis=dict(axis, title=dict(text=label)))
     layout["margin"] = dict(layout["margin"], l=12, r=24, b=40)
-    layout["xaxis"].update(date_axis(sorted(set(pts["as_of"].astype(str)))))
+    layout["xaxis"].update(date_axis(sorted(set(pts["as_of"].astype(str))), 3 if phone else 8))
     return _figure(traces, layout)
 
 
-def date_axis(dates: list[str]) -> dict:
-    """Ticks for a time axis in whole months or years (never the same month twice), with room either side."""
+def date_axis(dates: list[str], max_ticks: int = 8) -> dict:
+    """Ticks for a time axis in whole months or years (never the same month twice, at most about
+    ``max_ticks``, horizontal), with room either side."""
     days = [pd.Timestamp(d) for d in dates if d]
     if not days:
         return {}
     first, last = min(days), max(days)
-    months = (last.year - first.year) * 12 + last.month - first.month
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
     pad = pd.Timedelta(days=max(20, int((last - first).days * 0.06)))
-    out = dict(range=[str((first - pad).date()), str((last + pad).date())], tickformat="%Y年%-m月")
-    if months <= 8:
-        out["dtick"] = "M1"
-    elif months <= 24:
-        out["dtick"] = "M3"
-    elif months <= 60:
-        out.update(dtick="M12", tickformat="%Y年")
+    out = dict(range=[str((first - pad).date()), str((last + pad).date())], tickformat="%Y年%-m月", tickangle=0,
+               tick0=f"{first.year}-01-01")
+    step = next((m for m in (1, 2, 3, 6) if months / m <= max_ticks), None)
+    if step is not None:
+        out["dtick"] = f"M{step}"
     else:
-        out.update(dtick="M24", tickformat="%Y年")
-    if months <= 60:
-        out["tick0"] = f"{first.year}-01-01"
+        years = months / 12
+        out.update(dtick=f"M{12 * next((y for y in (1, 2, 5, 10) if years / y <= max_ticks), 20)}", tickformat="%Y年")
     return out
 
 

@@ -346,3 +346,17 @@ def test_the_snapshot_builds_the_measures_once(sqlite_url, monkeypatch):  # noqa
         callbacks.compute_measure(snap, state, CENTRES)
     assert len(calls) == 1  # requests read the snapshot's index (report filters rebuild only one measure)
     assert source.get() is snap
+
+
+@pytest.mark.parametrize("dates, max_ticks, dtick, fmt", [
+    (["2024-05-31", "2024-09-12"], 8, "M1", "%Y年%-m月"),
+    (["2024-05-31", "2024-09-12"], 3, "M2", "%Y年%-m月"),
+    (["2023-01-31", "2024-09-12"], 8, "M3", "%Y年%-m月"),
+    (["2015-03-01", "2024-09-12"], 8, "M24", "%Y年"),
+    (["2024-06-10"], 8, "M1", "%Y年%-m月"),
+])
+def test_time_axis_ticks_are_whole_months_or_years(dates, max_ticks, dtick, fmt):  # noqa: ANN001
+    axis = figures.date_axis(dates, max_ticks)
+    assert (axis["dtick"], axis["tickformat"], axis["tickangle"]) == (dtick, fmt, 0)
+    low, high = axis["range"]
+    assert low < min(dates) and high > max(dates)  # room either side of the first and last point
