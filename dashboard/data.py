@@ -6,6 +6,7 @@ new; callbacks never write to it.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import re
@@ -61,6 +62,19 @@ def normalise_facts(df: pd.DataFrame) -> pd.DataFrame:
     for col in STRING_COLUMNS:
         df[col] = df[col].fillna("").astype(str)
     return df.reset_index(drop=True)
+
+
+def release_freed_memory() -> None:
+    """Give the memory freed while building a snapshot back to the operating system.
+
+    glibc keeps freed heap pages for reuse, so a worker's resident size stays at the build's peak
+    (reading a million facts and building their measures peaks ~400 MB above what the snapshot
+    holds). malloc_trim hands them back; elsewhere (no glibc) this does nothing.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def is_synthetic(source_files: pd.Series) -> pd.Series:
@@ -306,8 +320,10 @@ class FactSource:
         n_reports, last_updated = self._header_figures(tables, df, docs)
         # The measures (one value per measure, region and date) are built here, once per snapshot,
         # in the background thread on a reload: no request ever builds them.
-        return Snapshot(df, n_reports, last_updated, token, time.time(), "articles" in tables,
+        snap = Snapshot(df, n_reports, last_updated, token, time.time(), "articles" in tables,
                         _provenance(docs, self.include_synthetic), build_measure_data(df))
+        release_freed_memory()
+        return snap
 
     def _read_facts(self) -> pd.DataFrame:
         """Read and normalise the facts table (the slow part: ~40 µs a row through the driver)."""

@@ -382,6 +382,7 @@ def choropleth(geo: GeoIndex | dict | Path | None, agg: pd.DataFrame, measure: M
 INCOMPLETE_COLOR = "#eab8b1"
 TREND_COLORS = ["#c0392b", "#1f618d", "#1e8449", "#b7950b", "#6c3483", "#d35400", "#117a65", "#7b241c"]
 NO_DATA_COLOR = "#eeeeee"
+TREND_LABELS = 40  # points labelled with their value (more: the hover only)
 NO_DATA_MESSAGE = "该指标在所选地区没有数据"
 
 
@@ -475,31 +476,38 @@ def measure_trend(points: pd.DataFrame, label: str, unit: str, title: str, subti
 
     ``points``: columns region, code, as_of, value, qualifier, n_reports, fact_ids and period_start
     (flows of different periods are different lines: 2023年全年 and 2024年以来 never join).
-    Each point is labelled with its value; customdata carries the fact ids for a click.
+    Points are labelled with their values while there are few (``TREND_LABELS``); the hover says
+    value, date and reports; customdata carries the fact ids for a click.
     """
-    pts = points[points["as_of"].astype(str) != ""] if points is not None and len(points) else None
+    pts = points[(points["as_of"].astype(str) != "").to_numpy()] if points is not None and len(points) else None
     if pts is None or pts.empty:
         return empty_figure(title, empty_message, height=height, subtitle=subtitle)
+    pts = pts.assign(_code=pts["code"].astype(str), _start=pts["period_start"].astype(str),
+                     _as_of=pts["as_of"].astype(str), _q=pts["qualifier"].astype(str))
+    labelled = len(pts) <= TREND_LABELS
     traces = []
-    groups = list(dict.fromkeys(zip(pts["code"].astype(str), pts["period_start"].astype(str))))
-    for k, (code, start) in enumerate(groups):
-        g = pts[(pts["code"].astype(str) == code).to_numpy() & (pts["period_start"].astype(str) == start).to_numpy()]
-        g = g.sort_values("as_of", kind="stable")
+    for k, ((code, start), g) in enumerate(pts.groupby(["_code", "_start"], sort=False)):
+        g = g.sort_values("_as_of", kind="stable")
         region = str(g["region"].iloc[0])
         name = region + (f"（{_date_cn(start)}起）" if start else "")
         color = TREND_COLORS[k % len(TREND_COLORS)]
         vals = g["value"].astype(float).tolist()
-        quals = g["qualifier"].astype(str).tolist()
-        traces.append(dict(
-            type="scatter", mode="lines+markers+text", name=name, x=g["as_of"].astype(str).tolist(), y=vals,
-            line=dict(color=color, width=2), marker=dict(size=8, color=color),
-            text=[format_value(v, q) for v, q in zip(vals, quals)], textposition="top center",
-            textfont=dict(size=11, color=color), cliponaxis=False,
-            customdata=[[region, code, str(f)] for f in g["fact_ids"]],
-            hovertext=[f"{name}<br>{label}：{format_value(v, q)}{unit}<br>时点：{_date_cn(d)}<br>{n} 篇次报道 · 点击查看来源"
-                       for v, q, d, n in zip(vals, quals, g["as_of"].astype(str), g["n_reports"].astype(int))],
-            hovertemplate="%{hovertext}<extra></extra>",
-        ))
+        trace = dict(
+            type="scatter", mode="lines+markers+text" if labelled else "lines+markers", name=name,
+            x=g["_as_of"].tolist(), y=vals, line=dict(color=color, width=2),
+            marker=dict(size=8 if labelled else 5, color=color),
+            customdata=[[region, code, f] for f in g["fact_ids"].astype(str)], cliponaxis=False,
+        )
+        if labelled:
+            texts = [format_value(v, q) for v, q in zip(vals, g["_q"])]
+            trace.update(text=texts, textposition="top center", textfont=dict(size=11, color=color),
+                         hovertext=[f"{name}<br>{label}：{t}{unit}<br>时点：{_date_cn(d)}<br>{n} 篇次报道 · 点击查看来源"
+                                    for t, d, n in zip(texts, g["_as_of"], g["n_reports"].astype(int))],
+                         hovertemplate="%{hovertext}<extra></extra>")
+        else:  # a long series: plotly formats the hover itself
+            trace["hovertemplate"] = (f"{name}<br>{label}：%{{y:,}}{unit}<br>时点：%{{x|%Y年%-m月%-d日}}"
+                                      "<br>点击查看来源<extra></extra>")
+        traces.append(trace)
     values = pts["value"].astype(float).tolist()
     axis = _measure_axis(values, label, 0.15)
     layout = _base_layout(
@@ -509,7 +517,7 @@ def measure_trend(points: pd.DataFrame, label: str, unit: str, title: str, subti
                    fixedrange=True, automargin=True),
         yaxis=dict(axis, title=dict(text=label)))
     layout["margin"] = dict(layout["margin"], l=12, r=24, b=40)
-    layout["xaxis"].update(date_axis(sorted(set(pts["as_of"].astype(str))), 3 if phone else 8))
+    layout["xaxis"].update(date_axis(sorted(set(pts["_as_of"])), 3 if phone else 8))
     return _figure(traces, layout)
 
 

@@ -360,3 +360,15 @@ def test_time_axis_ticks_are_whole_months_or_years(dates, max_ticks, dtick, fmt)
     assert (axis["dtick"], axis["tickformat"], axis["tickangle"]) == (dtick, fmt, 0)
     low, high = axis["range"]
     assert low < min(dates) and high > max(dates)  # room either side of the first and last point
+
+
+def test_a_long_trend_keeps_its_hover_and_drops_the_point_labels():
+    n = figures.TREND_LABELS + 10
+    days = pd.date_range("2020-01-01", periods=n, freq="7D").strftime("%Y-%m-%d")
+    pts = pd.DataFrame(dict(region="锡林郭勒盟", code="152500", as_of=days, value=range(n), qualifier="exact",
+                            n_reports=1, fact_ids=[f"f{i}" for i in range(n)], period_start=""))
+    (line,) = figures.validated(figures.measure_trend(pts, "服务群众（人次）", "人次", "t")).data
+    assert line.mode == "lines+markers" and line.text is None and "%{y:,}人次" in line.hovertemplate
+    assert line.customdata[3][2] == "f3"  # a click still opens the point's sources
+    short = figures.measure_trend(pts.head(3), "服务群众（人次）", "人次", "t")["data"][0]
+    assert short["mode"] == "lines+markers+text" and short["text"] == ["0", "1", "2"]
