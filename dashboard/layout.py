@@ -133,7 +133,7 @@ def measure_section() -> html.Section:
     body = html.Div(id=ids.MEASURE_BODY, className="measure-body hidden", children=[
         html.Div(className="charts measure-charts", children=[
             _graph(ids.MEASURE_LEAGUE, "按盟市：最新数值", "measure-chart"),
-            _graph(ids.MEASURE_MAP, "地图：最新数值", "map-card measure-chart",
+            _graph(ids.MEASURE_MAP, "地图：最新数值", "measure-map-card measure-chart",
                    [html.Div(NO_WEBGL, className="map-fallback", role="note")]),
             _graph(ids.MEASURE_BANNER, "按旗县区：最新数值", "measure-chart"),
             _graph(ids.MEASURE_TREND, "随时间变化", "measure-chart"),
