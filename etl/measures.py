@@ -492,7 +492,7 @@ def _is_part(text: str, sent_start: int, pos: int, earlier_in_sentence: bool) ->
             continue
         if cue == "其中" and not earlier_in_sentence and k > 0:
             continue  # 其中 with no total before it in the sentence (unless the sentence opens with it)
-        chunks = re.split(r"[，、,和及]", seg[k + len(cue):])
+        chunks = re.split(r"[，、,和及]", seg[k + len(cue):].lstrip("，,：:"))  # 其中，东乌旗418户
         if all(_PART_ITEM.search(c) for c in chunks[:-1]) and len(chunks[-1]) <= 14:
             return True
     return False
@@ -540,7 +540,7 @@ _VILLAGE_AFTER = re.compile(r"^([村镇乡])(?=的|[，,。；;、]|$|全部|都
 
 
 @lru_cache(maxsize=1)
-def _head_pattern() -> re.Pattern:
+def _head_names() -> frozenset[str]:
     """Nouns that can end a counted phrase: canonical measures and their synonyms, indicator keywords,
     and the genre's place-level nouns (嘎查, 社区)."""
     names = set(load_measures().by_name)
@@ -548,7 +548,18 @@ def _head_pattern() -> re.Pattern:
         for row in csv.DictReader(fh):
             names.update(k for k in row["keywords"].split("|") if len(k) >= 2)
     names.update("嘎查村 嘎查 社区 苏木 乡镇 街道 小区 村民 牧民 农牧民 牧户 老人 学员 民族 党员中心户 服务站 站点".split())
-    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _head_pattern() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(_head_names(), key=len, reverse=True))))
+
+
+def _counted_in(name: str, unit: str) -> bool:
+    """Whether a head noun can be counted in this unit (a canonical measure names its units)."""
+    entry = load_measures().by_name.get(name)
+    return entry is None or not entry.units or not unit or unit in entry.units
 
 
 def _sentence_start(text: str, pos: int) -> int:
@@ -578,10 +589,15 @@ def _heads_from(window: str, offset: int, unit: str = "") -> int:
                 (len(lead) > 4 if end == 0 else lead not in ("", "+", "/", "·")):
             break
         ends.append((m.end(), m.group(0)))
-    lex = load_measures()
-    while len(ends) > 1 and unit:
-        entry = lex.by_name.get(ends[-1][1])
-        if entry is None or not entry.units or unit in entry.units:
+    while ends and not _counted_in(ends[-1][1], unit):
+        end, name = ends[-1]
+        # 嘎查村集体经济收入 in 个: the longest known noun it starts with that is counted in 个 (嘎查村)
+        inner = [n for n in _head_names() if len(n) < len(name) and name.startswith(n) and _counted_in(n, unit)]
+        if inner:
+            best = max(inner, key=len)
+            ends[-1] = (end - len(name) + len(best), best)
+            break
+        if len(ends) == 1:
             break
         ends.pop()
     return ends[-1][0] if ends else 0
