@@ -54,7 +54,7 @@ def _strip_per(before: str, per: str) -> str:
 
 
 # Words of the genre that jieba's dictionary lacks or splits: kept whole in subjects.
-_GENRE_WORDS = ("嘎查村", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体",
+_GENRE_WORDS = ("嘎查村", "嘎查", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体",
                 "宣讲受众")
 _CACHE_FORMAT = 2
 
