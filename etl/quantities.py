@@ -93,7 +93,8 @@ _CANONICAL: dict[str, tuple[str, str]] = {
     "分钟": ("分钟", "other"), "小时": ("小时", "other"), "个小时": ("小时", "other"), "天": ("天", "other"),
     "个工作日": ("个工作日", "other"), "工作日": ("个工作日", "other"),
 }
-_TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", "工作日"})
+TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", "工作日"})
+_TIME_UNITS = TIME_UNITS
 # Words that make a time a measure of a service: before the number (in its clause) or right after it.
 _SERVICE_TIME_BEFORE = re.compile(
     r"(?:平均|不到|不足|不少于|至少|每天|每日|每周|只需|仅需|仅用|只用|只要|压缩至|压缩到|缩短至|缩短到|缩减至|控制在|时限|时长|用时|耗时|响应|步行|车程|"
