@@ -168,6 +168,7 @@ _BAD_BEFORE_CHN = frozenset(_CD + _CU + _BU + _APPROX + "数數")
 # come right before the word, show it is part of another word (节约, 最近).
 _PREFIXES: tuple[tuple[str, str, str], ...] = (
     ("不少于", "more", ""), ("不低于", "more", ""), ("不超过", "less", ""),
+    ("差不多", "approx", ""), ("大概", "approx", ""), ("约莫", "approx", ""),
     ("将近", "approx", ""), ("接近", "approx", ""), ("大约", "approx", ""), ("超过", "more", ""),
     ("突破", "more", ""), ("至少", "more", ""), ("多于", "more", ""), ("高于", "more", "提"),
     ("不足", "less", ""), ("不到", "less", ""), ("低于", "less", "降"), ("少于", "less", ""),
