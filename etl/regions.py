@@ -744,7 +744,9 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
 
 
 # A paragraph that goes on with the paragraph before it: a quotation, a pronoun (“我这个党员中心户…”他说)
-_CONTINUES = ("“", "\"", "他", "她", "这里", "那里", "这位", "这个", "这些", "如今", "说起", "谈起")
+# or a time that goes on (后来), or the bare level noun of the place just named (嘎查党支部…, 村里…)
+_CONTINUES = ("“", "\"", "他", "她", "这里", "那里", "这位", "这个", "这些", "如今", "说起", "谈起",
+              "后来", "此后", "随后", "从那以后", "那时", "嘎查", "村里", "村上", "苏木里", "镇里", "社区里")
 
 
 def _section_region(ctx: Context, p0: int) -> Region | None:

@@ -227,3 +227,11 @@ def test_the_bodys_only_programme_named_once(places, expected):
             "近年来，苏木党委把巴音嘎查确定为“党建+大棚”示范点，建成温室42座。")
     f = one(facts_of(text), 198, "户")
     assert f.initiative == expected
+
+
+def test_a_paragraph_that_goes_on_in_time_keeps_the_place_before_it():
+    text = ("草原上的小牌子\n\n锡林郭勒盟牧区嘎查500余个，党员住得散。\n\n"
+            "“以前开个会，光通知就得打一天电话。”正镶白旗宝力根陶海苏木巴音嘎查党支部书记说。\n\n"
+            "后来，嘎查党支部在几个片区设了5个党员中心户。")
+    f = one(facts_of(text), 5, "个")
+    assert (f.league, f.banner) == ("锡林郭勒盟", "正镶白旗")
