@@ -215,7 +215,7 @@ _COUNTED_THEN_MEASURE = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
-_SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评")
+_SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评|成绩|分数|满意度")
 _NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码")}
 _TITLE_RE = re.compile(r"《[^《》\n]{0,200}》")
 _CHN_CHARS = frozenset(_CD + _CU + _BU)

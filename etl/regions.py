@@ -56,6 +56,8 @@ ANAPHOR = re.compile(
     r"|自治区|内蒙古|全区|(?<![\u4e00-\u9fff])街道(?=党工委|办事处|办|党委)"
     # 旗财政安排…, 旗里组织…: the banner itself, written as a bare 旗 (or 县, 盟)
     r"|(?<![\u4e00-\u9fff])(旗|县|盟)(?=财政|里|委|政府)"
+    # 让旗人民医院…, 到旗直部门…: after a verb or preposition, the banner's own institutions
+    r"|(?<=[让使为在由向到把将对和与从])(旗|县)(?=人民医院|医院|直|委|政府|财政|里)"
 )
 
 
@@ -332,7 +334,7 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         word = m.group(0)
         if covering(locs, starts, m.start()):
             continue  # part of a place name (全州 etc.)
-        kind = m.group(1) or m.group(2) or word
+        kind = m.group(1) or m.group(2) or m.group(3) or word
         region: Region | None = None
         forward = False
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区", "我区") else None

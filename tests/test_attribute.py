@@ -235,3 +235,9 @@ def test_a_paragraph_that_goes_on_in_time_keeps_the_place_before_it():
             "后来，嘎查党支部在几个片区设了5个党员中心户。")
     f = one(facts_of(text), 5, "个")
     assert (f.league, f.banner) == ("锡林郭勒盟", "正镶白旗")
+
+
+def test_the_banners_own_hospital_is_the_banner():
+    text = "察右前旗医疗帮扶见成效\n\n北京市大兴区向察哈尔右翼前旗派出医生。\n\n帮扶让旗人民医院新开展手术项目26项。"
+    f = one(facts_of(text), 26, "项")
+    assert (f.league, f.banner) == ("乌兰察布市", "察哈尔右翼前旗")
