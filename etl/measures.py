@@ -39,7 +39,7 @@ import calendar
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .paths import REFERENCE_DIR
@@ -66,6 +66,7 @@ class MeasureLexicon:
     by_name: dict[str, MeasureEntry]
     names_longest_first: tuple[str, ...]
     pattern: re.Pattern
+    lengths_longest_first: tuple[int, ...] = ()  # the distinct lengths of the names
 
     def entry(self, name: str, unit: str) -> MeasureEntry | None:
         e = self.by_name.get(name)
@@ -75,10 +76,13 @@ class MeasureLexicon:
 
     def head(self, phrase: str, unit: str) -> tuple[str, MeasureEntry] | None:
         """The longest synonym the phrase ends with that applies to this unit, and its entry."""
-        for name in self.names_longest_first:
-            if len(name) <= len(phrase) and phrase.endswith(name):
-                e = self.entry(name, unit)
-                if e is not None:
+        n = len(phrase)
+        by_name = self.by_name
+        for k in self.lengths_longest_first:  # one name of each length can end the phrase: a dict lookup
+            if k <= n:
+                name = phrase[n - k:]
+                e = by_name.get(name)
+                if e is not None and (not e.units or unit in e.units):
                     return name, e
         return None
 
@@ -97,7 +101,8 @@ def load_measures(path: str | None = None) -> MeasureLexicon:
                 if name:
                     by_name.setdefault(name, e)
     names = tuple(sorted(by_name, key=lambda n: (-len(n), n)))
-    return MeasureLexicon(by_name, names, re.compile("|".join(map(re.escape, names))))
+    return MeasureLexicon(by_name, names, re.compile("|".join(map(re.escape, names))),
+                          tuple(sorted({len(n) for n in names}, reverse=True)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,6 +370,15 @@ _TIME_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(p))
     ("now", _CUT + r"(?:目前|现在|当前|今年)"),
     ("year", _NOT_COMPARED + _YR + r"(?![底末以全上下前第一二三四0-9度]|[0-9]{0,2}月)"),
 ))
+# Words one of which each pattern's every match holds (月 for md, 年 for year…): a pattern whose
+# words are all missing from the text cannot match and is not run.
+_TIME_NEEDS: dict[str, tuple[str, ...]] = {
+    "date": ("月",), "md": ("月",), "month_end": ("月",), "month": ("月",), "month_plain": ("月",),
+    "year_end": ("年",), "whole": ("年",), "year": ("年",), "half": ("年", "季度"),
+    "now": ("目前", "现在", "当前", "今年"), "since": ("年", "月"),
+}
+_TIME_GATED: tuple[tuple[int, str, re.Pattern, tuple[str, ...]], ...] = tuple(
+    (order, name, pattern, _TIME_NEEDS[name]) for order, (name, pattern) in enumerate(_TIME_PATTERNS))
 _CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
               "十二": 12}
 
@@ -450,21 +464,28 @@ def find_time(text: str, published: str = "") -> TimeRef | None:
     >>> find_time("上半年，全市新建", "2024-08-01").as_of, find_time("截至12月底，全盟", "2024-01-15").as_of
     (datetime.date(2024, 6, 30), datetime.date(2023, 12, 31))
     """
+    if "年" not in text and "月" not in text and "季度" not in text and "目前" not in text and \
+            "现在" not in text and "当前" not in text:
+        return None  # every pattern needs one of these words
     pub = _date(published)
     best: tuple[int, int, TimeRef] | None = None
-    for order, (name, pattern) in enumerate(_TIME_PATTERNS):
+    for order, name, pattern, needs in _TIME_GATED:
+        if not any(w in text for w in needs):
+            continue
         for m in pattern.finditer(text):
             if not m.group(0):
                 continue
+            key = (m.end(), -order)  # nearest the number; at the same end, the more specific pattern
+            if best is not None and key <= best[:2]:
+                continue  # could not win, whatever it resolves to
             ref = _time_ref(name, m, pub)
             if ref is None:
                 continue
-            key = (m.end(), -order)  # nearest the number; at the same end, the more specific pattern
-            if best is None or key > best[:2]:
-                best = (key[0], key[1], ref)
+            best = (key[0], key[1], ref)
     return best[2] if best else None
 
 
+@lru_cache(maxsize=64)
 def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10]) if text else None
@@ -562,9 +583,13 @@ def _counted_in(name: str, unit: str) -> bool:
     return entry is None or not entry.units or not unit or unit in entry.units
 
 
+_UP_TO_LAST_PUNCT = re.compile(r".*[" + _SENTENCE_PUNCT + r"]", re.S)  # greedy: ends right after the last one
+
+
 def _sentence_start(text: str, pos: int) -> int:
     lo = max(0, pos - 400)
-    return max(lo, max(text.rfind(c, lo, pos) for c in _SENTENCE_PUNCT) + 1)
+    m = _UP_TO_LAST_PUNCT.match(text, lo, pos)
+    return m.end() if m else lo
 
 
 def _paragraph_time(text: str, pos: int, published: str) -> TimeRef | None:
@@ -849,9 +874,19 @@ def annotate(article: Article, facts: list[Fact], published: str = "") -> list[F
             clause = text[sent_start:f.span_start] if part else text[clause_start:f.span_start]
         kind = kind_of(f.unit, f.per, indicator, clause, part, time)
         as_of, period_start = _dates(kind, time, pub, clause)
-        out[i] = replace(f, measure=measure, indicator=indicator, kind=kind, as_of=as_of, period_start=period_start)
+        out[i] = _with(f, measure=measure, indicator=indicator, kind=kind, as_of=as_of, period_start=period_start)
         prev.append(i)
     return [out[i] for i in range(len(facts))]
+
+
+def _with(f: Fact, **changes: str) -> Fact:
+    """``dataclasses.replace`` for a Fact, without running its 35-field ``__init__`` again (a Fact
+    has no ``__post_init__`` and no slots: the copy is the same object replace would build)."""
+    g = object.__new__(Fact)
+    d = g.__dict__
+    d.update(f.__dict__)
+    d.update(changes)
+    return g
 
 
 def _dates(kind: str, time: TimeRef | None, pub: str, clause: str) -> tuple[str, str]:
