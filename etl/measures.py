@@ -137,6 +137,8 @@ _KEEP_VERBS = frozenset(
     "种植 当场解决 现场解决 办理 兑换 巡查 巡逻 夜巡 巡边 宣讲 救助 慰问 硬化".split()
 )
 _KEEP_LONGEST_FIRST = tuple(sorted(_KEEP_VERBS, key=len, reverse=True))
+_KEEP_PREFIX = re.compile("|".join(_KEEP_LONGEST_FIRST))  # the first (longest) kept verb a phrase starts with
+_KEEP_LENGTHS = tuple(sorted({len(v) for v in _KEEP_VERBS}, reverse=True))
 # Kept verbs that start the counted phrase even in the middle of a clause (旗里组织党员干部走访边境牧户).
 _MID_KEEP = re.compile(r"受理|解决|办结|化解|调处|收集|代办|议定|培训|轮训|走访|接待|调解|排查|发放|捐赠|采购|兑换|销售|硬化|托管|托养|"
                        r"种植(?!面积|基地|大户|户)")
@@ -183,8 +185,8 @@ def _edges(p: str) -> str:
         # 十户长, 联户长: a count followed by one character is a noun of its own, not a count of it
         if m and m.group(0) and rest and rest not in _SUFFIX_WORDS and \
                 (len(rest) >= 2 or rest in _ONE_CHAR or not _COUNT_LEAD.fullmatch(m.group(0))):
-            keep = next((v for v in _KEEP_LONGEST_FIRST if p.startswith(v)), "")
-            if len(keep) < len(m.group(0)):
+            keep = _KEEP_PREFIX.match(p)
+            if (keep.end() if keep else 0) < len(m.group(0)):
                 p = p[m.end():]
         m = _TRAIL.search(p)
         if m and m.start() > 0:
@@ -370,15 +372,23 @@ _TIME_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(p))
     ("now", _CUT + r"(?:目前|现在|当前|今年)"),
     ("year", _NOT_COMPARED + _YR + r"(?![底末以全上下前第一二三四0-9度]|[0-9]{0,2}月)"),
 ))
-# Words one of which each pattern's every match holds (月 for md, 年 for year…): a pattern whose
-# words are all missing from the text cannot match and is not run.
-_TIME_NEEDS: dict[str, tuple[str, ...]] = {
-    "date": ("月",), "md": ("月",), "month_end": ("月",), "month": ("月",), "month_plain": ("月",),
-    "year_end": ("年",), "whole": ("年",), "year": ("年",), "half": ("年", "季度"),
-    "now": ("目前", "现在", "当前", "今年"), "since": ("年", "月"),
-}
-_TIME_GATED: tuple[tuple[int, str, re.Pattern, tuple[str, ...]], ...] = tuple(
-    (order, name, pattern, _TIME_NEEDS[name]) for order, (name, pattern) in enumerate(_TIME_PATTERNS))
+
+
+def _possible(text: str) -> tuple[bool, ...]:
+    """For each of _TIME_PATTERNS, whether the text holds the words every match of it holds (月 and
+    日 for a date, 以来 for since…): a pattern that cannot match is not run."""
+    y, mo = "年" in text, "月" in text
+    since = "以来" in text
+    cut = "截" in text or "到" in text
+    return (y and mo and "日" in text, mo and "日" in text, since, since, since, mo and cut,
+            y and ("底" in text or "末" in text), "半年" in text or "季度" in text, "月份" in text, mo,
+            "全年" in text, cut and ("目前" in text or "现在" in text or "当前" in text or "今年" in text), y)
+
+
+_TIME_ORDERED: tuple[tuple[int, str, re.Pattern], ...] = tuple(
+    (order, name, pattern) for order, (name, pattern) in enumerate(_TIME_PATTERNS))
+assert [n for _o, n, _p in _TIME_ORDERED] == ["date", "md", "since", "since", "since", "month_end", "year_end", "half",
+                                              "month", "month_plain", "whole", "now", "year"]
 _CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
               "十二": 12}
 
@@ -469,8 +479,8 @@ def find_time(text: str, published: str = "") -> TimeRef | None:
         return None  # every pattern needs one of these words
     pub = _date(published)
     best: tuple[int, int, TimeRef] | None = None
-    for order, name, pattern, needs in _TIME_GATED:
-        if not any(w in text for w in needs):
+    for (order, name, pattern), possible in zip(_TIME_ORDERED, _possible(text)):
+        if not possible:
             continue
         for m in pattern.finditer(text):
             if not m.group(0):
@@ -797,11 +807,15 @@ def _temperature(clause: str) -> str:
 
 def _keep_verb_before(clause: str) -> str:
     """A verb that changes what is counted, right before the number (解决了110多条…群众诉求 → 解决)."""
-    before = re.sub(r"(?:了|共|累计|共计|已|已经|还|先后|又)+$", "", clause)
-    for v in _KEEP_LONGEST_FIRST:
-        if before.endswith(v):
-            return v
+    before = _ADVERBS_AT_END.sub("", clause)
+    n = len(before)
+    for k in _KEEP_LENGTHS:  # the longest kept verb it ends with: one set lookup per length
+        if k <= n and before[n - k:] in _KEEP_VERBS:
+            return before[n - k:]
     return ""
+
+
+_ADVERBS_AT_END = re.compile(r"(?:了|共|累计|共计|已|已经|还|先后|又)+$")
 
 
 def annotate(article: Article, facts: list[Fact], published: str = "") -> list[Fact]:
