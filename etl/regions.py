@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .fastscan import scanner
 from .gazetteer import Gazetteer, PlaceMention
 from .paths import REFERENCE_DIR
 from .schema import Mention, Region
@@ -59,6 +60,8 @@ ANAPHOR = re.compile(
     # 让旗人民医院…, 到旗直部门…: after a verb or preposition, the banner's own institutions
     r"|(?<=[让使为在由向到把将对和与从])(旗|县)(?=人民医院|医院|直|委|政府|财政|里)"
 )
+# ANAPHOR.finditer, tried only where a match can start (etl.fastscan: 8× faster on an article)
+anaphora_in = scanner(ANAPHOR)
 
 
 _UNKNOWN_TOWNSHIP = re.compile(r"(?:(?<=[，。；：\n“])|^)([\u4e00-\u9fff]{2,4}(?:街道|苏木))(?=[\u4e00-\u9fff])", re.M)
@@ -330,7 +333,7 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
             for m in _WE.finditer(text, a, b):
                 if not covering(locs, starts, m.start()):
                     out.append(Loc(m.start(), m.end(), _copy_main(main), "anaphor"))
-    for m in ANAPHOR.finditer(text):
+    for m in anaphora_in(text):
         word = m.group(0)
         if covering(locs, starts, m.start()):
             continue  # part of a place name (全州 etc.)
@@ -513,6 +516,7 @@ def _outside_patterns() -> tuple[re.Pattern, ...]:
 
 # Partners named by their role, not by name: 京蒙协作结对区投入…, 对口帮扶城市…
 _PARTNER_ROLE = re.compile(r"(?:京蒙)?(?:协作)?结对(?:区|城区|地区|方|城市)|对口(?:帮扶|支援|协作)(?:区|方|城市|地区|单位)|帮扶方|协作方")
+_partner_roles_in = scanner(_PARTNER_ROLE)
 
 
 def _outside(text: str, locs: list[Loc]) -> list[Loc]:
@@ -521,7 +525,7 @@ def _outside(text: str, locs: list[Loc]) -> list[Loc]:
     starts = [l.start for l in locs]
     hits = [m for pattern in _outside_patterns() for m in pattern.finditer(text)]
     if "结对" in text or "对口" in text or "方" in text:
-        hits += list(_PARTNER_ROLE.finditer(text))
+        hits += list(_partner_roles_in(text))
     for m in sorted(hits, key=lambda m: m.start()) if len(hits) > 1 else hits:
         if covering(locs, starts, m.start()):
             continue
