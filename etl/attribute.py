@@ -6,7 +6,7 @@ counts from etl.subjects; the article's context (etl.context) is built once and 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import MISSING, fields, replace
 import re
 from bisect import bisect_right
 
@@ -123,6 +123,20 @@ def fact_id(article_id: str, m: Mention) -> str:
     return "f" + hashlib.sha1(raw.encode()).hexdigest()[:15]
 
 
+# The columns a new fact leaves at their defaults (location, measure, kind…, appended columns)
+_FACT_DEFAULTS = {f.name: f.default for f in fields(Fact) if f.default is not MISSING}
+
+
+def _new_fact(**values) -> Fact:  # noqa: ANN003
+    """``Fact(**values)`` without the frozen dataclass's ``object.__setattr__`` per column (25 µs → 2 µs):
+    the fields are the instance's __dict__, filled in column order (values as Fact's, then defaults)."""
+    f = object.__new__(Fact)
+    d = f.__dict__
+    d.update(values)
+    d.update(_FACT_DEFAULTS)
+    return f
+
+
 _SCOPE_CONFIDENCE = {"clause": 0.95, "sentence": 0.9, "headline": 0.9, "paragraph": 0.8, "article": 0.7}
 
 
@@ -138,7 +152,7 @@ def _fact(ctx: Context, m: Mention, region: Region, scope: str, subject: str, in
         league, league_code = region.league, region.league_code
         banner, banner_code = region.banner, region.banner_code
         township, village = region.township, region.village
-    return Fact(
+    return _new_fact(
         fact_id=fact_id(article.article_id, m),
         source_file=article.source_file,
         article_id=article.article_id,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from etl.pipeline import extract_document
-from etl.schema import Document
+from etl.schema import FACT_COLUMNS, Document, Fact
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "000_6770a73b9caf9553.txt"
 
@@ -74,6 +74,14 @@ def test_fact_ids_are_stable(seed_facts):
     again = facts_of(SEED.read_text(encoding="utf-8"), SEED.name)
     assert [f.fact_id for f in again] == [f.fact_id for f in seed_facts]
     assert len({f.fact_id for f in seed_facts}) == len(seed_facts)
+
+
+def test_facts_are_the_dataclass_they_would_be_if_built_by_its_init(seed_facts):
+    # etl.attribute and etl.measures fill a Fact's __dict__ directly (for speed): same fields, same order
+    for f in seed_facts:
+        built = Fact(**{c: getattr(f, c) for c in FACT_COLUMNS})
+        assert f == built and hash(f) == hash(built) and repr(f) == repr(built)
+        assert tuple(vars(f)) == FACT_COLUMNS
 
 
 def test_seed_date_is_inferred_from_the_text(seed_facts):
