@@ -545,8 +545,9 @@ def _default_region(locs: list[Loc], body_start: int, text: str = "", byline: Re
     article about 赤峰市 that gives one figure for one of its banners stays the league's). Places
     that visitors come from are left out.
     """
+    visiting = "来" in text or "到此" in text  # a visitor's words (_visitor) hold one of these
     named = [l for l in locs if not l.how.startswith("anaphor") and l.region.level != "outside"
-             and not (text and _visitor(text, l))]
+             and not (visiting and _visitor(text, l))]
     head = [l for l in named if l.start < body_start]
     if head:
         best = max(head, key=lambda l: RANK.get(level_of(l.region), 0))
