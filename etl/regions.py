@@ -666,6 +666,15 @@ def _subject_loc(ctx: Context, s: int, e: int) -> Loc | None:
     return first
 
 
+def _loc_index(ctx: Context, loc: Loc) -> int:
+    """``ctx.locs.index(loc)`` from where its start sorts (no loc before that can equal it)."""
+    locs = ctx.locs
+    k = bisect_left(ctx.loc_starts, loc.start)
+    while locs[k] is not loc and locs[k] != loc:
+        k += 1
+    return k
+
+
 def _subject_region(ctx: Context, s: int, e: int) -> Region | None:
     """The region a sentence is about: its subject's, or what a list of places as subject shares.
 
@@ -676,7 +685,7 @@ def _subject_region(ctx: Context, s: int, e: int) -> Region | None:
     if first is None:
         return None
     text = ctx.article.text
-    k = ctx.locs.index(first)
+    k = _loc_index(ctx, first)
     group = [first]
     for l in ctx.locs[k + 1:]:
         if l.start >= e:
@@ -709,7 +718,7 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
         clause_locs = [l for l in clause_locs if not is_object(text, l, ctx.locs, ctx.loc_starts)] or clause_locs[-1:]
     if clause_locs and not (len(clause_locs) == 1 and is_object(text, clause_locs[0], ctx.locs, ctx.loc_starts)):
         first = clause_locs[0]
-        k = ctx.locs.index(first)
+        k = _loc_index(ctx, first)
         if k > 0 and text[ctx.locs[k - 1].end:first.start] == "、" and first.start == c0:
             # 满洲里市、额尔古纳市和新右旗、新左旗、陈旗沿边…组建: the clause goes on a list of places
             group = _subject_region(ctx, s, m.start)
