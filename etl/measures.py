@@ -822,10 +822,12 @@ def annotate(article: Article, facts: list[Fact], published: str = "") -> list[F
     """Fill measure, kind, as_of and period_start of an article's facts; the indicator follows the measure."""
     if not facts:
         return facts
-    from .tables import find_tables  # noqa: PLC0415
-
     text = article.text
-    tables = find_tables(text) if ("|" in text or "\t" in text or "｜" in text) else []
+    tables = []
+    if "|" in text or "\t" in text or "｜" in text:
+        from .tables import find_tables  # noqa: PLC0415
+
+        tables = find_tables(text)
     order = sorted(range(len(facts)), key=lambda i: (facts[i].span_start, i))
     measures: dict[int, str] = {}
     out: dict[int, Fact] = {}
