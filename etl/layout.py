@@ -146,6 +146,8 @@ _NAME_COUNT_LINE = re.compile(r"^[\u4e00-\u9fff“”]{2,14}[ \u3000]+[0-9０-�
 
 def _tidy_line(line: str) -> str:
     line = _SPACE.sub(" ", line).strip()
+    if " " not in line:  # both patterns below need a space (_SPACE made every one " ")
+        return line
     return line if _NAME_COUNT_LINE.match(line) else _DIGIT_SPACE.sub("", line)
 
 
@@ -244,13 +246,13 @@ def _classify(text: str) -> str:
         return "continued"
     if _BRIEF.match(text) and len(text) > 40:
         return "brief"
-    if len(text) > 40 and _CAPTION_END.search(text):
+    if len(text) > 40 and ("摄" in text[-4:] or "供图" in text[-4:]) and _CAPTION_END.search(text):  # it ends so
         return "captioned"
     if _BYLINE.match(text) and len(text) <= 40 and not _SENTENCE_PUNCT.search(text):
         return "byline"
     if len(text) <= 60 and (_DATE_LINE.match(text) or _AUTHOR_LINE.match(text)):
         return "byline"  # a work report's issuer and date under its title: not the title
-    if _PHOTO_CREDIT.match(text) and len(text) <= 30:
+    if len(text) <= 30 and _PHOTO_CREDIT.match(text):
         return "credit"
     if _QUOTE_ITEM.match(text):
         return "quote"
@@ -465,6 +467,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     # split any span that crosses a paragraph break
     out = []
     for s, e in spans:
+        if e - s <= MAX_SENTENCE and text[s] not in " \n" and text.find("\n", s, e) < 0:
+            out.append((s, e))  # one line, short enough: what _split_lines and _cap would give
+            continue
         for a, b in _split_lines(text, s, e):
             out.extend(_cap(text, a, b))
     return out

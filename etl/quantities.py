@@ -93,7 +93,8 @@ _CANONICAL: dict[str, tuple[str, str]] = {
     "分钟": ("分钟", "other"), "小时": ("小时", "other"), "个小时": ("小时", "other"), "天": ("天", "other"),
     "个工作日": ("个工作日", "other"), "工作日": ("个工作日", "other"),
 }
-_TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", "工作日"})
+TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", "工作日"})
+_TIME_UNITS = TIME_UNITS
 # Words that make a time a measure of a service: before the number (in its clause) or right after it.
 _SERVICE_TIME_BEFORE = re.compile(
     r"(?:平均|不到|不足|不少于|至少|每天|每日|每周|只需|仅需|仅用|只用|只要|压缩至|压缩到|缩短至|缩短到|缩减至|控制在|时限|时长|用时|耗时|响应|步行|车程|"
@@ -167,6 +168,7 @@ _BAD_BEFORE_CHN = frozenset(_CD + _CU + _BU + _APPROX + "数數")
 # come right before the word, show it is part of another word (节约, 最近).
 _PREFIXES: tuple[tuple[str, str, str], ...] = (
     ("不少于", "more", ""), ("不低于", "more", ""), ("不超过", "less", ""),
+    ("差不多", "approx", ""), ("大概", "approx", ""), ("约莫", "approx", ""),
     ("将近", "approx", ""), ("接近", "approx", ""), ("大约", "approx", ""), ("超过", "more", ""),
     ("突破", "more", ""), ("至少", "more", ""), ("多于", "more", ""), ("高于", "more", "提"),
     ("不足", "less", ""), ("不到", "less", ""), ("低于", "less", "降"), ("少于", "less", ""),
@@ -213,7 +215,7 @@ _COUNTED_THEN_MEASURE = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
-_SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评")
+_SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评|成绩|分数|满意度")
 _NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码")}
 _TITLE_RE = re.compile(r"《[^《》\n]{0,200}》")
 _CHN_CHARS = frozenset(_CD + _CU + _BU)

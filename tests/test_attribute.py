@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from etl.pipeline import extract_document
-from etl.schema import Document
+from etl.schema import FACT_COLUMNS, Document, Fact
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "000_6770a73b9caf9553.txt"
 
@@ -74,6 +74,14 @@ def test_fact_ids_are_stable(seed_facts):
     again = facts_of(SEED.read_text(encoding="utf-8"), SEED.name)
     assert [f.fact_id for f in again] == [f.fact_id for f in seed_facts]
     assert len({f.fact_id for f in seed_facts}) == len(seed_facts)
+
+
+def test_facts_are_the_dataclass_they_would_be_if_built_by_its_init(seed_facts):
+    # etl.attribute and etl.measures fill a Fact's __dict__ directly (for speed): same fields, same order
+    for f in seed_facts:
+        built = Fact(**{c: getattr(f, c) for c in FACT_COLUMNS})
+        assert f == built and hash(f) == hash(built) and repr(f) == repr(built)
+        assert tuple(vars(f)) == FACT_COLUMNS
 
 
 def test_seed_date_is_inferred_from_the_text(seed_facts):
@@ -227,3 +235,17 @@ def test_the_bodys_only_programme_named_once(places, expected):
             "近年来，苏木党委把巴音嘎查确定为“党建+大棚”示范点，建成温室42座。")
     f = one(facts_of(text), 198, "户")
     assert f.initiative == expected
+
+
+def test_a_paragraph_that_goes_on_in_time_keeps_the_place_before_it():
+    text = ("草原上的小牌子\n\n锡林郭勒盟牧区嘎查500余个，党员住得散。\n\n"
+            "“以前开个会，光通知就得打一天电话。”正镶白旗宝力根陶海苏木巴音嘎查党支部书记说。\n\n"
+            "后来，嘎查党支部在几个片区设了5个党员中心户。")
+    f = one(facts_of(text), 5, "个")
+    assert (f.league, f.banner) == ("锡林郭勒盟", "正镶白旗")
+
+
+def test_the_banners_own_hospital_is_the_banner():
+    text = "察右前旗医疗帮扶见成效\n\n北京市大兴区向察哈尔右翼前旗派出医生。\n\n帮扶让旗人民医院新开展手术项目26项。"
+    f = one(facts_of(text), 26, "项")
+    assert (f.league, f.banner) == ("乌兰察布市", "察哈尔右翼前旗")

@@ -357,3 +357,34 @@ def test_upload_appears_in_charts_and_reupload_adds_nothing(editor, site, tmp_pa
     with open_store(url, write=False) as store:
         assert store.summary()["facts"] == n
     assert not editor.errors, editor.errors
+
+
+def test_an_uploaded_word_file_appears_in_the_charts(editor, site, tmp_path):
+    """A .docx an official received goes in through the browser and its numbers reach the charts."""
+    docx = pytest.importorskip("docx")
+    base, url, _corpus, uploads = site
+    path = tmp_path / "阿拉善盟工作简报.docx"
+    doc = docx.Document()
+    doc.add_heading("阿拉善盟党员中心户建设情况", level=1)
+    doc.add_paragraph("2024年4月2日，阿拉善盟额济纳旗设立党员中心户86户，联系服务牧民1300余户。")
+    doc.save(str(path))
+    editor.goto(base + "/upload/")
+    editor.wait_for_selector("#upload-reports")
+    editor.set_input_files("#upload-reports input[type=file]", [str(path)])
+    editor.wait_for_function("() => document.querySelector('#upload-status')?.innerText?.includes('完成')",
+                             timeout=120000)
+    results = editor.inner_text("#upload-results")
+    assert "阿拉善盟工作简报.docx" in results and "已载入" in results and "2 条事实" in results
+    assert [p.name for p in uploads.rglob("*.docx")] == ["阿拉善盟工作简报.docx"]
+    editor.goto(base + "/?league=阿拉善盟")
+    editor.wait_for_function("() => document.querySelector('#summary-line')?.innerText?.startsWith('阿拉善盟')",
+                             timeout=30000)
+    assert "2 条事实" in editor.inner_text("#summary-line")
+    editor.wait_for_function("() => document.querySelector('#chart-league')?.innerText?.includes('阿拉善盟')",
+                             timeout=30000)
+    with open_store(url, write=False) as store, store.engine.connect() as conn:
+        rows = conn.execute(select(facts.c.value, facts.c.banner, facts.c.location)
+                            .where(facts.c.source_file.like("%阿拉善盟工作简报.docx"))).all()
+    assert sorted((r.value, r.banner) for r in rows) == [(86.0, "额济纳旗"), (1300.0, "额济纳旗")]
+    assert all(r.location.startswith("第") for r in rows)  # the Word paragraph it came from
+    assert not editor.errors, editor.errors
