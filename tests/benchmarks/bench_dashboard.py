@@ -322,7 +322,7 @@ def bench_first_load(url: str, cache_dir: Path, tmp: Path) -> None:
         print(f"  {label:<55} {t:8.2f} s   {size / 1e6:7.2f} MB")
     t, size, top = results["app, compressed (as served)"]
     floor = results["floor: bare page, same plotly.js, one bar chart (uncompressed)"][0]
-    print(f"  largest responses: " + "; ".join(f"{n / 1e6:.2f} MB {u.rsplit('/', 1)[-1][:40]}" for n, u in top))
+    print("  largest responses: " + "; ".join(f"{n / 1e6:.2f} MB {u.rsplit('/', 1)[-1][:40]}" for n, u in top))
     print(f"  app / floor: {t / floor:.2f}x; goals: first chart < 1.5 s: {'yes' if t < 1.5 else 'NO'}; "
           f"transferred < 2 MB: {'yes' if size < 2e6 else 'NO'}; load average {os.getloadavg()[0]:.1f}")
 
