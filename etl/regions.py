@@ -88,6 +88,11 @@ _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "�
                   "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
+# An outside partner as the agent of a passive (设备由昌平区一家企业援建, 被大兴区评为…) gives, it is
+# not what the sentence is about.
+_OUTSIDE_AGENT_BEFORE = ("由", "被", "经由")
+
+
 # 在呼市召开的全区推进会: the place of a meeting, not of the figures.
 _VENUE_AFTER = re.compile(r"[^，。；！？\n]{0,10}?(?:召开|举行|举办)")
 
@@ -633,7 +638,7 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
     k = bisect_left(starts, start) if locs and starts is not None else 0
     while True:
         before = text[max(0, start - 2):start]
-        if before.endswith(_OBJECT_BEFORE):
+        if before.endswith(_OBJECT_BEFORE) or (loc.how == "outside" and before.endswith(_OUTSIDE_AGENT_BEFORE)):
             # 来自东乌旗的书记朝鲁介绍说，…: the speaker's home is the subject of what they say
             return not (before.endswith("来自") and _SPEAKER_AFTER.match(text, loc.end))
 

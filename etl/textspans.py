@@ -62,8 +62,9 @@ def sentence_start(text: str, pos: int) -> int:
     return max(lo, max(text.rfind(c, lo, pos) for c in "。！？\n") + 1)
 
 
-# A heading inside an article: 一、…  （二）…  ▲…  【…】  第三…  or a short line without a full stop.
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|[▲■●◆☆★【]|第[一二三四五六七八九十]+[，、：:是部分])")
+# A heading inside an article: 一、…  （二）…  【…】  第三…, a line led by a sign (arrows, geometric shapes,
+# dingbats: ▶ ▲ ■ ● ◆ ★ ☞ ✦ …), or a short line without a full stop.
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|[\u2190-\u21ff\u25a0-\u25ff\u2600-\u27bf【]|第[一二三四五六七八九十]+[，、：:是部分])")
 
 
 def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:

@@ -180,6 +180,10 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # a blank is better than a wrong programme: a report with several programmes and no main one
     ("工作汇报\n\n全旗有嘎查村120个。\n\n一是推行“草原夜校”，开课86期。\n\n二是开展“马背宣讲”，宣讲320场次。",
      [(120, ""), (86, "草原夜校"), (320, "马背宣讲")]),
+    # a unit the sentence counts governs the clauses after it, over the paragraph's earlier programme
+    ("在五原县，“党建+产业”的抓手是葵花。县里以龙头企业为核心组建向日葵产业党建联合体，目前全县已组建这样的党建联合体8个，"
+     "吸纳成员单位130余家，带动种植户1.6万户。",
+     [(8, "党建联合体"), (130, "党建联合体"), (16000, "党建联合体")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
@@ -203,6 +207,15 @@ def test_programme_by_count_and_scope(text, expect):
     # 我们 in an interview's answers is the interviewee's banner, whatever neighbour was just named
     ("访奈曼旗委书记\n\n记者：有哪些差距？\n\n答：赤峰市敖汉旗的积分超市起步早；我们的积分超市才建了104个。",
      [(104, "奈曼旗")]),
+    # a round-up whose sections are led by ▶ and name their banner by its short form
+    ("各旗区交出答卷\n\n一、全市总体情况\n\n全市集体经济总收入达到6.8亿元。\n\n二、各旗区亮点做法\n\n"
+     "▶达拉特旗：“飞地抱团”让薄弱村搭上快车\n\n【做法】达拉特旗组织38个嘎查村抱团入股。\n\n【成效】年收益超过900万元。"
+     "\n\n▶准旗：党支部领着农户闯市场\n\n【做法】准格尔旗在十二连城乡、准格尔召镇等地推行订单种植，引导12家龙头企业"
+     "与嘎查村签订协议，党支部负责组织生产。\n\n【成效】2024年带动农户3200余户。",
+     [(680000000, ""), (38, "达拉特旗"), (9000000, "达拉特旗"), (12, "准格尔旗"), (3200, "准格尔旗")]),
+    # an outside partner as the agent of a passive gives; the village's figures stay the village's
+    ("乌拉特中旗德岭山镇新义村建起肉羊屠宰车间。车间的设备由昌平区一家企业援建，投产后吸纳村民务工46人，人均月收入4200元。",
+     [(46, "乌拉特中旗"), (4200, "乌拉特中旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
