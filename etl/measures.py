@@ -176,6 +176,15 @@ _EVENT_UNITS = frozenset("人次 次 场 场次 件 起 期 批 批次 趟 轮 �
 _ONE_CHAR = frozenset("村镇乡")  # 10至15个村: a count of villages
 
 
+# A one-character verb with 了 in the middle of a phrase: what follows is counted (在边境嘎查设了党员中心户,
+# 全盟划了网格); not 了解, 了结
+_VERB_LE = re.compile(r"(?<=[\u4e00-\u9fff])了(?![解结却])")
+# A place or a going-to before a kept verb: 边境苏木宣讲, 下草场宣讲, 深入牧区走访
+_WHERE_THEN_VERB = re.compile(
+    r"^(?:在|到|下|深入|走进|赴|进)?[\u4e00-\u9fff]{0,6}?(?:苏木|嘎查|村|镇|乡|社区|草场|牧区|牧点|基层|一线|边境|田间|地头)"
+    r"(?P<verb>" + "|".join(_KEEP_LONGEST_FIRST) + r")$")
+
+
 def _edges(p: str) -> str:
     """Strip leading place words, counts and verbs and trailing 达到/降至/等 until nothing changes."""
     for _ in range(12):
@@ -233,7 +242,7 @@ def _strip_phrase(phrase: str, unit: str, per: str, places) -> str:  # noqa: ANN
         pre, post = p.rsplit("的", 1)
         if len(post) >= 2 and not _THRESHOLD.search(pre):
             p = _edges(post)
-    for cut in (_MARKER, _MIDDLE_VERB):
+    for cut in (_MARKER, _MIDDLE_VERB, _VERB_LE):
         last = _last(cut, p)
         if last is not None and last.start() > 0 and len(p) - last.end() >= 2:
             q = _edges(p[last.end():])
@@ -242,6 +251,9 @@ def _strip_phrase(phrase: str, unit: str, per: str, places) -> str:  # noqa: ANN
     last = _last(_MID_KEEP, p)  # 旗里组织党员干部走访边境牧户 → 走访边境牧户
     if last is not None and last.start() > 0 and len(p) - last.end() >= 2:
         p = p[last.start():]
+    where = _WHERE_THEN_VERB.match(p)  # 边境苏木宣讲, 下草场宣讲: where it was done is not what is counted
+    if where and unit in _EVENT_UNITS:
+        p = where.group("verb")
     if per:  # the per part is the key's own column: 每亩增收 → 增收 per 亩; 每户/户均增收 → 户均增收
         m = _PER_PREFIX.match(p)
         if m:
