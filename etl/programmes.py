@@ -31,7 +31,9 @@ def default_initiative(ctx: Context) -> str:
         titled = [i for i in head if not text.startswith("—", text.rfind("\n", 0, i.start) + 1)]
         # a title's name the body never takes up (戈壁深处的“流动党群服务中心”) describes; the subtitle's
         # programme that the body goes on naming (——“草原轻骑兵”服务队蹲点见闻) is the article's
-        in_body = {i.name for i in strong if i.start >= ctx.body_start}
+        # (taken up as a name: quoted, or of three characters or more; 心里热乎 does not take up “热乎”冬天)
+        in_body = {i.name for i in strong if i.start >= ctx.body_start
+                   and (len(text[i.start:i.end]) >= 3 or text[i.start - 1:i.start] in "“\"「")}
         for group in ([i for i in titled if i.name in in_body], [i for i in head if i.name in in_body]):
             if group:
                 return group[0].name

@@ -239,6 +239,15 @@ def test_a_subtitles_programme_the_body_goes_on_naming_beats_a_descriptive_title
     assert f.initiative == "红色马背队"
 
 
+def test_a_titles_quoted_word_the_body_uses_as_a_word_is_not_taken_up():
+    # 心里热乎 uses the word; it does not name the title's “热乎” again
+    text = ("零下40℃，牧区党支部的“热乎”冬天\n\n——新左旗“冬春走牧户”行动见闻\n\n本报记者 王明\n\n"
+            "清晨，苏木所在地的气温已跌到零下40摄氏度左右。\n\n"
+            "旗里推行“冬春走牧户”，党员每周上门。老人说：“有人惦记，心里热乎。”")
+    f = one(facts_of(text), -40, "°C")
+    assert f.initiative == "冬春走牧户"
+
+
 @pytest.mark.parametrize("places,expected", [
     ("乌拉特中旗新忽热苏木", "党建+大棚"),  # a report about one place: its only programme is its main one
     ("乌拉特中旗和乌拉特后旗", ""),  # about several banners: a programme named once is no article programme
