@@ -83,6 +83,10 @@ _LAUNCH = ("开展", "推行", "实施", "实行", "启动", "推出", "组建",
 _LAUNCH_AT = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了)?")
 _LAUNCH_RIGHT_BEFORE = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?$")
 _LAUNCH_NEAR = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?[\u4e00-\u9fff]{1,6}$")
+# A practice named right before its quoted name, with no person between: 我们叫“党建+刺绣”, 取名“草原夜话”
+# (but 牧民叫他“马背书记”: a person's nickname; 当地人管这叫“走场”: a word of the place, not a practice launched)
+_NAMED_RIGHT_BEFORE = re.compile(r"(?<!管)(?<!管这)(?<!管它)(?<!管这个)(?:叫做|叫作|取名为|取名|命名为|名为|简称|"
+                                 r"叫)$")
 # 以“组织工作提升年”为抓手: a programme used as the means
 _AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
@@ -273,7 +277,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
         start = back
     if _RANK_BEFORE.search(text, max(0, start - 5), start) or _METAPHOR_AFTER.match(text, end):
         return True
-    launched = _LAUNCH_RIGHT_BEFORE.search(text, max(0, start - 6), start) is not None
+    launched = (_LAUNCH_RIGHT_BEFORE.search(text, max(0, start - 6), start) is not None
+                or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start) is not None)
     if not suffix and (_PERSON_SHAPE.search(name)
                        or _VERB_GE.search(name)  # “吹个哨”, “搭个台”: a verb phrase, not a name
                        or _LIKE_BEFORE.search(text, max(0, start - 4), start)
@@ -329,6 +334,7 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
         or
         _SUFFIX_AFTER.match(text, end)
         or _VERB_BEFORE.search(text, max(0, start - 12), start)
+        or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start)
         or _LAUNCH_NEAR.search(text, max(0, start - 10), start)
         or (text.startswith("以", start - 1) and _AS_MEANS.match(text, end))
         or (_COUNT_BEFORE.search(text, max(0, start - 6), start) and not _PEOPLE_COUNT.search(text, max(0, start - 6), start))
