@@ -64,7 +64,10 @@ _META = re.compile(
 # Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
 _DATE_LINE = re.compile(r"^[（(]?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?$")
 _ISSUER = r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|办公室|办公厅|人民政府|政府|局)"
-_AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$")
+_AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$"
+                          # a speaker under a speech's title: 阿拉善右旗塔木素布拉格苏木党委书记　巴音孟和
+                          r"|^[\u4e00-\u9fff]{2,30}?(?:书记|主任|部长|旗长|盟长|市长|县长|区长|镇长|乡长|苏木达|嘎查达|局长|主席|"
+                          r"常委|委员)\s+[\u4e00-\u9fff·]{2,6}$")
 # A paragraph that opens with a news dateline starts a new article even after a single headline
 # (石拐区：小院里议出村里大事 / 本报讯（记者 杨帆）石拐区…).
 _DATELINE = re.compile(r"^[□■◇◆●○]?\s*(本报讯|新华社|本报[^\s，。]{0,6}电|[^\s，。]{2,8}讯[（(]|[^\s，。]{2,8}电[（(]|据[^\s，。]{2,10}报道)")
