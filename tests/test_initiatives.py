@@ -63,6 +63,8 @@ from etl.initiatives import find_initiatives
     # — named by the speaker (我们叫“…”, 称为“…”), even in a X+Y form that would otherwise only describe
     ("比如科右中旗，我们叫“党建+刺绣”，党支部牵头办刺绣合作社。", ["党建+刺绣"]),
     ("旗里把这个办法取名为“草原夜话”，已办了30期。", ["草原夜话"]),
+    # — what a place does, in a pseudo-cleft (搞的是“…”), is no metaphor
+    ("再比如突泉县，搞的是“积分超市”，村民攒积分换米面油。", ["积分超市"]),
     ("这个嘎查被称为“草原明珠”，全村有党员40名。", []),
     # not programmes: titles, honours, nicknames, metaphors, formulas, slogans, tiers, tools, institutions
     ("这里素有“马铃薯之乡”的美誉。", []),
