@@ -208,6 +208,10 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
             context.append(pm.candidates[0].code)
 
     context = list(dict.fromkeys(context))
+    # the article's one banner, when it names exactly one (by an unambiguous name)
+    banners = {pm.candidates[0].code: pm.candidates[0].chain for pm in mentions
+               if len(pm.candidates) == 1 and pm.candidates[0].level == "banner"}
+    only_banner = cut_region(copy_region(next(iter(banners.values()))), "banner") if len(banners) == 1 else None
     locs: list[Loc] = []
     named: dict[str, Region] = {}  # a name the text placed in a chain keeps that place when named again
     # 巴音哈拉嘎查位于新忽热苏木…: the text says where a place lies; that wins over a same-named place elsewhere
@@ -261,6 +265,11 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
             else:
                 chosen = gaz.resolve(cands, context)
                 passage = _passage_banner(text, locs, pm.start)
+                if (passage is None and only_banner is not None and chosen is not None
+                        and chosen.chain.league_code != only_banner.league_code):
+                    # 孟根布拉格嘎查 in a speech about 阿拉善右旗: the only same-named place the gazetteer knows
+                    # lies in another league; the article's one banner places it
+                    passage = only_banner
                 if (chosen is not None and passage is not None and chosen.level in ("township", "village")
                         and not any(c.chain.banner_code == passage.banner_code for c in cands)):
                     # 在苏尼特左旗，…。达日罕乌拉苏木…: the passage places it; a same-named place elsewhere loses

@@ -213,6 +213,9 @@ def test_programme_by_count_and_scope(text, expect):
      "\n\n▶准旗：党支部领着农户闯市场\n\n【做法】准格尔旗在十二连城乡、准格尔召镇等地推行订单种植，引导12家龙头企业"
      "与嘎查村签订协议，党支部负责组织生产。\n\n【成效】2024年带动农户3200余户。",
      [(680000000, ""), (38, "达拉特旗"), (9000000, "达拉特旗"), (12, "准格尔旗"), (3200, "准格尔旗")]),
+    # a village name the gazetteer knows only in another league, in an article about one banner: that banner
+    ("我们苏木位于阿拉善右旗北部，下辖5个嘎查。\n\n孟根布拉格嘎查利用闲置校舍改建车间，吸纳12名牧民就近务工。",
+     [(5, "阿拉善右旗"), (12, "阿拉善右旗")]),
     # an outside partner as the agent of a passive gives; the village's figures stay the village's
     ("乌拉特中旗德岭山镇新义村建起肉羊屠宰车间。车间的设备由昌平区一家企业援建，投产后吸纳村民务工46人，人均月收入4200元。",
      [(46, "乌拉特中旗"), (4200, "乌拉特中旗")]),
