@@ -194,7 +194,7 @@ _SPOKEN_MONEY_VERB = re.compile(r"卖|买|挣|赚|花|剩|省|价|贵|便宜|收
 # 1块2, 3块五: the digit after 块 is 角 (never 块2个: a digit followed by more digits or a classifier)
 _JIAO = re.compile(r"([1-9一二两三四五六七八九])(?![\d一二三四五六七八九十百千万个只块])")
 _DIGIT_VALUE = {**{str(i): i for i in range(1, 10)}, **dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9)))}
-_TEMPERATURE_CONTEXT = re.compile(r"气温|温度|摄氏|低温|高温|室温|水温|体温")
+_TEMPERATURE_CONTEXT = re.compile(r"气温|温度|摄氏|低温|高温|室温|水温|体温|屋里|屋内|室内|暖气|供暖")
 _PLACE_ENDINGS = frozenset("村镇乡屯营旗县市区路街巷沟湾寨庄堡子山")
 _LIVESTOCK = frozenset("牛羊猪驴马骡骆鹿")
 _PLACE_ENDINGS2 = ("苏木", "嘎查", "社区", "小区")

@@ -167,6 +167,10 @@ def _shares_place(a: PlaceMention, b: PlaceMention) -> bool:
     return False
 
 
+# A township written right before a village name (…街道丽苑社区, …苏木巴音嘎查)
+_TOWNSHIP_WRITTEN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡|苏木))$")
+
+
 def _passage_banner(text: str, locs: list[Loc], pos: int) -> Region | None:
     """The banner the passage just named as its subject (same paragraph, 120 characters at most)."""
     for l in reversed(locs[-6:]):
@@ -265,6 +269,12 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
             else:
                 chosen = gaz.resolve(cands, context)
                 passage = _passage_banner(text, locs, pm.start)
+                written = _TOWNSHIP_WRITTEN_BEFORE.search(text, max(0, pm.start - 12), pm.start)
+                if (chosen is not None and chosen.level == "village" and written is not None
+                        and chosen.chain.township and written.group(1) != chosen.chain.township):
+                    # 昭乌达路街道丽苑社区: the text names the community's township, and the gazetteer's
+                    # 丽苑社区 lies in another (东风路街道): a same-named place elsewhere; the passage decides
+                    continue
                 if (passage is None and only_banner is not None and chosen is not None
                         and chosen.chain.league_code != only_banner.league_code):
                     # 孟根布拉格嘎查 in a speech about 阿拉善右旗: the only same-named place the gazetteer knows

@@ -67,6 +67,10 @@ def sentence_start(text: str, pos: int) -> int:
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|[\u2190-\u21ff\u25a0-\u25ff\u2600-\u27bf【]|第[一二三四五六七八九十]+[，、：:是部分])")
 
 
+# 赛罕区：“红色议事厅”开到楼门口 — a short line, a place or topic, a colon, its headline (not 记者：…？)
+_PLACE_COLON_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:](?=[^。！？；，：:]{4,24}$)(?!.*[？?]$)")
+
+
 def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
     """(start, end) of the heading paragraphs of an article's body, in order."""
     out = []
@@ -77,7 +81,8 @@ def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
         line = text[pos:end]
         if line and "\t" not in line and "|" not in line and (
                 (_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
-                or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))):
+                or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))
+                or _PLACE_COLON_HEAD.match(line)):
             out.append((pos, end))
         pos = end + 1
     return out

@@ -213,6 +213,13 @@ def test_programme_by_count_and_scope(text, expect):
      "\n\n▶准旗：党支部领着农户闯市场\n\n【做法】准格尔旗在十二连城乡、准格尔召镇等地推行订单种植，引导12家龙头企业"
      "与嘎查村签订协议，党支部负责组织生产。\n\n【成效】2024年带动农户3200余户。",
      [(680000000, ""), (38, "达拉特旗"), (9000000, "达拉特旗"), (12, "准格尔旗"), (3200, "准格尔旗")]),
+    # the text names a community's township, and the gazetteer's same-named community lies in another one
+    ("赛罕区推行“红色议事厅”，已在241个小区落地。\n\n昭乌达路街道丽苑社区有4栋楼暖气不热。",
+     [(241, "赛罕区"), (4, "赛罕区")]),
+    # a web page's section headed by a place and a colon scopes the paragraphs under it
+    ("首府红色物业观察\n\n新城区：物业服务进网格\n\n新城区将全区划为1136个基础网格。\n\n赛罕区：“红色议事厅”开到楼门口"
+     "\n\n与新城区不同，赛罕区商品房小区集中。\n\n物业公司先垫资18万元换管。",
+     [(1136, "新城区"), (180000, "赛罕区")]),
     # a village name the gazetteer knows only in another league, in an article about one banner: that banner
     ("我们苏木位于阿拉善右旗北部，下辖5个嘎查。\n\n孟根布拉格嘎查利用闲置校舍改建车间，吸纳12名牧民就近务工。",
      [(5, "阿拉善右旗"), (12, "阿拉善右旗")]),
