@@ -83,13 +83,20 @@ def too_many_pages_note() -> tuple[str, str]:
 _CJK = r"\u3400-\u9fff"
 _ASCII_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 _PUNCT_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!]|[,:;?!](?=[{_CJK}])")
-_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}\d，。、；：！？“”（）《》％%,:;?!])\s+(?=[{_CJK}\d，。、；：！？“”（）《》％%,:;?!])")
+_HAN_OR_MARK = rf"{_CJK}，。、；：！？“”（）《》,:;?!"
+# a space between hanzi or marks, or between one of them and a number (党员 1200 名); not between two
+# numbers (2024-03-18 20:06)
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_HAN_OR_MARK}])[ \t]+(?=[{_HAN_OR_MARK}\d％%])|(?<=[{_HAN_OR_MARK}\d％%])[ \t]+(?=[{_HAN_OR_MARK}])")
 
 
 # Newspaper signs Tesseract's Chinese model reads as hanzi: the hollow square before a byline
 # (□本报记者 → 口本报记者) and the dash before a quotation's source (——2017年… → 一一2017年…);
 # the article splitter finds bylines and sources by these signs.
 _BYLINE_SQUARE = re.compile(r"^口(?=\s*(?:本报|记者|通讯员|特约|实习生|见习记者))")
+# Full-width round brackets read as 〈 《 ( and ): （2024年7月10日） → 〈2024年7月10日); the article
+# splitter knows a report's date line and a dateline's （记者 …） by them
+_ROUND = re.compile(r"[（(〈《]([^（()）〈〉《》\n]{0,40})[)）〉]")
+_HAN_NEAR = re.compile(rf"[{_CJK}]")
 _SOURCE_DASH = re.compile(r"^(?:一一|一(?=\s*(?:19|20)\d\d\s*年))")
 
 
@@ -98,12 +105,13 @@ def clean_ocr_text(text: str) -> str:
 
     >>> clean_ocr_text("全 旗 共 有 党 员 1200 名 , 其中 女 党员 300 名")
     '全旗共有党员1200名，其中女党员300名'
-    >>> clean_ocr_text("口本报记者 阿荣"), clean_ocr_text("一一2017年10月18日")
-    ('□本报记者阿荣', '——2017年10月18日')
+    >>> clean_ocr_text("口本报记者 阿荣"), clean_ocr_text("一一2017年10月18日"), clean_ocr_text("〈2024年7月10日)")
+    ('□本报记者阿荣', '——2017年10月18日', '（2024年7月10日）')
     """
     text = normalise_cjk(text)
     text = _SPACE_IN_CJK.sub("", text)
     text = _PUNCT_NEAR_CJK.sub(lambda m: _ASCII_PUNCT[m.group()], text)
+    text = _ROUND.sub(lambda m: f"（{m.group(1)}）" if _HAN_NEAR.search(m.group()) else m.group(), text)
     text = _BYLINE_SQUARE.sub("□", text.strip())
     return _SOURCE_DASH.sub("——", text)
 
@@ -248,6 +256,8 @@ def tsv_lines(tsv: str, dark=None) -> list[Line]:  # noqa: ANN001
     for key, words in groups.items():
         if dark is not None and key in boxes:
             words = restore_quotes(words, quote_marks(dark, boxes[key]), boxes[key][3] - boxes[key][1])
+            if not words:
+                continue
             sign = solid_sign(dark, words[0], boxes[key][3] - boxes[key][1])
             if sign:
                 words = [dict(words[0], text=sign + words[0]["text"].strip()[1:]), *words[1:]]
@@ -386,8 +396,6 @@ def restore_quotes(words: list[dict], marks: list[tuple[int, int, str]], em: flo
     Tesseract read near a mark (“ ” " ' * - …) becomes that mark; a mark with none near it is
     inserted: ” after the characters left of it, “ before the characters right of it.
     """
-    if not marks:
-        return words
     chars = []  # [word index, position in word, character, estimated centre x]
     for k, w in enumerate(words):
         token = w["text"].strip()
@@ -406,6 +414,11 @@ def restore_quotes(words: list[dict], marks: list[tuple[int, int, str]], em: flo
             taken_marks.add(m)
             taken_chars.add(i)
             texts[chars[i][0]][chars[i][1]] = marks[m][2]
+    # a quote Tesseract read where the picture has no quote mark (the wide spaces of a masthead,
+    # 内蒙古日报　2024年1月15日 → 内蒙古日报”2024年1月15日”) is dropped
+    for i, c in enumerate(chars):
+        if c[2] in "“”\"" and i not in taken_chars:
+            texts[c[0]][c[1]] = ""
     inserts: list = []  # (word index, position, order, mark)
     for m, (mx0, mx1, mark) in enumerate(marks):
         if m in taken_marks:
@@ -419,10 +432,7 @@ def restore_quotes(words: list[dict], marks: list[tuple[int, int, str]], em: flo
         inserts[-1] = (*inserts[-1], len(inserts), mark)
     for k, j, _n, mark in sorted(inserts, reverse=True):  # from the end, so earlier places stay valid
         texts[k].insert(j, mark)
-    out = []
-    for w, t in zip(words, texts):
-        out.append(dict(w, text="".join(t)))
-    return out
+    return [dict(w, text="".join(t)) for w, t in zip(words, texts) if "".join(t)]
 
 
 # --------------------------------------------------------------------------------------------
