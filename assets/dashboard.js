@@ -32,7 +32,9 @@
     document.addEventListener("click", function (ev) {
         var panel = document.getElementById("article-panel");
         if (!panel || !panel.classList.contains("open") || !ev.target || !ev.target.closest) { return; }
-        if (ev.target.closest("#article-panel") || ev.target.closest("#facts-table td")) { return; }
+        // (a row of either table, or a bar, point or region of the measure view, opens its sources instead)
+        if (ev.target.closest("#article-panel") || ev.target.closest("#facts-table td") ||
+            ev.target.closest("#measure-table td") || ev.target.closest(".measure-chart")) { return; }
         var close = document.getElementById("article-close");
         if (close) { close.click(); }
     }, true);
@@ -100,6 +102,16 @@
             if (m[h] && m[h].isEnabled && m[h].isEnabled()) { m[h].disable(); }
         });
     }
+    // The measure view's map: no touch panning either (watched like the main map, without the picture).
+    function watchMeasureMap() {
+        var gd = document.querySelector("#measure-chart-map .js-plotly-plot");
+        if (gd && gd.on && !gd.__touchWatch) {
+            gd.__touchWatch = true;
+            gd.on("plotly_afterplot", function () { freeTouch(gd); });
+        }
+        if (gd) { freeTouch(gd); }
+    }
+    setInterval(watchMeasureMap, 500);
     // Re-draw the map's picture a moment after every map update (the map draws asynchronously).
     function watchMap() {
         var gd = mapGraph();

@@ -17,12 +17,13 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from etl.paths import REFERENCE_DIR
 
-from . import figures, ids, queries
+from . import figures, ids, measure_queries, queries
 from .data import FactSource, Snapshot
+from .measure_queries import EMPTY_MEASURES, MeasureData
 from .labels import (
     EMPTY_MESSAGE, OUTSIDE, REGION_WIDE, format_cn, format_value, group_label, indicator_label, unit_text,
 )
-from .layout import PRINT_ROWS
+from .layout import ACTIVITY_TITLE, MEASURE_PROMPT, PRINT_ROWS
 
 LEAGUE_GEOJSON = REFERENCE_DIR / "im_leagues.geojson"
 BANNER_GEOJSON = REFERENCE_DIR / "im_banners.geojson"
@@ -166,7 +167,7 @@ def sources_text(snap: Snapshot, mask, index: tuple[list[str], np.ndarray] | Non
 
 def compute_charts(snap: Snapshot, state: dict | None, geo_url=None, viewport=None, units=None,
                    sources=None) -> tuple:
-    """Return the five figures, the summary line, the measure note and the print note for a state.
+    """Return the five figures, the summary line, the measure note, the print note and the heading.
 
     Every chart is drawn without its own dimension's filter and highlights the chosen values, so
     choosing a league keeps the other leagues visible for comparison. ``geo_url(name)`` gives
@@ -226,7 +227,16 @@ def compute_charts(snap: Snapshot, state: dict | None, geo_url=None, viewport=No
                 line += f"（另列：{'，'.join(extra)}，不计入合计）"
     note = measure.note
     print_note = f"打印于 {datetime.now().strftime('%Y-%m-%d %H:%M')} · 数据更新于 {updated or '未知'} · {src}"
-    return g_league, g_banner, g_init, g_hier, g_map, line, note, print_note
+    return g_league, g_banner, g_init, g_hier, g_map, line, note, print_note, activity_title(measure)
+
+
+SUM_TITLE = ("报道中数字的简单合计：同一数字被多篇报道提到、总数和它的分项都会重复相加，仅供参考；"
+             "各地区的实际数值请在上方“指标数值”中选择指标")
+
+
+def activity_title(measure: queries.Measure) -> str:
+    """The heading of the fact-count charts: reporting activity, or a warning when values are summed."""
+    return SUM_TITLE if measure.kind == "sum" else ACTIVITY_TITLE
 
 
 def map_figure(rows, f: queries.Filters, measure: queries.Measure, geo_url=None, subtitle: str = "",
@@ -379,6 +389,150 @@ def compute_article(source: FactSource, snap: Snapshot, fact_id: str | None):
     return [*head, *provenance(snap, fact), meta, *body]
 
 
+MAX_SOURCES = 20  # sources listed in the panel for one value (all of them are in the CSV's fact ids)
+CONTEXT = 90  # characters of the article either side of the number, for a value with several sources
+
+
+def compute_sources(source: FactSource, snap: Snapshot, fact_ids: list[str]):
+    """The source panel for one value of the measure view: its fact's article, or each of its sources.
+
+    A value reported once opens like a row of the facts table (the article, the number marked). A
+    value with several sources (the same figure in several reports, or a sum of banners' figures)
+    lists every source: title, newspaper, date, page, the fact, and the passage with the number marked.
+    """
+    ids_ = [x for x in fact_ids if isinstance(x, str) and x]
+    if not ids_:
+        return None
+    if len(ids_) == 1:
+        return compute_article(source, snap, ids_[0])
+    df = snap.facts
+    hit = df[df["fact_id"].isin(ids_).to_numpy()]
+    if hit.empty:
+        return [html.P("找不到这些数字的来源，可能数据已更新。")]
+    hit = hit.sort_values(["published", "source_file", "span_start"], kind="stable")
+    n = len(hit)
+    out = [html.H3(f"{n} 条来源"),
+           html.P("这个数字来自以下报道（同一数字被多篇报道提到，或为几个旗县数字之和），按报道日期排列。" +
+                  (f"以下列出前 {MAX_SOURCES} 条，全部来源见“下载该指标 CSV”中的事实编号。" if n > MAX_SOURCES else ""),
+                  className="article-source")]
+    for k, (_i, fact) in enumerate(hit.head(MAX_SOURCES).iterrows()):
+        mark = {"id": "article-mark"} if k == 0 else {}  # the first is scrolled into view (on a phone: the panel)
+        art = source.article(str(fact["article_id"]))
+        value = format_value(fact["value"], str(fact["qualifier"]), fact["value_low"], fact["value_high"])
+        meta = html.P(className="article-meta", children=[
+            html.Strong(f"{value}{unit_text(str(fact['unit']), str(fact['per']))}"),
+            f" · {fact['subject']} · ", queries.region_text(fact.to_dict()),
+        ])
+        if art is not None:
+            text = str(art.get("text") or "")
+            start, end = int(fact["span_start"]), int(fact["span_end"])
+            if 0 <= start < end <= len(text):
+                lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+                passage = [("…" if lo else "") + text[lo:start], html.Mark(text[start:end], **mark),
+                           text[end:hi] + ("…" if hi < len(text) else "")]
+            else:
+                passage = highlight(str(fact["quote"]), -1, -1, "")
+            title = str(art.get("title") or fact["article_title"])
+        else:
+            passage = highlight(str(fact["quote"]), -1, -1, "")
+            title = str(fact["article_title"])
+        out.append(html.Div(className="source-item", children=[
+            html.H4(title or "（无标题）"), *provenance(snap, fact), meta,
+            html.Blockquote(passage, className="source-passage"),
+        ]))
+    return out
+
+
+def measures_of(snap: Snapshot) -> MeasureData:
+    """The snapshot's measures (built with the snapshot; empty for a snapshot without them)."""
+    return snap.measures if snap.measures is not None else EMPTY_MEASURES
+
+
+def compute_measure(snap: Snapshot, state: dict | None, measure: str | None, geo_url=None, viewport=None) -> tuple:
+    """Return the measure view for a filter state and a measure (a dropdown or URL value).
+
+    (body class, headline, explanation, league bars, banner bars, trend, map, table rows). Without
+    a measure (or with one the data does not know) the body is hidden and the headline invites a choice.
+    """
+    data = measures_of(snap)
+    key, _bad = measure_queries.validate_measure(data, measure)
+    width = chart_width(viewport)
+    phone = width < 500
+    if key is None:
+        blank = figures.empty_figure("", "请先选择指标")
+        return ("measure-body hidden", MEASURE_PROMPT, "", blank, blank, blank, blank, [])
+    df_all = snap.facts
+    f = queries.normalise(df_all, queries.Filters.from_dict(state))
+    pv = measure_queries.page_view(data, df_all, key, f)
+    view = pv.view
+    label = key.label()
+    unit = key.unit + (f"/{key.per}" if key.per else "")
+    where = " · ".join(queries.describe_filters(f.without("indicator", "category", "table"))) or "全部地区"
+    updated = (snap.last_updated or "")[:10]
+    subtitle = f"{label} · {where}" + (f" · 数据更新于 {updated}" if updated else "")
+    empty = measure_queries.NO_DATA
+    max_h = 460 if phone else 720
+    leagues = view.leagues.rename(columns={"league": "region", "league_code": "code"})
+    g_league = figures.measure_bars(leagues, label, unit, f"按盟市：{label}最新数值", selected=f.league,
+                                    subtitle=subtitle, max_height=max_h, phone=phone, empty_message=empty)
+    top = measure_queries.BANNER_TOP_PHONE if phone else measure_queries.BANNER_TOP
+    banners = pv.banners
+    title_b = f"按旗县区：{label}最新数值"
+    if f.league:
+        title_b += f"（{'、'.join(f.league)}）"
+    if len(banners) > top:
+        title_b += f"（前 {top} 位，共 {len(banners)} 个，全部见下表）"
+    g_banner = figures.measure_bars(banners.head(top), label, unit, title_b, selected=f.banner, subtitle=subtitle,
+                                    max_height=max_h, phone=phone, empty_message=empty)
+    chosen = [x for x in list(f.league) + list(f.banner)]
+    trend_title = f"随时间变化：{'、'.join(chosen)}" if chosen else "随时间变化：各盟市本级和全区的数字"
+    g_trend = figures.measure_trend(view.series, label, unit, trend_title, subtitle=subtitle,
+                                    height=340 if phone else 400, empty_message=empty, phone=phone)
+    real = [x for x in f.league if x not in queries.SPECIAL_GROUPS]
+    map_h = 340 if phone else 430
+    code = ""
+    if len(f.league) == 1 and real:
+        codes = view.rows.loc[(view.rows["league"] == real[0]).to_numpy(dtype=bool), "league_code"] \
+            if len(view.rows) else []
+        code = next((str(c) for c in codes if str(c)), "")
+    if code:
+        g_map = figures.measure_map(BANNER_GEOJSON, pv.banners, label, unit, f"地图：{real[0]}各旗县区 · {label}",
+                                    code_prefix=code[:4], url=geo_url(BANNER_GEOJSON.name) if geo_url else None,
+                                    selected=_codes(view.rows, "banner", f.banner), subtitle=subtitle, width=width,
+                                    height=map_h)
+    else:
+        g_map = figures.measure_map(LEAGUE_GEOJSON, leagues, label, unit, f"地图：各盟市 · {label}",
+                                    url=geo_url(LEAGUE_GEOJSON.name) if geo_url else None,
+                                    selected=_codes(view.rows, "league", real), subtitle=subtitle, width=width,
+                                    height=map_h)
+    return ("measure-body", measure_queries.headline(pv), measure_queries.explanation(pv), g_league, g_banner, g_trend,
+            g_map, measure_queries.table_rows(pv))
+
+
+def compute_measure_download(snap: Snapshot, state: dict | None, measure: str | None,
+                             headers: str = "zh") -> tuple[bytes, str] | None:
+    """(CSV bytes with BOM, file name) of the measure view: every data point of the chosen regions."""
+    data = measures_of(snap)
+    key, _bad = measure_queries.validate_measure(data, measure)
+    if key is None:
+        return None
+    f = queries.normalise(snap.facts, queries.Filters.from_dict(state))
+    pv = measure_queries.page_view(data, snap.facts, key, f)
+    name = measure_queries.csv_filename(key, f, datetime.now(timezone.utc).date())
+    return measure_queries.csv_bytes(pv.rows, "en" if headers == "en" else "zh"), name
+
+
+def clicked_fact_ids(click) -> list[str]:
+    """The fact ids a click on a measure chart carries (customdata [region, code, fact ids])."""
+    try:
+        custom = click["points"][0]["customdata"]
+    except (TypeError, KeyError, IndexError):
+        return []
+    if isinstance(custom, list) and len(custom) >= 3:
+        return measure_queries.fact_ids(custom[2])
+    return []
+
+
 # ------------------------------------------------------------------ downloads
 
 def _snapshot_info(snap: Snapshot) -> dict:
@@ -417,6 +571,29 @@ def compute_xlsx(snap: Snapshot, state: dict | None, units=None) -> tuple[bytes,
     notes = [measure.note] if measure.note else []
     data = queries.to_xlsx_bytes(df, f, snap.documents, _snapshot_info(snap), notes)
     return data, queries.csv_filename(f, datetime.now(timezone.utc).date(), ext=".xlsx")
+
+
+def _row_id(cell, data):
+    """The id of a table's active row (its row_id, else the id of the row it points at)."""
+    if not isinstance(cell, dict):
+        return None
+    row_id = cell.get("row_id")
+    if isinstance(row_id, str):
+        return row_id
+    try:
+        return data[int(cell.get("row"))]["id"]
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None
+
+
+def compute_measure_choice(snap: Snapshot, triggered: str | None, search: str | None, value):
+    """The measure the page shows: from the link when it is opened, else from the dropdown.
+
+    Returns (MeasureKey or None, what was ignored or None): a measure the data does not know is
+    dropped and said so, never applied silently.
+    """
+    raw = measure_queries.measure_from_search(search) if triggered in (None, ids.URL) else value
+    return measure_queries.validate_measure(measures_of(snap), raw)
 
 
 # ------------------------------------------------------------------ per-process result cache
@@ -489,6 +666,7 @@ def register(app: Dash, source: FactSource) -> None:
         Output(ids.URL, "search"), Output(ids.STATE, "data"),
         Output(ids.LEAGUE, "options"), Output(ids.BANNER, "options"), Output(ids.INITIATIVE, "options"),
         Output(ids.INDICATOR, "options"), Output(ids.CATEGORY, "options"), Output(ids.FILTER_NOTICE, "children"),
+        Output(ids.MEASURE, "value"), Output(ids.MEASURE, "options"), Output(ids.MEASURE_STATE, "data"),
         Input(ids.URL, "search"),
         Input(ids.LEAGUE, "value"), Input(ids.BANNER, "value"), Input(ids.INITIATIVE, "value"),
         Input(ids.INDICATOR, "value"), Input(ids.CATEGORY, "value"),
@@ -497,10 +675,11 @@ def register(app: Dash, source: FactSource) -> None:
         Input(ids.RESET, "n_clicks"),
         Input(ids.CHART_LEAGUE, "clickData"), Input(ids.CHART_BANNER, "clickData"),
         Input(ids.CHART_INITIATIVE, "clickData"), Input(ids.CHART_MAP, "clickData"),
+        Input(ids.MEASURE, "value"),
         State(ids.FILTER_NOTICE, "children"),
     )
     def sync_state(search, league, banner, initiative, indicator, category, date_from, date_to, q, table_query,
-                   _reset, click_league, click_banner, click_initiative, click_map, notice):
+                   _reset, click_league, click_banner, click_initiative, click_map, measure, notice):
         snap = source.get()
         df = snap.facts
         values = dict(league=league, banner=banner, initiative=initiative, indicator=indicator,
@@ -510,15 +689,19 @@ def register(app: Dash, source: FactSource) -> None:
         trig = ctx.triggered_id
         report = compute_state_report(df, trig, search, values, clicks)
         f = report.filters
-        qs = queries.to_query_string(f)
+        key, bad_measure = compute_measure_choice(snap, trig, search, measure)
+        qs = measure_queries.with_measure(queries.to_query_string(f), key)
         snap_key = snapshot_key(snap)
         opts = cache.get_or_compute(("options", snap_key, f), lambda: (
             queries.league_options(df, f), queries.banner_options(df, f=f), queries.initiative_options(df, f=f),
             queries.indicator_options(df, f), queries.category_options(df, f)))
+        chosen = key.to_value() if key else None
+        measure_opts = cache.get_or_compute(("measure-options", snap_key, f.indicator, chosen), lambda: (
+            measure_queries.dropdown_options(measures_of(snap).options, f.indicator, chosen)))
         # A link's bad parts are reported when the link is opened, a column filter the table cannot
         # read when it is typed; other changes keep the note, the reset button clears it.
         if trig in (None, ids.URL):
-            notice = filter_notice(report.ignored)
+            notice = filter_notice(report.ignored + ((bad_measure,) if bad_measure else ()))
         elif trig == ids.TABLE:
             notice = table_notice(report.ignored)
         else:
@@ -527,8 +710,10 @@ def register(app: Dash, source: FactSource) -> None:
         dates = (f.date_from, f.date_to)
         if trig == ids.DATES and (queries.parse_date(date_from), queries.parse_date(date_to, end=True)) == dates:
             dates = (no_update, no_update)
+        # Choosing a measure changes no filter: the fact charts and the table are left alone.
+        state_out = no_update if trig == ids.MEASURE else f.to_dict()
         return (list(f.league), list(f.banner), list(f.initiative), f.indicator, f.category, *dates, f.q,
-                table_out, qs, f.to_dict(), *opts, notice)
+                table_out, qs, state_out, *opts, notice, chosen, measure_opts, chosen)
 
     def charts_of(state, viewport):
         snap = source.get()
@@ -543,12 +728,12 @@ def register(app: Dash, source: FactSource) -> None:
     @app.callback(
         Output(ids.CHART_LEAGUE, "figure"), Output(ids.CHART_BANNER, "figure"),
         Output(ids.CHART_INITIATIVE, "figure"), Output(ids.SUMMARY, "children"), Output(ids.MEASURE_NOTE, "children"),
-        Output(ids.PRINT_NOTE, "children"),
+        Output(ids.PRINT_NOTE, "children"), Output(ids.ACTIVITY_TITLE, "children"),
         Input(ids.STATE, "data"), Input(ids.VIEWPORT, "data"),
     )
     def update_charts(state, viewport):
-        g_league, g_banner, g_init, _h, _m, line, note, print_note = charts_of(state, viewport)
-        return g_league, g_banner, g_init, line, note, print_note
+        g_league, g_banner, g_init, _h, _m, line, note, print_note, title = charts_of(state, viewport)
+        return g_league, g_banner, g_init, line, note, print_note, title
 
     @app.callback(
         Output(ids.CHART_HIERARCHY, "figure"), Output(ids.CHART_MAP, "figure"),
@@ -590,28 +775,86 @@ def register(app: Dash, source: FactSource) -> None:
         Output(ids.PRINT_TABLE_SET, "data"), Input(ids.PRINT_TABLE_HTML, "data"), prevent_initial_call=True,
     )
 
+    # The measure view: drawn when a measure is chosen (or the filters change while one is).
     @app.callback(
-        Output(ids.ARTICLE_BODY, "children"), Output(ids.ARTICLE_PANEL, "className"),
-        Output(ids.TABLE, "active_cell"),
-        Input(ids.TABLE, "active_cell"), Input(ids.ARTICLE_CLOSE, "n_clicks"),
-        State(ids.TABLE, "data"),
+        Output(ids.MEASURE_BODY, "className"), Output(ids.MEASURE_HEADLINE, "children"),
+        Output(ids.MEASURE_EXPLAIN, "children"), Output(ids.MEASURE_LEAGUE, "figure"),
+        Output(ids.MEASURE_BANNER, "figure"), Output(ids.MEASURE_TREND, "figure"), Output(ids.MEASURE_MAP, "figure"),
+        Output(ids.MEASURE_TABLE, "data"), Output(ids.MEASURE_TABLE, "page_current"),
+        Input(ids.MEASURE_STATE, "data"), Input(ids.STATE, "data"), Input(ids.VIEWPORT, "data"),
+    )
+    def update_measure(measure, state, viewport):
+        snap = source.get()
+        if not measure:
+            return ("measure-body hidden", MEASURE_PROMPT, "", no_update, no_update, no_update, no_update, [], 0)
+        f = queries.normalise(snap.facts, queries.Filters.from_dict(state))
+        key = ("measure", snapshot_key(snap), f, str(measure)[:300], _viewport_key(viewport))
+        out = cache.get_or_compute(key, lambda: compute_measure(snap, f.to_dict(), measure, geo_url, viewport))
+        return (*out, 0)
+
+    # Charts drawn while the measure view was hidden get their size when it appears (a resize event
+    # makes plotly measure their cards again).
+    app.clientside_callback(
+        """function (cls) {
+            if (cls && cls.indexOf('hidden') < 0) {
+                [60, 400].forEach(function (t) {
+                    setTimeout(function () { window.dispatchEvent(new Event('resize')); }, t);
+                });
+            }
+            return Date.now();
+        }""",
+        Output(ids.MEASURE_SHOWN, "data"), Input(ids.MEASURE_BODY, "className"), prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(ids.MEASURE_DOWNLOAD_FILE, "data"),
+        Input(ids.MEASURE_DOWNLOAD, "n_clicks"),
+        State(ids.STATE, "data"), State(ids.MEASURE_STATE, "data"), State(ids.CSV_HEADERS, "value"),
         prevent_initial_call=True,
     )
-    def open_article(active_cell, _close, data):
-        # Closing (关闭, Esc or a click outside: assets/dashboard.js) also clears the table's active
-        # cell, so the same row opens again on the next click.
-        if ctx.triggered_id == ids.ARTICLE_CLOSE or not isinstance(active_cell, dict):
-            return no_update, "article-panel hidden", None
-        fact_id = active_cell.get("row_id")
+    def download_measure(_n, state, measure, headers):
+        out = compute_measure_download(source.get(), state, measure, "en" if headers == "en" else "zh")
+        if out is None:
+            return no_update
+        data, name = out
+        return dcc.send_bytes(data, name, type="text/csv")
+
+    @app.callback(
+        Output(ids.ARTICLE_BODY, "children"), Output(ids.ARTICLE_PANEL, "className"),
+        Output(ids.TABLE, "active_cell"), Output(ids.MEASURE_TABLE, "active_cell"),
+        Input(ids.TABLE, "active_cell"), Input(ids.ARTICLE_CLOSE, "n_clicks"),
+        Input(ids.MEASURE_TABLE, "active_cell"), Input(ids.MEASURE_LEAGUE, "clickData"),
+        Input(ids.MEASURE_BANNER, "clickData"), Input(ids.MEASURE_TREND, "clickData"),
+        Input(ids.MEASURE_MAP, "clickData"),
+        State(ids.TABLE, "data"), State(ids.MEASURE_TABLE, "data"),
+        prevent_initial_call=True,
+    )
+    def open_article(active_cell, _close, measure_cell, *rest):
+        # Closing (关闭, Esc or a click outside: assets/dashboard.js) also clears the tables' active
+        # cells, so the same row opens again on the next click.
+        *clicks, data, measure_data = rest
+        trig = ctx.triggered_id
+        hidden = ("article-panel hidden", None, None)
+        if trig == ids.ARTICLE_CLOSE:
+            return no_update, *hidden
+        if trig in (ids.MEASURE_TABLE, ids.MEASURE_LEAGUE, ids.MEASURE_BANNER, ids.MEASURE_TREND, ids.MEASURE_MAP):
+            if trig == ids.MEASURE_TABLE:
+                fact_ids = measure_queries.fact_ids(_row_id(measure_cell, measure_data))
+            else:
+                fact_ids = clicked_fact_ids(ctx.triggered[0]["value"] if ctx.triggered else None)
+            children = compute_sources(source, source.get(), fact_ids)
+            if children is None:
+                return no_update, no_update, no_update, no_update
+            return children, "article-panel open", no_update, no_update
+        if not isinstance(active_cell, dict):
+            return no_update, *hidden
+        fact_id = _row_id(active_cell, data)
         if not isinstance(fact_id, str):
-            try:
-                fact_id = data[int(active_cell.get("row"))]["id"]
-            except (TypeError, ValueError, IndexError, KeyError):
-                return no_update, "article-panel hidden", no_update
+            return no_update, "article-panel hidden", no_update, no_update
         children = compute_article(source, source.get(), fact_id)
         if children is None:
-            return no_update, "article-panel hidden", no_update
-        return children, "article-panel open", no_update
+            return no_update, "article-panel hidden", no_update, no_update
+        return children, "article-panel open", no_update, no_update
 
     # Scroll the highlighted number into view when an article opens (browser-only, no server work).
     app.clientside_callback(

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from .labels import EMPTY_MESSAGE, SPECIAL_GROUPS, format_cn, format_tick, nice_ticks
+from .labels import EMPTY_MESSAGE, SPECIAL_GROUPS, format_cn, format_tick, format_value, nice_ticks
 from .queries import Hierarchy, Measure
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
@@ -375,3 +375,249 @@ def choropleth(geo: GeoIndex | dict | Path | None, agg: pd.DataFrame, measure: M
                           map=dict(style="white-bg", zoom=fit_zoom(bbox, width, map_height),
                                    center=dict(lon=(bbox[0] + bbox[2]) / 2, lat=_mid_lat(bbox[1], bbox[3]))))
     return _figure([trace, labels], layout)
+
+
+# ------------------------------------------------------------------ measure view (issue 12)
+
+INCOMPLETE_COLOR = "#eab8b1"
+TREND_COLORS = ["#c0392b", "#1f618d", "#1e8449", "#b7950b", "#6c3483", "#d35400", "#117a65", "#7b241c"]
+NO_DATA_COLOR = "#eeeeee"
+TREND_LABELS = 40  # points labelled with their value (more: the hover only)
+NO_DATA_MESSAGE = "该指标在所选地区没有数据"
+
+
+def _date_cn(iso: str) -> str:
+    parts = str(iso or "").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return "日期不详"
+    return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+
+
+def _date_short(iso: str) -> str:
+    """2024-09-12 → 2024.9.12 (bar labels: short enough for a phone)."""
+    parts = str(iso or "").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return "日期不详"
+    return f"{int(parts[0])}.{int(parts[1])}.{int(parts[2])}"
+
+
+def _measure_axis(values: list[float], unit_label: str, room: float) -> dict:
+    axis = value_axis(values, Measure("sum", "", "", unit_label))
+    low, high = axis["range"]
+    top = max(values + [0.0])
+    axis["range"] = [low, max(high, top * (1 + room)) if top > 0 else high]
+    return axis
+
+
+def measure_bars(bars: pd.DataFrame, label: str, unit: str, title: str, selected=(), subtitle: str = "",
+                 max_height: int = 720, phone: bool = False, empty_message: str = EMPTY_MESSAGE) -> Figure:
+    """Horizontal bars of each region's latest value, labelled with the value and its date.
+
+    ``bars``: columns region, code, value, qualifier, as_of, n_reports, fact_ids, and optionally
+    complete (False: a sum of some banners' figures) and label ("2 个旗县合计（不完整）"). Figures of
+    the region itself are solid; incomplete sums are light and hatched, named in the legend and in
+    their label. customdata is [region, code, fact_ids, kind] so a click opens the sources.
+    """
+    if bars is None or bars.empty:
+        return empty_figure(title, empty_message, subtitle=subtitle)
+    chosen = {selected} if isinstance(selected, str) else set(selected or ())
+    df = bars.iloc[::-1].reset_index(drop=True)  # plotly draws the first category at the bottom
+    complete = df["complete"].astype(bool).tolist() if "complete" in df.columns else [True] * len(df)
+    notes = df["label"].astype(str).tolist() if "label" in df.columns else [""] * len(df)
+    names = df["region"].astype(str).tolist()
+    categories = names
+    values = df["value"].astype(float).tolist()
+    quals = df["qualifier"].astype(str).tolist()
+    dates = df["as_of"].astype(str).tolist()
+    reports = df["n_reports"].astype(int).tolist()
+    texts = [format_value(v, q) + (f" · {n}" if not ok and not phone else " · 旗县合计" if not ok else "")
+             + f" · {_date_short(d)}" for v, q, d, ok, n in zip(values, quals, dates, complete, notes)]
+    traces = []
+    for own in (True, False):
+        idx = [i for i, ok in enumerate(complete) if ok == own]
+        if not idx:
+            continue
+        strong = [not chosen or names[i] in chosen for i in idx]
+        if own:
+            marker = dict(color=[PRIMARY if s else MUTED for s in strong])
+            name = "本级数字（最近一次报道）"
+        else:
+            marker = dict(color=[INCOMPLETE_COLOR if s else "#f6e3e0" for s in strong],
+                          pattern=dict(shape="/", fgcolor=PRIMARY, fgopacity=0.55, size=7, solidity=0.25),
+                          line=dict(color=PRIMARY, width=1))
+            name = "部分旗县数字之和（不完整）"
+        hover = [f"{names[i]}<br>{label}：{format_value(values[i], quals[i])}{unit}"
+                 f"<br>时点：{_date_cn(dates[i])}"
+                 + (f"<br>{notes[i]}" if not complete[i] else "")
+                 + f"<br>{reports[i]} 篇次报道 · 点击查看来源" for i in idx]
+        traces.append(dict(
+            type="bar", orientation="h", name=name, x=[values[i] for i in idx], y=[categories[i] for i in idx],
+            marker=marker, text=[texts[i] for i in idx], textposition="outside", textangle=0, cliponaxis=False,
+            constraintext="none", textfont=dict(size=11, color="#333"),
+            customdata=[[names[i], str(df["code"].iloc[i]), str(df["fact_ids"].iloc[i])] for i in idx],
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        ))
+    legend = len(traces) > 1
+    height = max(220, min(100 + 26 * len(names) + (16 if subtitle else 0) + (30 if legend else 0), max_height))
+    layout = _base_layout(
+        title, height, subtitle, bargap=0.25, barmode="overlay", clickmode="event", showlegend=legend,
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=11)),
+        xaxis=_measure_axis(values, label, 0.9 if phone else 0.6),
+        yaxis=dict(automargin=True, tickfont=dict(size=12), type="category", fixedrange=True,
+                   categoryorder="array", categoryarray=categories))
+    if legend:
+        layout["margin"] = dict(layout["margin"], t=layout["margin"]["t"] + 26)
+    return _figure(traces, layout)
+
+
+def measure_trend(points: pd.DataFrame, label: str, unit: str, title: str, subtitle: str = "",
+                  height: int = 360, empty_message: str = EMPTY_MESSAGE, phone: bool = False) -> Figure:
+    """The measure over time (by the date each value is valid for), one line per region.
+
+    ``points``: columns region, code, as_of, value, qualifier, n_reports, fact_ids and period_start
+    (flows of different periods are different lines: 2023年全年 and 2024年以来 never join).
+    Points are labelled with their values while there are few (``TREND_LABELS``); the hover says
+    value, date and reports; customdata carries the fact ids for a click.
+    """
+    pts = points[(points["as_of"].astype(str) != "").to_numpy()] if points is not None and len(points) else None
+    if pts is None or pts.empty:
+        return empty_figure(title, empty_message, height=height, subtitle=subtitle)
+    pts = pts.assign(_code=pts["code"].astype(str), _start=pts["period_start"].astype(str),
+                     _as_of=pts["as_of"].astype(str), _q=pts["qualifier"].astype(str))
+    labelled = len(pts) <= TREND_LABELS
+    traces = []
+    for k, ((code, start), g) in enumerate(pts.groupby(["_code", "_start"], sort=False)):
+        g = g.sort_values("_as_of", kind="stable")
+        region = str(g["region"].iloc[0])
+        name = region + (f"（{_date_cn(start)}起）" if start else "")
+        color = TREND_COLORS[k % len(TREND_COLORS)]
+        vals = g["value"].astype(float).tolist()
+        trace = dict(
+            type="scatter", mode="lines+markers+text" if labelled else "lines+markers", name=name,
+            x=g["_as_of"].tolist(), y=vals, line=dict(color=color, width=2),
+            marker=dict(size=8 if labelled else 5, color=color),
+            customdata=[[region, code, f] for f in g["fact_ids"].astype(str)], cliponaxis=False,
+        )
+        if labelled:
+            texts = [format_value(v, q) for v, q in zip(vals, g["_q"])]
+            trace.update(text=texts, textposition="top center", textfont=dict(size=11, color=color),
+                         hovertext=[f"{name}<br>{label}：{t}{unit}<br>时点：{_date_cn(d)}<br>{n} 篇次报道 · 点击查看来源"
+                                    for t, d, n in zip(texts, g["_as_of"], g["n_reports"].astype(int))],
+                         hovertemplate="%{hovertext}<extra></extra>")
+        else:  # a long series: plotly formats the hover itself
+            trace["hovertemplate"] = (f"{name}<br>{label}：%{{y:,}}{unit}<br>时点：%{{x|%Y年%-m月%-d日}}"
+                                      "<br>点击查看来源<extra></extra>")
+        traces.append(trace)
+    values = pts["value"].astype(float).tolist()
+    axis = _measure_axis(values, label, 0.15)
+    layout = _base_layout(
+        title, height, subtitle, clickmode="event", showlegend=True,
+        legend=dict(orientation="h", x=0, y=-0.18, yanchor="top", font=dict(size=11)),
+        xaxis=dict(type="date", tickformat="%Y年%-m月", hoverformat="%Y年%-m月%-d日", gridcolor="#eee",
+                   fixedrange=True, automargin=True),
+        yaxis=dict(axis, title=dict(text=label)))
+    layout["margin"] = dict(layout["margin"], l=12, r=24, b=40)
+    layout["xaxis"].update(date_axis(sorted(set(pts["_as_of"])), 3 if phone else 8))
+    return _figure(traces, layout)
+
+
+def date_axis(dates: list[str], max_ticks: int = 8) -> dict:
+    """Ticks for a time axis in whole months or years (never the same month twice, at most about
+    ``max_ticks``, horizontal), with room either side."""
+    days = [pd.Timestamp(d) for d in dates if d]
+    if not days:
+        return {}
+    first, last = min(days), max(days)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    pad = pd.Timedelta(days=max(20, int((last - first).days * 0.06)))
+    out = dict(range=[str((first - pad).date()), str((last + pad).date())], tickformat="%Y年%-m月", tickangle=0,
+               tick0=f"{first.year}-01-01")
+    step = next((m for m in (1, 2, 3, 6) if months / m <= max_ticks), None)
+    if step is not None:
+        out["dtick"] = f"M{step}"
+    else:
+        years = months / 12
+        out.update(dtick=f"M{12 * next((y for y in (1, 2, 5, 10) if years / y <= max_ticks), 20)}", tickformat="%Y年")
+    return out
+
+
+def measure_map(geo: GeoIndex | Path | None, values: pd.DataFrame, label: str, unit: str, title: str,
+                code_prefix: str | None = None, url: str | None = None, selected=None, subtitle: str = "",
+                width: int = 480, height: int = 420) -> Figure:
+    """Regions coloured by their latest value of one measure; regions without a figure grey ("无数据").
+
+    ``values``: columns code, region, value, qualifier, as_of, fact_ids, and optionally complete /
+    label (an incomplete banner sum is said so in the hover). customdata carries the fact ids.
+    """
+    if isinstance(geo, Path):
+        geo = load_geojson(geo)
+    if geo is None:
+        return empty_figure(title, MAP_MISSING, subtitle=subtitle)
+    keep = geo.select(code_prefix)
+    if not keep:
+        return empty_figure(title, MAP_MISSING, subtitle=subtitle)
+    chosen = {selected} if isinstance(selected, str) else set(selected or ())
+    codes = [geo.codes[i] for i in keep]
+    names = [geo.names[i] for i in keep]
+    boxes = [geo.bboxes[i] for i in keep]
+    points = [geo.points[i] for i in keep] if geo.points else [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in boxes]
+    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    by_code = {}
+    if values is not None and len(values):
+        for r in values.to_dict("records"):
+            by_code[str(r["code"])] = r
+    have = [i for i, c in enumerate(codes) if c in by_code]
+    missing = [i for i, c in enumerate(codes) if c not in by_code]
+    geojson = url if url else {"type": "FeatureCollection", "features": [
+        f for f in geo.geojson["features"] if str((f.get("properties") or {}).get("code", "")) in set(codes)]}
+
+    def outline(idx):
+        return dict(line=dict(color=["#111" if codes[i] in chosen else "#888" for i in idx],
+                              width=[2.5 if codes[i] in chosen else 0.6 for i in idx]))
+
+    traces = []
+    if missing:
+        traces.append(dict(
+            type="choroplethmap", geojson=geojson, featureidkey="properties.code", locations=[codes[i] for i in missing],
+            z=[0] * len(missing), colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]], showscale=False,
+            marker=outline(missing), customdata=[[names[i], codes[i], ""] for i in missing],
+            hovertemplate="%{customdata[0]}<br>无数据<extra></extra>", name="无数据"))
+    map_height = height - 70
+    if have:
+        z = [float(by_code[codes[i]]["value"]) for i in have]
+        zmax = max(max(z), 1e-9)
+        ticks = [t for t in nice_ticks(0, zmax) if t <= zmax]
+        colorbar = dict(title=dict(text=f"数值（{unit}）" if unit else "数值", side="top"), thickness=10, len=0.6,
+                        tickmode="array", tickvals=ticks,
+                        ticktext=[format_tick(t) for t in ticks], x=1.0, xanchor="right",
+                        bgcolor="rgba(255,255,255,0.7)")
+        if code_prefix is None:  # the whole region: the north-west corner of the map is empty
+            colorbar.update(x=0.02, xanchor="left", y=0.98, yanchor="top", len=0.45)
+        if width < 500:
+            colorbar.update(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top", len=0.8, thickness=8)
+            map_height = height - 130
+        hover = []
+        for i in have:
+            r = by_code[codes[i]]
+            extra = f"<br>{r['label']}" if r.get("complete") is False and r.get("label") else ""
+            hover.append(f"{names[i]}<br>{label}：{format_value(float(r['value']), str(r['qualifier']))}{unit}"
+                         f"<br>时点：{_date_cn(str(r['as_of']))}{extra}<br>点击查看来源")
+        traces.append(dict(
+            type="choroplethmap", geojson=geojson, featureidkey="properties.code", locations=[codes[i] for i in have],
+            z=z, zmin=0, zmax=zmax, colorscale=[[0, "#fdf2f0"], [1, PRIMARY]], colorbar=colorbar,
+            marker=outline(have), customdata=[[names[i], codes[i], str(by_code[codes[i]]["fact_ids"])] for i in have],
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name=label))
+    labels = dict(type="scattermap", mode="text", lon=[p[0] for p in points], lat=[p[1] for p in points],
+                  text=[short_place(n) for n in names], hoverinfo="skip", showlegend=False,
+                  textfont=dict(size=11 if len(codes) <= 20 else 9, color="#1a1a1a"))
+    annotations = [_message(NO_DATA_MESSAGE, y=0.08, size=14)] if not have else []
+    if have and missing:
+        annotations.append(dict(text="灰色：没有报道数字", x=0, y=0, xref="paper", yref="paper", xanchor="left",
+                                yanchor="bottom", showarrow=False, font=dict(size=11, color="#777"),
+                                bgcolor="rgba(255,255,255,0.8)"))
+    layout = _base_layout(title, height, subtitle, annotations=annotations, showlegend=False, clickmode="event",
+                          **({"margin": dict(l=4, r=4, t=42 if not subtitle else 58, b=60)} if width < 500 else {}),
+                          map=dict(style="white-bg", zoom=fit_zoom(bbox, width, map_height),
+                                   center=dict(lon=(bbox[0] + bbox[2]) / 2, lat=_mid_lat(bbox[1], bbox[3]))))
+    return _figure(traces + [labels], layout)
+

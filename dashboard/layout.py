@@ -6,6 +6,7 @@ from dash import dash_table, dcc, html
 from . import ids
 from .data import Snapshot, is_synthetic
 from .figures import GRAPH_CONFIG, NO_WEBGL, empty_figure
+from .measure_queries import TABLE_COLUMNS as MEASURE_TABLE_COLUMNS
 from .queries import (
     PAGE_SIZE, TABLE_COLUMNS, TABLE_FILTER_HINTS, category_options, date_bounds, indicator_options, league_options,
 )
@@ -85,6 +86,73 @@ def _graph(id_: str, title: str, extra_class: str = "", extra=None) -> html.Div:
     if extra:
         children.extend(extra)
     return html.Div(className=f"card chart {extra_class}".strip(), children=children)
+
+
+MEASURE_PROMPT = ("选择一个指标，查看各盟市、旗县区最近一次报道的数字、它的时点和来源，以及数字随时间的变化。"
+                  "下面的“报道活跃度”只反映报道了多少条数字，不是统计数。")
+ACTIVITY_TITLE = "报道活跃度：各地区被报道的数字条数（反映报道多少，不是统计数）"
+
+
+def measure_section() -> html.Section:
+    """The measure view (issue 12): a measure → each region's latest value, its trend, map, table, CSV.
+
+    The dropdown's options come from the snapshot's measures (filled by the state callback); the
+    charts and the table stay hidden until a measure is chosen.
+    """
+    table_card = html.Div(className="card measure-table-card wide", children=[
+        html.Div(className="table-head", children=[
+            html.H3("各地区最新数值（点击一行查看来源）"),
+            html.Div(className="downloads", children=[
+                html.Button("下载该指标 CSV", id=ids.MEASURE_DOWNLOAD, n_clicks=0, className="button",
+                            title="该指标在所选地区的全部数据点（每个地区、每个时点一行），Excel、WPS 可直接打开"),
+                dcc.Download(id=ids.MEASURE_DOWNLOAD_FILE),
+            ]),
+        ]),
+        dash_table.DataTable(
+            id=ids.MEASURE_TABLE,
+            columns=[{"name": name, "id": cid} for cid, name in MEASURE_TABLE_COLUMNS],
+            data=[], page_action="native", page_size=12, sort_action="none", cell_selectable=True,
+            style_as_list_view=True,
+            style_table={"overflowX": "auto", "minWidth": "100%"},
+            style_header={"fontWeight": "600", "backgroundColor": "#f7f2f1", "whiteSpace": "normal"},
+            style_cell={"fontFamily": "inherit", "fontSize": "13px", "textAlign": "left", "padding": "6px 8px",
+                        "whiteSpace": "normal", "height": "auto", "minWidth": "48px", "maxWidth": "260px"},
+            style_cell_conditional=[
+                {"if": {"column_id": "value_text"}, "textAlign": "right", "fontWeight": "600", "whiteSpace": "nowrap"},
+                {"if": {"column_id": "as_of_text"}, "whiteSpace": "nowrap"},
+                {"if": {"column_id": "n_reports"}, "textAlign": "right"},
+            ],
+            style_data_conditional=[
+                {"if": {"state": "active"}, "backgroundColor": "#fbe9e7", "border": "1px solid #c0392b"},
+                {"if": {"filter_query": '{kind_text} = "旗县合计"'}, "backgroundColor": "#fdf1ef",
+                 "fontStyle": "italic"},
+            ],
+            css=[{"selector": ".dash-spreadsheet tr", "rule": "cursor: pointer;"}],
+        ),
+    ])
+    body = html.Div(id=ids.MEASURE_BODY, className="measure-body hidden", children=[
+        html.Div(className="charts measure-charts", children=[
+            _graph(ids.MEASURE_LEAGUE, "按盟市：最新数值", "measure-chart"),
+            _graph(ids.MEASURE_MAP, "地图：最新数值", "measure-map-card measure-chart",
+                   [html.Div(NO_WEBGL, className="map-fallback", role="note")]),
+            _graph(ids.MEASURE_BANNER, "按旗县区：最新数值", "measure-chart"),
+            _graph(ids.MEASURE_TREND, "随时间变化", "measure-chart"),
+            table_card,
+        ]),
+    ])
+    return html.Section(className="card measure-section", **{"aria-label": "指标数值"}, children=[
+        html.Div(className="measure-head", children=[
+            html.H2("指标数值：各地区最近一次报道的数字"),
+            html.Div(className="filter measure-filter", children=[
+                html.Label("选择指标（可输入文字搜索，如“党群服务中心”）", htmlFor=ids.MEASURE),
+                dcc.Dropdown(id=ids.MEASURE, options=[], placeholder="请选择指标，例如 嘎查党群服务中心", clearable=True,
+                             searchable=True, multi=False, labels=DROPDOWN_LABELS, optionHeight="auto", maxHeight=380),
+            ]),
+        ]),
+        html.P(MEASURE_PROMPT, id=ids.MEASURE_HEADLINE, className="measure-headline"),
+        html.P(id=ids.MEASURE_EXPLAIN, className="measure-explain"),
+        body,
+    ])
 
 
 def charts() -> html.Section:
@@ -188,6 +256,10 @@ def build(snap: Snapshot) -> html.Div:
         dcc.Store(id=ids.PRINT_TABLE_SET, storage_type="memory"),
         header(snap),
         filters(snap),
+        dcc.Store(id=ids.MEASURE_STATE, storage_type="memory"),
+        dcc.Store(id=ids.MEASURE_SHOWN, storage_type="memory"),
+        measure_section(),
+        html.H2(ACTIVITY_TITLE, id=ids.ACTIVITY_TITLE, className="activity-title"),
         html.Div(className="summary", children=[
             html.P(id=ids.SUMMARY, className="summary-line"),
             html.P(id=ids.MEASURE_NOTE, className="measure-note"),

@@ -111,7 +111,7 @@ INDICATORS: list[tuple[str, str, str]] = [
 MEASURES: list[tuple[str, str, str, str, str]] = [
     ("党群服务中心", "党群服务站点|党群服务站|党群服务中心（站）|党群服务中心(站)|党群服务阵地", "infrastructure",
      "个|处|座|家|间", "issue12"),
-    ("党员中心户", "党员示范户|党员中心户户", "party_members", "户|人|个", "issue12"),
+    ("党员中心户", "党员示范户|党员中心户户|中心户", "party_members", "户|人|个", "issue12"),
     ("宣讲受众", "受众|听众|宣讲听众|受众人群|宣讲受众人群|听众人数", "people_reached", "人|人次", "issue12"),
     ("边境线", "边境线长|边境线长度|边境线总长|国境线|边界线", "environment", "公里|米", "tuning"),
     ("总面积", "面积|旗域面积|盟域面积|市域面积|县域面积|辖区面积|国土面积|行政区域面积|区域面积|土地总面积",
@@ -139,11 +139,23 @@ MEASURES: list[tuple[str, str, str, str, str]] = [
     ("京蒙协作资金", "协作资金|财政援助资金|京蒙协作财政援助资金|京蒙协作援助资金", "funding", "元", "tuning"),
     ("议事会", "议事协商会|议事会议", "events", "场|次|场次", "tuning"),
     ("议定事项", "议定的事项", "requests", "项|件", "tuning"),
-    ("代办事项", "代办的事项|代办服务事项", "services", "件|项", "tuning"),
+    ("代办事项", "代办的事项|代办服务事项|代办", "services", "件|项", "tuning"),
+    ("志愿服务时长", "志愿服务|志愿服务总时长", "services", "小时", "tuning"),
+    # in this genre a success rate is a mediation's: 调解成功率, 纠纷调解成功率, 化解成功率
+    ("调解成功率", "成功率|纠纷调解成功率|矛盾纠纷调解成功率|化解成功率", "other", "%", "tuning"),
     ("服务群众", "服务居民|服务各族群众", "people_reached", "人次|人", "tuning"),
     ("书记主任一肩挑比例", "一肩挑比例|主任一肩挑比例|书记主任一肩挑比例|嘎查委员会主任一肩挑比例|村委会主任一肩挑比例|"
-     "村民委员会主任一肩挑比例|居委会主任一肩挑比例", "cadres", "%", "tuning"),
+     "村民委员会主任一肩挑比例|居委会主任一肩挑比例", "other", "%", "tuning"),
     ("年收益", "年均收益", "income", "元", "tuning"),
+    # a village's collective economy is the only collective economy of the genre, and a region's total of it is
+    # the same measure: 村级/嘎查村/嘎查 集体经济(总)收入, 集体经济收入总额
+    ("集体经济收入", "村级集体经济收入|嘎查村集体经济收入|村集体经济收入|嘎查集体经济收入|集体经济总收入|"
+     "村级集体经济总收入|嘎查村集体经济总收入|村集体经济总收入|嘎查集体经济总收入|集体经济收入总额|"
+     "村级集体经济收入总额|嘎查村集体经济收入总额", "income", "元", "genre"),
+    # roles of residents who look after their neighbours (十户一长, 联户): volunteers, not households
+    ("联户长", "", "volunteers", "人", "genre"),
+    ("十户长", "", "volunteers", "人", "genre"),
+    ("红色管家", "红管家", "volunteers", "人", "tuning"),
 ]
 
 # Partner regions outside Inner Mongolia that the genre names without their province: the 16

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from .context import Context, build_context
 from .gazetteer import Gazetteer
-from .regions import ANAPHOR
+from .regions import anaphora_in
 from .schema import Article
 
 
@@ -17,7 +17,7 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tupl
     民警路街道 named only later). Such a paragraph starts an article of kind ``fragment`` with no
     title, so that it inherits nothing from the article above it.
     """
-    if article.kind != "article" or not ANAPHOR.search(article.text):
+    if article.kind != "article" or next(anaphora_in(article.text), None) is None:
         return [(article, None)]
     ctx = build_context(article, gaz)
     text = article.text

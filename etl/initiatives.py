@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .fastscan import scanner
 from .paths import REFERENCE_DIR
 
 LEXICON_PATH = REFERENCE_DIR / "initiatives.csv"
@@ -62,6 +63,7 @@ _UNQUOTED_HEADS = (
 )
 # Verbs that launch, spread, name or use a programme (from real writing of the genre).
 _VERBS = (
+    "搞的是", "推行的是", "实行的是", "开展的是",
     "开展", "推行", "实施", "打造", "建立", "设立", "开设", "选聘", "启动", "创建", "深化", "推进", "围绕", "探索", "创新",
     "推广", "组建", "成立", "培育", "建成", "叫响", "擦亮", "推出", "开办", "创办", "开通", "举办", "发起", "启用", "搭建",
     "构建", "用好", "用活", "依托", "通过", "借助", "落实", "实行", "开辟", "打响", "唱响", "亮出", "首创", "独创",
@@ -82,6 +84,10 @@ _LAUNCH = ("开展", "推行", "实施", "实行", "启动", "推出", "组建",
 _LAUNCH_AT = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了)?")
 _LAUNCH_RIGHT_BEFORE = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?$")
 _LAUNCH_NEAR = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?[\u4e00-\u9fff]{1,6}$")
+# A practice named right before its quoted name, with no person between: 我们叫“党建+刺绣”, 取名“草原夜话”
+# (but 牧民叫他“马背书记”: a person's nickname; 当地人管这叫“走场”: a word of the place, not a practice launched)
+_NAMED_RIGHT_BEFORE = re.compile(r"(?<!管)(?<!管这)(?<!管它)(?<!管这个)(?:叫做|叫作|取名为|取名|命名为|名为|简称|"
+                                 r"叫)$")
 # 以“组织工作提升年”为抓手: a programme used as the means
 _AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
@@ -97,7 +103,9 @@ _RANK_BEFORE = re.compile(
     r"绰号|荣获|获评|评为|授予|获得|命名为|评定为|评选为|评选出|评出|选树|被评|赢得|享有|素有|入选|登上|荣登|跻身|"
     r"南有|北有|东有|西有|前有|后有|上有|下有)(?:了|为|的)?$")
 # What something becomes or is like: a metaphor unless a programme word follows (成为群众的“贴心人”).
-_LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|是|像|犹如|宛如|如同)(?:了|为|的)?$")
+# (but 搞的是“积分超市”, 推行的是“…”: what was done, named)
+_LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|"
+                          r"(?<!搞的)(?<!做的)(?<!办的)(?<!推行的)(?<!实行的)(?<!开展的)(?<!推的)是|像|犹如|宛如|如同)(?:了|为|的)?$")
 # 成为群众家门口的“幸福驿站”: what something becomes, with a modifier in between
 _LIKE_DE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|堪称|打造成|建设成|建成为|誉为|作为)[^，。；！？“”]{0,10}的$")
 # 也是牧民身边的“宣传员”, 成了合伙人的“暖心驿站”: what something is to someone (but 这是该旗首创的“草原夜校”)
@@ -158,6 +166,8 @@ _GENERIC_INSIDE = re.compile(r"工作|健全|完善|长效|体制|制度|相关|
 # A name in book-title marks is a programme only as a column or broadcast the text opens
 # (开设《牧区微党课》专栏); 《内蒙古日报》, 《条例》 are publications.
 _TITLED = re.compile(r"(?:开设|推出|开办|创办|开通|打造)《([^《》\n]{2,12})》|《([^《》\n]{2,12})》(?=专栏|栏目|节目|微课堂)")
+# finditer of the patterns that re tries at every position, tried only where a match can start (etl.fastscan)
+_SCAN = {_COUNTED_HEADED: scanner(_COUNTED_HEADED), _TITLED: scanner(_TITLED)}
 
 # Head nouns by which the genre refers back to a named programme that is a thing or a place.
 _REFERENCE_HEADS = ("联盟", "联合体", "驿站", "食堂", "课堂", "夜校", "家园", "书屋", "超市", "服务队", "哨所", "牧场", "之家",
@@ -270,7 +280,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
         start = back
     if _RANK_BEFORE.search(text, max(0, start - 5), start) or _METAPHOR_AFTER.match(text, end):
         return True
-    launched = _LAUNCH_RIGHT_BEFORE.search(text, max(0, start - 6), start) is not None
+    launched = (_LAUNCH_RIGHT_BEFORE.search(text, max(0, start - 6), start) is not None
+                or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start) is not None)
     if not suffix and (_PERSON_SHAPE.search(name)
                        or _VERB_GE.search(name)  # “吹个哨”, “搭个台”: a verb phrase, not a name
                        or _LIKE_BEFORE.search(text, max(0, start - 4), start)
@@ -326,6 +337,7 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
         or
         _SUFFIX_AFTER.match(text, end)
         or _VERB_BEFORE.search(text, max(0, start - 12), start)
+        or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start)
         or _LAUNCH_NEAR.search(text, max(0, start - 10), start)
         or (text.startswith("以", start - 1) and _AS_MEANS.match(text, end))
         or (_COUNT_BEFORE.search(text, max(0, start - 6), start) and not _PEOPLE_COUNT.search(text, max(0, start - 6), start))
@@ -374,7 +386,7 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = (lex.canonical.get(name, name), STRONG)
     for pattern in (_BODY_HEADED, _COUNTED_HEADED) if any(h in text for h in _UNQUOTED_HEADS) else ():
-        for m in pattern.finditer(text):
+        for m in _SCAN.get(pattern, pattern.finditer)(text):
             name = m.group(1)
             if name in names or _generic_np(name, lex):
                 continue
@@ -405,7 +417,7 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         name = m.group(1)
         if _acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name):
             names.setdefault(name, (lex.canonical.get(name, name), STRONG))
-    for m in _TITLED.finditer(text) if "《" in text else ():  # the scan costs as much as all the rest
+    for m in _SCAN[_TITLED](text) if "《" in text else ():  # the scan costs as much as all the rest
         name = m.group(1) or m.group(2)
         if _acceptable(name, lex):
             names[name] = (lex.canonical.get(name, name), STRONG)

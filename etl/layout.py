@@ -64,7 +64,10 @@ _META = re.compile(
 # Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
 _DATE_LINE = re.compile(r"^[（(]?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?$")
 _ISSUER = r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|办公室|办公厅|人民政府|政府|局)"
-_AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$")
+_AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$"
+                          # a speaker under a speech's title: 阿拉善右旗塔木素布拉格苏木党委书记　巴音孟和
+                          r"|^[\u4e00-\u9fff]{2,30}?(?:书记|主任|部长|旗长|盟长|市长|县长|区长|镇长|乡长|苏木达|嘎查达|局长|主席|"
+                          r"常委|委员)\s+[\u4e00-\u9fff·]{2,6}$")
 # A paragraph that opens with a news dateline starts a new article even after a single headline
 # (石拐区：小院里议出村里大事 / 本报讯（记者 杨帆）石拐区…).
 _DATELINE = re.compile(r"^[□■◇◆●○]?\s*(本报讯|新华社|本报[^\s，。]{0,6}电|[^\s，。]{2,8}讯[（(]|[^\s，。]{2,8}电[（(]|据[^\s，。]{2,10}报道)")
@@ -146,6 +149,8 @@ _NAME_COUNT_LINE = re.compile(r"^[\u4e00-\u9fff“”]{2,14}[ \u3000]+[0-9０-�
 
 def _tidy_line(line: str) -> str:
     line = _SPACE.sub(" ", line).strip()
+    if " " not in line:  # both patterns below need a space (_SPACE made every one " ")
+        return line
     return line if _NAME_COUNT_LINE.match(line) else _DIGIT_SPACE.sub("", line)
 
 
@@ -244,13 +249,13 @@ def _classify(text: str) -> str:
         return "continued"
     if _BRIEF.match(text) and len(text) > 40:
         return "brief"
-    if len(text) > 40 and _CAPTION_END.search(text):
+    if len(text) > 40 and ("摄" in text[-4:] or "供图" in text[-4:]) and _CAPTION_END.search(text):  # it ends so
         return "captioned"
     if _BYLINE.match(text) and len(text) <= 40 and not _SENTENCE_PUNCT.search(text):
         return "byline"
     if len(text) <= 60 and (_DATE_LINE.match(text) or _AUTHOR_LINE.match(text)):
         return "byline"  # a work report's issuer and date under its title: not the title
-    if _PHOTO_CREDIT.match(text) and len(text) <= 30:
+    if len(text) <= 30 and _PHOTO_CREDIT.match(text):
         return "credit"
     if _QUOTE_ITEM.match(text):
         return "quote"
@@ -465,6 +470,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     # split any span that crosses a paragraph break
     out = []
     for s, e in spans:
+        if e - s <= MAX_SENTENCE and text[s] not in " \n" and text.find("\n", s, e) < 0:
+            out.append((s, e))  # one line, short enough: what _split_lines and _cap would give
+            continue
         for a, b in _split_lines(text, s, e):
             out.extend(_cap(text, a, b))
     return out

@@ -39,7 +39,7 @@ import calendar
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .paths import REFERENCE_DIR
@@ -66,6 +66,7 @@ class MeasureLexicon:
     by_name: dict[str, MeasureEntry]
     names_longest_first: tuple[str, ...]
     pattern: re.Pattern
+    lengths_longest_first: tuple[int, ...] = ()  # the distinct lengths of the names
 
     def entry(self, name: str, unit: str) -> MeasureEntry | None:
         e = self.by_name.get(name)
@@ -75,10 +76,13 @@ class MeasureLexicon:
 
     def head(self, phrase: str, unit: str) -> tuple[str, MeasureEntry] | None:
         """The longest synonym the phrase ends with that applies to this unit, and its entry."""
-        for name in self.names_longest_first:
-            if len(name) <= len(phrase) and phrase.endswith(name):
-                e = self.entry(name, unit)
-                if e is not None:
+        n = len(phrase)
+        by_name = self.by_name
+        for k in self.lengths_longest_first:  # one name of each length can end the phrase: a dict lookup
+            if k <= n:
+                name = phrase[n - k:]
+                e = by_name.get(name)
+                if e is not None and (not e.units or unit in e.units):
                     return name, e
         return None
 
@@ -97,7 +101,8 @@ def load_measures(path: str | None = None) -> MeasureLexicon:
                 if name:
                     by_name.setdefault(name, e)
     names = tuple(sorted(by_name, key=lambda n: (-len(n), n)))
-    return MeasureLexicon(by_name, names, re.compile("|".join(map(re.escape, names))))
+    return MeasureLexicon(by_name, names, re.compile("|".join(map(re.escape, names))),
+                          tuple(sorted({len(n) for n in names}, reverse=True)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,7 +118,7 @@ def _alternation(words: str) -> str:
 # that starts nouns (在职, 建档, 共青团, 同心圆, 对口) is listed.
 _DROP_VERBS = _alternation(
     "新建 改扩建 扩建 改建 新改扩建 新建改扩建 建成 建设 建立 建起 设立 设置 组建 成立 打造 培育 选树 创建 新创建 "
-    "选派 选聘 聘任 配备 配齐 划分 划分为 分为 分成 共有 现有 拥有 已有 有 吸纳 组织 带动 推动 引导 引进 新引进 "
+    "选派 选聘 选定 推选 选拔 评出 设有 建有 只有 仅有 还有 聘任 配备 配齐 划分 划分为 分为 分成 共有 现有 拥有 已有 有 吸纳 组织 带动 推动 引导 引进 新引进 "
     "统筹 统筹整合 整合 实施 开展 举办 召开 录制 开设 完成 实现 注册 招募 发展 储备 入选 认定 评选 命名 评为 "
     "安排 投入 落地 签约 覆盖 惠及 辖 涉及 包联 结对 认领 选出 挑选 明确 确定 开通 推出 提供 兼任 担任 帮助 协助 "
     "安装 更换 腾出 改造 计划 新增 增加 累计 共计 合计 总计 先后 陆续 已 已经 还 再 又 也 都 均 参与 "
@@ -121,25 +126,28 @@ _DROP_VERBS = _alternation(
     "一是 二是 三是 四是 五是 部分 个别 少数 多数 大部分 绝大部分 主要 我家 我们 他们 大家 咱们 自己 利用"
 )
 # Where a clause's predicate starts: the counted phrase is what follows (代办员累计代办各类事项 → 代办事项).
-_MARKER = re.compile(r"累计|共计|已经|先后|陆续|(?<!公)共(?![享建同青产])|已(?!婚)")
+_MARKER = re.compile(r"累计|共计|已经|先后|陆续|现有|拥有|设有|建有|(?<!公)共(?![享建同青产])|已(?!婚)")
 # Verbs in the middle of a phrase after which the counted thing is named (联盟成员单位联合开展志愿服务活动).
 _MIDDLE_VERB = re.compile(r"开展|组建|建成|配备|划分为|划分|选派|设立|打造|新建|改扩建|创建|成立|召开|举办|录制|选聘|选树|"
-                          r"培育|吸纳|引进|实施|安装|更换|腾出|改造|投入|设置|落地|签约|安排|选出|实现|参与|兼任|担任|提供")
+                          r"培育|吸纳|引进|实施|安装|更换|腾出|改造|投入|设置|落地|签约|安排|选出|实现|参与|兼任|担任|提供|"
+                          r"确定|选定|推选|选拔|招募|评出")
 # Verbs that change what is counted: kept (受理/解决/办结 群众诉求 are three measures).
 _KEEP_VERBS = frozenset(
     "受理 解决 办结 化解 调处 收集 代办 帮办 议定 培训 轮训 走访 服务 接待 调解 排查 发放 捐赠 采购 销售 托管 托养 "
     "种植 当场解决 现场解决 办理 兑换 巡查 巡逻 夜巡 巡边 宣讲 救助 慰问 硬化".split()
 )
 _KEEP_LONGEST_FIRST = tuple(sorted(_KEEP_VERBS, key=len, reverse=True))
+_KEEP_PREFIX = re.compile("|".join(_KEEP_LONGEST_FIRST))  # the first (longest) kept verb a phrase starts with
+_KEEP_LENGTHS = tuple(sorted({len(v) for v in _KEEP_VERBS}, reverse=True))
 # Kept verbs that start the counted phrase even in the middle of a clause (旗里组织党员干部走访边境牧户).
 _MID_KEEP = re.compile(r"受理|解决|办结|化解|调处|收集|代办|议定|培训|轮训|走访|接待|调解|排查|发放|捐赠|采购|兑换|销售|硬化|托管|托养|"
                        r"种植(?!面积|基地|大户|户)")
 _TIME_WORDS = (r"(?:(?:19|20)\d\d年|今年|去年|上年|前年|当年|本年|年初|年内|全年|上半年|下半年|前三季度|[一二三四]季度|目前|当前|"
-               r"现在|近年|近期|截至目前|截止目前|[0-9０-９]{1,2}月(?:份|底|末)?)(?:以来|来|底|末)?|以来|一年多来|一年来|年来")
+               r"现在|如今|眼下|过去|以前|原来|此前|近年|近期|截至目前|截止目前|[0-9０-９]{1,2}月(?:份|底|末)?)(?:以来|来|底|末)?|以来|一年多来|一年来|年来")
 _CLASSIFIERS = "个户名人家支处所项件条位次场座间辆栋套台"
 _LEAD = re.compile(
     r"^(?:"
-    r"(?:全|该|各|本|我)(?:自治区|盟|市|旗|县|区|镇|乡|苏木|嘎查村|嘎查|村|社区|街道|旗县区|旗县市区|旗县市|小区)"
+    r"(?:全|该|各|本|我|这个|这些|那个|这)(?:自治区|盟|市|旗|县|区|镇|乡|苏木|嘎查村|嘎查|村|社区|街道|旗县区|旗县市区|旗县市|小区)"
     r"|辖区内?|所辖|区内|境内|各类|各种|各项|各级|各|全部|一批|当地|周边|其中|同期|平均|总共|一共"
     r"|(?:比|较)(?:(?:19|20)\d\d年|去年|上年|前年|同期)?|为(?=每|全|各|该)"
     r"|" + _TIME_WORDS +
@@ -152,7 +160,8 @@ _TRAIL = re.compile(
     r"(?:达到了|达到|已达到|已达|达|为|是|共有|降至|降到|已降到|降为|常在|稳定在|保持在|(?<=线)长约?|(?<=线)长度|约|约为|近|逾|"
     r"超过|已超过|突破|不足|不到|折合|总计|合计|共计|共|累计|分别为|分别是|分别|仅为|仅|高出|高于|低于|增长|增加|下降|提高|提高了|"
     r"提高到|减少|增至|增加到|较上年|比上年|较去年|比去年|同比|持续|数量|总数|总量|规模|的|等|了|已|都|(?<![人户年日每])均|"
-    r"全部|一年|每年|年均|就|还|占|有|只花|能挣|正|忙着|正忙着|在|由去年|由上年|由)$"
+    r"全部|一年|每年|年均|就|还|占|有|只花|能挣|正|忙着|正忙着|在|(?:由|从)(?:" + _TIME_WORDS + r")的?|由|从|预计|只有|(?<![羊牛头])只|首次|占到|仍|"
+    r"平均|提升到|提升至|提高至|提到了|提到|缩短到|缩短至|缩短为|压缩到|压缩至|压减到|压减至|增加到|增长到|上升到|下降到|降低到|减少到|(?<![集高初其途空心])中)$"
 )
 _GENERIC = frozenset("数量 总数 人数 户数 个数 次数 数 总量 规模 情况 标准 水平 比例 占比 数据 指标 成员 人员 平均水平".split())
 _SUFFIX_WORDS = frozenset("率 量 数 额 比 值".split())  # 覆盖率, 访问量: the verb before them stays
@@ -161,8 +170,19 @@ _GENERIC_POPULATION = re.compile(r"^(?:农户|农牧户|农牧民|村民|牧民|
 _QUOTES = str.maketrans("", "", "“”\"‘’「」『』《》 \u3000")
 _PAREN = re.compile(r"（[^（）]{0,20}）|\([^()]{0,20}\)")
 _THRESHOLD = re.compile(r"以上|以下|以内|超过|不足|不到|[0-9０-９]")
+_COUNT_LEAD = re.compile(r"[0-9０-９][0-9０-９.．]*[万千百]?(?:余|多)?[" + _CLASSIFIERS + r"]"
+                         r"|[零一二两三四五六七八九十百千]+[万千百]?(?:余|多)?[" + _CLASSIFIERS + r"]")
 _EVENT_UNITS = frozenset("人次 次 场 场次 件 起 期 批 批次 趟 轮 天次 户次 项 条".split())
 _ONE_CHAR = frozenset("村镇乡")  # 10至15个村: a count of villages
+
+
+# A one-character verb with 了 in the middle of a phrase: what follows is counted (在边境嘎查设了党员中心户,
+# 全盟划了网格); not 了解, 了结
+_VERB_LE = re.compile(r"(?<=[\u4e00-\u9fff])了(?![解结却])")
+# A place or a going-to before a kept verb: 边境苏木宣讲, 下草场宣讲, 深入牧区走访
+_WHERE_THEN_VERB = re.compile(
+    r"^(?:在|到|下|深入|走进|赴|进)?[\u4e00-\u9fff]{0,6}?(?:苏木|嘎查|村|镇|乡|社区|草场|牧区|牧点|基层|一线|边境|田间|地头)"
+    r"(?P<verb>" + "|".join(_KEEP_LONGEST_FIRST) + r")$")
 
 
 def _edges(p: str) -> str:
@@ -170,9 +190,12 @@ def _edges(p: str) -> str:
     for _ in range(12):
         before = p
         m = _LEAD.match(p)
-        if m and m.group(0) and len(m.group(0)) < len(p) and p[m.end():] not in _SUFFIX_WORDS:
-            keep = next((v for v in _KEEP_LONGEST_FIRST if p.startswith(v)), "")
-            if len(keep) < len(m.group(0)):
+        rest = p[m.end():] if m else ""
+        # 十户长, 联户长: a count followed by one character is a noun of its own, not a count of it
+        if m and m.group(0) and rest and rest not in _SUFFIX_WORDS and \
+                (len(rest) >= 2 or rest in _ONE_CHAR or not _COUNT_LEAD.fullmatch(m.group(0))):
+            keep = _KEEP_PREFIX.match(p)
+            if (keep.end() if keep else 0) < len(m.group(0)):
                 p = p[m.end():]
         m = _TRAIL.search(p)
         if m and m.start() > 0:
@@ -192,11 +215,19 @@ def _last(pattern: re.Pattern, text: str) -> re.Match | None:
 _PER_PREFIX = re.compile(r"^(?:每(?:一)?(?:个|名|位|只|头|户|人|年|天|亩|期|座|处|间)?|人均|户均)")
 
 
+# Adverbs and place modifiers inside a phrase that say where or how, not what: 周边/附近 before the
+# households contacted, 一般/就近/通常 between the one who contacts and the verb.
+_NEAR = re.compile(r"(?:周边|附近|周围)(?=[\u4e00-\u9fff]{2})|(?<=[\u4e00-\u9fff])(?:一般|就近|通常|大多)(?=[\u4e00-\u9fff]{2})")
+
+
 def _strip_phrase(phrase: str, unit: str, per: str, places) -> str:  # noqa: ANN001  (places: text → spans)
     """Clean a counted phrase: quotes, brackets, places, leading 全盟/各类/counts/verbs, trailing 达到/长."""
     p = _PAREN.sub("", phrase.translate(_QUOTES))
     if not p:
         return ""
+    if per and per not in ("人", "户", "年", "月", "天", "日") and per + "均" in p:  # 村均集体经济收入 → 集体经济收入 per 村
+        p = p.replace(per + "均", "")
+    p = _NEAR.sub("", p)  # 联系周边牧户, 中心户一般联系牧户: where and how often are not what is counted
     spans = places(p)
     if spans:
         p = "".join(p[a:b] for a, b in _gaps(spans, len(p)))
@@ -211,7 +242,7 @@ def _strip_phrase(phrase: str, unit: str, per: str, places) -> str:  # noqa: ANN
         pre, post = p.rsplit("的", 1)
         if len(post) >= 2 and not _THRESHOLD.search(pre):
             p = _edges(post)
-    for cut in (_MARKER, _MIDDLE_VERB):
+    for cut in (_MARKER, _MIDDLE_VERB, _VERB_LE):
         last = _last(cut, p)
         if last is not None and last.start() > 0 and len(p) - last.end() >= 2:
             q = _edges(p[last.end():])
@@ -220,6 +251,9 @@ def _strip_phrase(phrase: str, unit: str, per: str, places) -> str:  # noqa: ANN
     last = _last(_MID_KEEP, p)  # 旗里组织党员干部走访边境牧户 → 走访边境牧户
     if last is not None and last.start() > 0 and len(p) - last.end() >= 2:
         p = p[last.start():]
+    where = _WHERE_THEN_VERB.match(p)  # 边境苏木宣讲, 下草场宣讲: where it was done is not what is counted
+    if where and unit in _EVENT_UNITS:
+        p = where.group("verb")
     if per:  # the per part is the key's own column: 每亩增收 → 增收 per 亩; 每户/户均增收 → 户均增收
         m = _PER_PREFIX.match(p)
         if m:
@@ -304,6 +338,8 @@ def indicator_of(measure: str, unit: str, per: str, category: str) -> str:
     A function of (measure, unit, per, category) only, and category follows from unit and per, so
     facts with the same measure, unit and per always get the same indicator.
     """
+    if category == "temperature" or unit == "户":  # a few units decide by themselves, as in the attribution
+        return "environment" if category == "temperature" else "households"
     hit = load_measures().head(measure, unit)
     if hit is not None:
         return hit[1].indicator
@@ -348,6 +384,23 @@ _TIME_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(p))
     ("now", _CUT + r"(?:目前|现在|当前|今年)"),
     ("year", _NOT_COMPARED + _YR + r"(?![底末以全上下前第一二三四0-9度]|[0-9]{0,2}月)"),
 ))
+
+
+def _possible(text: str) -> tuple[bool, ...]:
+    """For each of _TIME_PATTERNS, whether the text holds the words every match of it holds (月 and
+    日 for a date, 以来 for since…): a pattern that cannot match is not run."""
+    y, mo = "年" in text, "月" in text
+    since = "以来" in text
+    cut = "截" in text or "到" in text
+    return (y and mo and "日" in text, mo and "日" in text, since, since, since, mo and cut,
+            y and ("底" in text or "末" in text), "半年" in text or "季度" in text, "月份" in text, mo,
+            "全年" in text, cut and ("目前" in text or "现在" in text or "当前" in text or "今年" in text), y)
+
+
+_TIME_ORDERED: tuple[tuple[int, str, re.Pattern], ...] = tuple(
+    (order, name, pattern) for order, (name, pattern) in enumerate(_TIME_PATTERNS))
+assert [n for _o, n, _p in _TIME_ORDERED] == ["date", "md", "since", "since", "since", "month_end", "year_end", "half",
+                                              "month", "month_plain", "whole", "now", "year"]
 _CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
               "十二": 12}
 
@@ -433,21 +486,28 @@ def find_time(text: str, published: str = "") -> TimeRef | None:
     >>> find_time("上半年，全市新建", "2024-08-01").as_of, find_time("截至12月底，全盟", "2024-01-15").as_of
     (datetime.date(2024, 6, 30), datetime.date(2023, 12, 31))
     """
+    if "年" not in text and "月" not in text and "季度" not in text and "目前" not in text and \
+            "现在" not in text and "当前" not in text:
+        return None  # every pattern needs one of these words
     pub = _date(published)
     best: tuple[int, int, TimeRef] | None = None
-    for order, (name, pattern) in enumerate(_TIME_PATTERNS):
+    for (order, name, pattern), possible in zip(_TIME_ORDERED, _possible(text)):
+        if not possible:
+            continue
         for m in pattern.finditer(text):
             if not m.group(0):
                 continue
+            key = (m.end(), -order)  # nearest the number; at the same end, the more specific pattern
+            if best is not None and key <= best[:2]:
+                continue  # could not win, whatever it resolves to
             ref = _time_ref(name, m, pub)
             if ref is None:
                 continue
-            key = (m.end(), -order)  # nearest the number; at the same end, the more specific pattern
-            if best is None or key > best[:2]:
-                best = (key[0], key[1], ref)
+            best = (key[0], key[1], ref)
     return best[2] if best else None
 
 
+@lru_cache(maxsize=64)
 def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10]) if text else None
@@ -475,7 +535,7 @@ def _is_part(text: str, sent_start: int, pos: int, earlier_in_sentence: bool) ->
             continue
         if cue == "其中" and not earlier_in_sentence and k > 0:
             continue  # 其中 with no total before it in the sentence (unless the sentence opens with it)
-        chunks = re.split(r"[，、,和及]", seg[k + len(cue):])
+        chunks = re.split(r"[，、,和及]", seg[k + len(cue):].lstrip("，,：:"))  # 其中，东乌旗418户
         if all(_PART_ITEM.search(c) for c in chunks[:-1]) and len(chunks[-1]) <= 14:
             return True
     return False
@@ -523,7 +583,7 @@ _VILLAGE_AFTER = re.compile(r"^([村镇乡])(?=的|[，,。；;、]|$|全部|都
 
 
 @lru_cache(maxsize=1)
-def _head_pattern() -> re.Pattern:
+def _head_names() -> frozenset[str]:
     """Nouns that can end a counted phrase: canonical measures and their synonyms, indicator keywords,
     and the genre's place-level nouns (嘎查, 社区)."""
     names = set(load_measures().by_name)
@@ -531,12 +591,27 @@ def _head_pattern() -> re.Pattern:
         for row in csv.DictReader(fh):
             names.update(k for k in row["keywords"].split("|") if len(k) >= 2)
     names.update("嘎查村 嘎查 社区 苏木 乡镇 街道 小区 村民 牧民 农牧民 牧户 老人 学员 民族 党员中心户 服务站 站点".split())
-    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _head_pattern() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(_head_names(), key=len, reverse=True))))
+
+
+def _counted_in(name: str, unit: str) -> bool:
+    """Whether a head noun can be counted in this unit (a canonical measure names its units)."""
+    entry = load_measures().by_name.get(name)
+    return entry is None or not entry.units or not unit or unit in entry.units
+
+
+_UP_TO_LAST_PUNCT = re.compile(r".*[" + _SENTENCE_PUNCT + r"]", re.S)  # greedy: ends right after the last one
 
 
 def _sentence_start(text: str, pos: int) -> int:
     lo = max(0, pos - 400)
-    return max(lo, max(text.rfind(c, lo, pos) for c in _SENTENCE_PUNCT) + 1)
+    m = _UP_TO_LAST_PUNCT.match(text, lo, pos)
+    return m.end() if m else lo
 
 
 def _paragraph_time(text: str, pos: int, published: str) -> TimeRef | None:
@@ -547,19 +622,35 @@ def _paragraph_time(text: str, pos: int, published: str) -> TimeRef | None:
     return find_time(head[:comma.start()], published) if comma else None
 
 
-def _heads_from(window: str, offset: int) -> int:
-    """End of the run of known head nouns starting at most four characters after offset (0: none)."""
-    end = 0
+def _heads_from(window: str, offset: int, unit: str = "") -> int:
+    """End of the run of known head nouns starting at most four characters after offset (0: none).
+
+    A canonical measure that is not counted in the number's unit ends the run before it: in
+    37个嘎查村集体经济收入不足10万元 the 个 counts 嘎查村, whose income is said of them.
+    """
+    ends: list[tuple[int, str]] = []
     for m in _head_pattern().finditer(window, offset):
+        end = ends[-1][0] if ends else 0
         lead = window[max(end, offset):m.start()]
         if _AFTER_STOP.search(lead) or _AFTER_STOP.fullmatch(m.group(0)) or \
                 (len(lead) > 4 if end == 0 else lead not in ("", "+", "/", "·")):
             break
-        end = m.end()
-    return end
+        ends.append((m.end(), m.group(0)))
+    while ends and not _counted_in(ends[-1][1], unit):
+        end, name = ends[-1]
+        # 嘎查村集体经济收入 in 个: the longest known noun it starts with that is counted in 个 (嘎查村)
+        inner = [n for n in _head_names() if len(n) < len(name) and name.startswith(n) and _counted_in(n, unit)]
+        if inner:
+            best = max(inner, key=len)
+            ends[-1] = (end - len(name) + len(best), best)
+            break
+        if len(ends) == 1:
+            break
+        ends.pop()
+    return ends[-1][0] if ends else 0
 
 
-def _after_phrase(after: str) -> str:
+def _after_phrase(after: str, unit: str = "") -> str:
     """The counted noun right after the number (541个嘎查党群服务中心完成… → 嘎查党群服务中心), or "".
 
     A quoted name (15个“嘎查+社区联合体”); else the run of known head nouns (a canonical measure, an
@@ -574,12 +665,12 @@ def _after_phrase(after: str) -> str:
     village = _VILLAGE_AFTER.match(window)
     if village:
         return village.group(1)
-    end = _heads_from(window, 0)
+    end = _heads_from(window, 0, unit)
     if end:
         return window[:end]
     adj = re.match(r"^[^，,。；;、的]{1,4}的", window)
     if adj and not _AFTER_STOP.search(adj.group(0)[:-1]):
-        end = _heads_from(window, adj.end())
+        end = _heads_from(window, adj.end(), unit)
         if end:
             return window[adj.end():end]
     if 2 <= len(window) <= 6 and len(after) <= 6 and not _AFTER_STOP.search(window):
@@ -636,11 +727,19 @@ def _measure_of(text: str, f: Fact, clause_start: int, sent_start: int, part: bo
     unit, per = f.unit, f.per
     after_end = _CLAUSE_END.search(text, f.span_end, f.span_end + 24)
     after = text[f.span_end: after_end.start() if after_end else f.span_end + 24]
+    if after.startswith("的") and text[f.span_start:f.span_end].endswith(("以上", "以下", "左右", "多", "余")):
+        after = after[1:]  # 每个嘎查都有1名以上的专职网格员: the noun after the qualified number
     clause = text[clause_start:f.span_start]
     if _AVERAGE_ITSELF.search(clause) and not _COMPARED.search(clause):
         return "", True
     if per == "平方公里" and unit == "人":
         return "人口密度", False
+    if unit == "°C" or f.category == "temperature":
+        return _temperature(clause), False
+    if unit in _LENGTH_UNITS and not per:
+        distance = _distance(clause)
+        if distance:
+            return distance, False
     subject = f.subject
     plain = _PAREN.sub("", after.translate(_QUOTES))
     if after.startswith(("关于", "有关", "涉及")) and subject:  # 110多条关于…的群众诉求: the attribution read it
@@ -649,7 +748,7 @@ def _measure_of(text: str, f: Fact, clause_start: int, sent_start: int, part: bo
             and normalise_measure(subject, unit, per):
         head = ""  # 带动脱贫人口两万余人就业增收: the subject finder read the words before, not a verb after
     else:
-        head = _after_phrase(after)
+        head = _after_phrase(after, unit)
         if not head and subject and plain.startswith(subject[:2]) and not _AFTER_STOP.search(subject):
             head = subject  # 三河马, 庭院经济专业合作社: no known head noun, the subject finder's words
     if head:
@@ -674,28 +773,73 @@ def _measure_of(text: str, f: Fact, clause_start: int, sent_start: int, part: bo
             prev_start = max(sent_start, max((m.end() for m in _CLAUSE_START.finditer(text, sent_start, clause_start - 1)),
                                              default=sent_start))
             measure = normalise_measure(text[prev_start:clause_start - 1], unit, per)
-        if not measure and subject and not re.match(r"^(?:比|较)", clause):
+        if not measure and subject and subject != per and not re.match(r"^(?:比|较)", clause):
             measure = normalise_measure(subject, unit, per)
     return measure, False
 
 
+_LENGTH_UNITS = frozenset({"公里", "千米", "米"})
+_DISTANCE = re.compile(r"(?:(?<![平均的])距离|(?<![撤隔分脱远距])离(?![开婚])|(?<![差相])距(?!离)|位于)(?P<to>[^，,。；;：:]*)$")
+_BETWEEN = re.compile(r"相距|相隔|之间")
+_DISTANCE_CUT = re.compile(r"最|的|有|也|远|超过|不到|不足|约|将近|近|大概|大约|足足|(?:以|偏)?[东西南北]")
+_HERE = re.compile(r"^(?:我|我们|你|他|她|他们)?(?:家|这儿|这里|那儿|那里)?")
+
+
+def _distance(clause: str) -> str:
+    """A distance from a place (牧户离苏木所在地40多公里, 嘎查位于…苏木政府所在地以西42公里) → 距苏木所在地距离.
+
+    Who is far (牧户, 营地, 最远的一户) is not what is measured; where from is: the place after 离/距/位于, with
+    names of places, 这儿/我这儿, 最远的有, directions (东南, 以西) and 约/超过 dropped; "距离" when it is here;
+    "相隔距离" between things (相距, 之间).
+    """
+    m = _DISTANCE.search(clause)
+    if m is None:
+        return "相隔距离" if _BETWEEN.search(clause) else ""  # 牧点之间有80多公里, 冬营地和夏营地相距上百公里
+    to = m.group("to").translate(_QUOTES)
+    spans = _place_finder()(to)
+    if spans:
+        to = "".join(to[a:b] for a, b in _gaps(spans, len(to)))
+    to = re.sub(r"^(?:最近|最远)的?", "", to)
+    to = to[_HERE.match(to).end():]
+    cut = _DISTANCE_CUT.search(to)
+    if cut is not None:
+        to = to[:cut.start()]
+    return "距" + to + "距离" if to else "距离"
+
+
+def _temperature(clause: str) -> str:
+    """°C measures the temperature: 气温, or 最低/最高气温 when the clause says so. When and where (夜里, 冬季,
+    这几天, 棚外) are not what is measured."""
+    if re.search(r"最低|最冷", clause):
+        return "最低气温"
+    if re.search(r"最高|最热", clause):
+        return "最高气温"
+    return "气温"
+
+
 def _keep_verb_before(clause: str) -> str:
     """A verb that changes what is counted, right before the number (解决了110多条…群众诉求 → 解决)."""
-    before = re.sub(r"(?:了|共|累计|共计|已|已经|还|先后|又)+$", "", clause)
-    for v in _KEEP_LONGEST_FIRST:
-        if before.endswith(v):
-            return v
+    before = _ADVERBS_AT_END.sub("", clause)
+    n = len(before)
+    for k in _KEEP_LENGTHS:  # the longest kept verb it ends with: one set lookup per length
+        if k <= n and before[n - k:] in _KEEP_VERBS:
+            return before[n - k:]
     return ""
+
+
+_ADVERBS_AT_END = re.compile(r"(?:了|共|累计|共计|已|已经|还|先后|又)+$")
 
 
 def annotate(article: Article, facts: list[Fact], published: str = "") -> list[Fact]:
     """Fill measure, kind, as_of and period_start of an article's facts; the indicator follows the measure."""
     if not facts:
         return facts
-    from .tables import find_tables  # noqa: PLC0415
-
     text = article.text
-    tables = find_tables(text) if ("|" in text or "\t" in text or "｜" in text) else []
+    tables = []
+    if "|" in text or "\t" in text or "｜" in text:
+        from .tables import find_tables  # noqa: PLC0415
+
+        tables = find_tables(text)
     order = sorted(range(len(facts)), key=lambda i: (facts[i].span_start, i))
     measures: dict[int, str] = {}
     out: dict[int, Fact] = {}
@@ -718,14 +862,20 @@ def annotate(article: Article, facts: list[Fact], published: str = "") -> list[F
                       default=-1)
             measure, average = _measure_of(text, f, clause_start, sent_start, part, cut)
         if table is None and f.unit in ("%", "个百分点"):
-            change = _CHANGE.search(text, clause_start, f.span_start)
+            change = _last(_CHANGE, text[:f.span_start]) if _CHANGE.search(text, clause_start, f.span_start) else None
             if change is not None and change.end() == len(text[:f.span_start].rstrip("约近逾超过了")):
                 base = measure or _inherited(text, facts, measures, prev, f, sent_start, any_unit=True)
                 if base and not base.endswith(("增幅", "降幅")):
                     measure = normalise_measure(base, "", "") + ("降幅" if change.group(1) in _FALLS else "增幅")
+        if table is None and not measure and f.unit == "%" and \
+                _SHARE.fullmatch(text[clause_start:f.span_start].strip()):
+            # 嘎查村达到715个，占比超过八成: the share of what the figure before counts
+            base = _inherited(text, facts, measures, prev, f, sent_start, any_unit=True)
+            if base and not base.endswith(("占比", "增幅", "降幅")):
+                measure = base + "占比"
         if not measure or measure in _KEEP_VERBS:
             # a part, a list line, 已办结2900余项 after 议定…事项3100多项: what the earlier figure counts
-            inherited = _inherited(text, facts, measures, prev, f, sent_start, any_per=average)
+            inherited = _inherited(text, facts, measures, prev, f, sent_start, any_per=average or bool(f.per))
             if not measure:
                 measure = inherited
             elif inherited:
@@ -752,9 +902,19 @@ def annotate(article: Article, facts: list[Fact], published: str = "") -> list[F
             clause = text[sent_start:f.span_start] if part else text[clause_start:f.span_start]
         kind = kind_of(f.unit, f.per, indicator, clause, part, time)
         as_of, period_start = _dates(kind, time, pub, clause)
-        out[i] = replace(f, measure=measure, indicator=indicator, kind=kind, as_of=as_of, period_start=period_start)
+        out[i] = _with(f, measure=measure, indicator=indicator, kind=kind, as_of=as_of, period_start=period_start)
         prev.append(i)
     return [out[i] for i in range(len(facts))]
+
+
+def _with(f: Fact, **changes: str) -> Fact:
+    """``dataclasses.replace`` for a Fact, without running its 35-field ``__init__`` again (a Fact
+    has no ``__post_init__`` and no slots: the copy is the same object replace would build)."""
+    g = object.__new__(Fact)
+    d = g.__dict__
+    d.update(f.__dict__)
+    d.update(changes)
+    return g
 
 
 def _dates(kind: str, time: TimeRef | None, pub: str, clause: str) -> tuple[str, str]:
@@ -770,7 +930,9 @@ def _dates(kind: str, time: TimeRef | None, pub: str, clause: str) -> tuple[str,
     return as_of.isoformat(), (start.isoformat() if start else "")
 
 
-_CHANGE = re.compile(r"(增长|增加|提高|上升|下降|减少|降低)(?:了|到)?")
+# 比上年增长7% is a change; 由41.2%提高到66.3% and 提升到94% are levels of the measure itself
+_SHARE = re.compile(r"(?:其)?(?:占比|比例|比重|占)(?:超过|达到|达|为|约为|约|近|接近|不到|不足|仍|已|已达|在)*")
+_CHANGE = re.compile(r"(增长|增加|提高|提升|上升|下降|减少|降低)了?")
 _FALLS = frozenset({"下降", "减少", "降低"})
 
 
@@ -782,15 +944,23 @@ def _inherited(text: str, facts: list[Fact], measures: dict[int, str], prev: lis
     sentence, or at most two lines before with no sentence end between (a list under 情况如下：).
     The average a figure is compared with (全区平均水平为8648元) measures what that figure measures.
     """
-    for j in reversed(prev[-6:]):
+    same = [j for j in reversed(prev[-8:]) if measures.get(j) and
+            (any_unit or facts[j].unit == f.unit and (facts[j].per == f.per or any_per))]
+    for j in same:
         g = facts[j]
-        if not any_unit and (g.unit != f.unit or (g.per != f.per and not any_per)) or not measures.get(j):
-            continue
         between = text[g.span_end:f.span_start]
         if g.span_start >= sent_start or (not re.search(r"[。！？!?；;]", between) and between.count("\n") <= 2
                                          and len(between) <= 80):
             return measures[j]
         break
+    if text.startswith("其中", sent_start) and "\n" not in text[max(0, sent_start - 2):sent_start]:
+        # 全盟共有党员中心户2136户，联系服务牧户4.1万余户。其中，东乌旗418户: the parts of the sentence
+        # before break down its first figure that is large enough to hold them, not the nearest one
+        prev_start = _sentence_start(text, max(0, sent_start - 1))
+        for j in reversed(same):
+            g = facts[j]
+            if g.span_start >= prev_start and g.value is not None and f.value is not None and g.value >= f.value:
+                return measures[j]
     return ""
 
 

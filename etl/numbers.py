@@ -217,8 +217,8 @@ def _parse_single(s: str) -> ParsedNumber:
     # 多/余/几 inside or after the numeral: keep the lower bound, mark "more".
     if any(c in _APPROX_INFIX for c in s):
         if s[-1] in _APPROX_INFIX or re.search(f"[{_APPROX_INFIX}](?=[十百千万萬亿億拾佰仟]|$)", s):
+            qualifier = "approx" if s[-1] in "来來" else "more"  # 二十来: about twenty; 二十多: over
             s = re.sub(f"零?[{_APPROX_INFIX}]", "", s)
-            qualifier = "more"
             if not s:
                 raise NumberFormatError(f"{s}: 没有数字")
         else:

@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .initiatives import CANDIDATE, KNOWN, InitiativeMention
+from .initiatives import _LAUNCH_RIGHT_BEFORE, CANDIDATE, KNOWN, InitiativeMention
 from .schema import Mention
 from .textspans import (
     clause_end,
@@ -31,7 +31,9 @@ def default_initiative(ctx: Context) -> str:
         titled = [i for i in head if not text.startswith("—", text.rfind("\n", 0, i.start) + 1)]
         # a title's name the body never takes up (戈壁深处的“流动党群服务中心”) describes; the subtitle's
         # programme that the body goes on naming (——“草原轻骑兵”服务队蹲点见闻) is the article's
-        in_body = {i.name for i in strong if i.start >= ctx.body_start}
+        # (taken up as a name: quoted, or of three characters or more; 心里热乎 does not take up “热乎”冬天)
+        in_body = {i.name for i in strong if i.start >= ctx.body_start
+                   and (len(text[i.start:i.end]) >= 3 or text[i.start - 1:i.start] in "“\"「")}
         for group in ([i for i in titled if i.name in in_body], [i for i in head if i.name in in_body]):
             if group:
                 return group[0].name
@@ -77,6 +79,21 @@ def counts(text: str, i: InitiativeMention, m: Mention) -> bool:
     if m.end <= i.start:
         return text[m.end:i.start] in ("", "“", '"', "「")
     return False
+
+
+_NUMBER_NEXT = re.compile(r"[0-9０-９一二两三四五六七八九十百千几]")
+
+
+def _established(text: str, i: InitiativeMention) -> bool:
+    """A unit the lexicon knows that its sentence sets up (设立党员中心户，…) or counts
+    (已组建这样的党建联合体8个，…): the clauses after it in the sentence are about it. A description
+    of the unit (组建荞麦产业党建联合体7个) does not take over from the programme the text is about."""
+    if text[i.start:i.end] != i.name:
+        return False
+    if _LAUNCH_RIGHT_BEFORE.search(text, max(0, i.start - 4), i.start):
+        return True
+    gap = _COUNT_GAP.match(text, i.end)
+    return gap is not None and gap.end() - i.end <= 8 and _NUMBER_NEXT.match(text, gap.end()) is not None
 
 
 def _section_programme(ctx: Context, p0: int) -> str:
@@ -143,7 +160,8 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     clause = [i for i in in_clause if i.strong]
     if clause:
         return _closest(clause, m).name
-    sentence = [i for i in inits if s <= i.start and i.end <= e and i.strong]
+    sentence = [i for i in inits if s <= i.start and i.end <= e and (i.strong or (
+        i.rank == KNOWN and i.end <= m.start and _established(text, i)))]
     if sentence:
         return _specific(_closest(sentence, m).name, [i for i in inits if i.strong and i.end <= s and i.start >= p0])
     # a programme the lexicon knows as a unit (党员中心户), named without evidence: its own clause only

@@ -79,7 +79,7 @@ _CANONICAL: dict[str, tuple[str, str]] = {
     "平方公里": ("平方公里", "area"), "平方千米": ("平方公里", "area"),
     "亩": ("亩", "area"), "公顷": ("公顷", "area"),
     "公里": ("公里", "length"), "千米": ("公里", "length"), "米": ("米", "length"),
-    "延长米": ("米", "length"), "厘米": ("厘米", "length"), "公分": ("厘米", "length"),
+    "延长米": ("米", "length"), "厘米": ("厘米", "length"), "毫米": ("毫米", "length"), "公分": ("厘米", "length"),
     "摄氏度": ("°C", "temperature"), "℃": ("°C", "temperature"), "°C": ("°C", "temperature"),
     "度": ("°C", "temperature"),
     "%": ("%", "percent"), "％": ("%", "percent"),
@@ -93,19 +93,20 @@ _CANONICAL: dict[str, tuple[str, str]] = {
     "分钟": ("分钟", "other"), "小时": ("小时", "other"), "个小时": ("小时", "other"), "天": ("天", "other"),
     "个工作日": ("个工作日", "other"), "工作日": ("个工作日", "other"),
 }
-_TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", "工作日"})
+TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", "工作日"})
+_TIME_UNITS = TIME_UNITS
 # Words that make a time a measure of a service: before the number (in its clause) or right after it.
 _SERVICE_TIME_BEFORE = re.compile(
     r"(?:平均|不到|不足|不少于|至少|每天|每日|每周|只需|仅需|仅用|只用|只要|压缩至|压缩到|缩短至|缩短到|缩减至|控制在|时限|时长|用时|耗时|响应|步行|车程|"
     r"骑行|开车|驾车|服务|志愿|每期|每次|培训|办结|办理|审批|到达|上门)[^，。；！？\n]{0,8}$")
-_SERVICE_TIME_AFTER = re.compile(r"(?:左右|以内|之内|内)?(?:就能|即可|就可|就上门|就到|就赶到|办结|到达|上门|就办|就能到|就能办|赶到|送达|响应)")
+_SERVICE_TIME_AFTER = re.compile(r"(?:左右|以内|之内|内)?(?:就能|即可|就可|就有人|就上门|就到|就赶到|办结|到达|上门|就办|就能到|就能办|赶到|送达|响应|答复|回复|反馈|处置|办理)")
 # What 成 must not be followed by to be a share: 三成员, 七成熟, 五成群.
 _NOT_SHARE_AFTER = frozenset("员立为功果本绩熟效就长交年人都批片型套品分色语群家事龙才")
 _CLASSIFIERS: tuple[str, ...] = (
     "条", "只", "项", "次", "场次", "批次", "批", "种", "场", "所", "座", "间", "处", "支", "件", "套",
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
     "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根", "起", "部", "分",
-    "趟", "峰", "节", "排", "户次",
+    "趟", "峰", "节", "排", "户次", "袋", "箱", "桶", "瓶", "对",
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
@@ -126,7 +127,7 @@ _APPROX = "余多几幾"
 _NUM = (
     f"(?:{_AR}|{_CHN}|[万萬])"
     f"(?:{_AR}|[{_CD}{_CU}{_BU}]+(?:[点點][{_CD}]+)?|[{_APPROX}](?=[{_CU}{_BU}]))*"
-    f"[{_APPROX}]?"
+    f"(?:[{_APPROX}]|(?<=[十百千万萬0０])[来來])?"  # 二十来亩, 十来户: about
 )
 _SEP = "(?:至|到|~|～|-|－|—{1,2}|–)"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
@@ -142,7 +143,7 @@ _BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$)"
 # The pattern starts with a character class so that the engine skips ahead fast; the look-behind
 # checks are done in Python on the few candidates.
 _PATTERN = re.compile(
-    f"(?=[0-9０-９{_CD}{_CU}万萬])(?![一壹](?![0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]))"
+    f"(?=[0-9０-９{_CD}{_CU}万萬])(?![一壹](?![0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]|个?(?:小时|分钟|工作日)))"
     r"(?:(?P<pct>百分之)(?P<pnum>" + _NUM + ")"
     r"|(?P<num>" + _NUM + "(?:" + _SEP + _NUM + ")?)"
     r"(?:(?!(?=[" + _REJECT_FIRST + "])(?:" + _REJECT_ALT + r"))(?=[" + _UNIT_FIRST + "])(?P<unit>" + _UNIT_ALT + f")"
@@ -153,10 +154,11 @@ _PATTERN = re.compile(
 # Runs of numeral characters: a plain character class, which the engine scans very fast; the
 # full pattern is then tried only at the start of each run.
 # Financial numerals (壹贰…) do not start a run: in running text 伍/陆/拾 are 队伍, 大陆, 收拾. A
-# lone 一 followed by no other numeral is the determiner 一个/一只 and is skipped here already.
+# lone 一 followed by no other numeral is the determiner 一个/一只 and is skipped here already
+# (but not before (个)小时/分钟/工作日: 不到一个小时就能赶到 is a time limit; _convert decides).
 _START = "0-9０-９零〇一二两三四五六七八九十百千万"
 _RUN = re.compile(
-    f"[{_START}](?:(?<!一)|(?=[0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]))[0-9０-９{_CD}{_CU}{_BU}]*"
+    f"[{_START}](?:(?<!一)|(?=[0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]|个?(?:小时|分钟|工作日)))[0-9０-９{_CD}{_CU}{_BU}]*"
 )
 # 兆 is not read as a scale in running text (兆瓦), so a numeral right after it is the tail of
 # a number we cannot read (四十九兆九千…).
@@ -167,6 +169,7 @@ _BAD_BEFORE_CHN = frozenset(_CD + _CU + _BU + _APPROX + "数數")
 # come right before the word, show it is part of another word (节约, 最近).
 _PREFIXES: tuple[tuple[str, str, str], ...] = (
     ("不少于", "more", ""), ("不低于", "more", ""), ("不超过", "less", ""),
+    ("差不多", "approx", ""), ("大概", "approx", ""), ("约莫", "approx", ""),
     ("将近", "approx", ""), ("接近", "approx", ""), ("大约", "approx", ""), ("超过", "more", ""),
     ("突破", "more", ""), ("至少", "more", ""), ("多于", "more", ""), ("高于", "more", "提"),
     ("不足", "less", ""), ("不到", "less", ""), ("低于", "less", "降"), ("少于", "less", ""),
@@ -185,8 +188,13 @@ _PER_RE = re.compile(
     r"|(?P<cls>平方公里|平方千米|平方米|公顷|亩|个|名|位|户|人|只|头|年|月|天|日|周|次|家|所|村|嘎查村|嘎查|株|棵|吨|斤|公斤|场|期|顿|餐))"
     r"|(?P<avg>人|户|亩|村|年|月|日|头|只|场)均"
 )
-_MONEY_CONTEXT = re.compile(r"补贴|收入|增收|资金|收益|投入|投资|经费|分红|工资|销售额|产值|营业额|营收|奖金|存款|贷款|钱")
-_TEMPERATURE_CONTEXT = re.compile(r"气温|温度|摄氏|低温|高温")
+_MONEY_CONTEXT = re.compile(r"补贴|收入|增收|资金|收益|投入|投资|经费|分红|工资|销售额|产值|营业额|营收|奖金|存款|贷款|钱|挣|赚")
+# Verbs of money in speech: a phrase-final 块 after one of them is 元 (每只羊能多卖七八十块, 剩二三百块)
+_SPOKEN_MONEY_VERB = re.compile(r"卖|买|挣|赚|花|剩|省|价|贵|便宜|收|给|发|补|交|少|多")
+# 1块2, 3块五: the digit after 块 is 角 (never 块2个: a digit followed by more digits or a classifier)
+_JIAO = re.compile(r"([1-9一二两三四五六七八九])(?![\d一二三四五六七八九十百千万个只块])")
+_DIGIT_VALUE = {**{str(i): i for i in range(1, 10)}, **dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9)))}
+_TEMPERATURE_CONTEXT = re.compile(r"气温|温度|摄氏|低温|高温|室温|水温|体温|屋里|屋内|室内|暖气|供暖")
 _PLACE_ENDINGS = frozenset("村镇乡屯营旗县市区路街巷沟湾寨庄堡子山")
 _LIVESTOCK = frozenset("牛羊猪驴马骡骆鹿")
 _PLACE_ENDINGS2 = ("苏木", "嘎查", "社区", "小区")
@@ -213,8 +221,9 @@ _COUNTED_THEN_MEASURE = re.compile(
     r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
-_SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评")
-_NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码")}
+_SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评|成绩|分数|满意度")
+_NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码"),
+                         "对": frozenset("口接标照比于待象外话策应称准着了此其该这全我他她各0123456789０１２３４５６７８９一二两三四五六七八九十多")}  # 64对村党组织 (but 对口, 对接, 1对1: a verb, a ratio)
 _TITLE_RE = re.compile(r"《[^《》\n]{0,200}》")
 _CHN_CHARS = frozenset(_CD + _CU + _BU)
 _SEP_CHARS = frozenset("至到~～-－—–")
@@ -367,8 +376,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
     upper = False
     # --- rejections that look at the numeral itself --------------------------------------------
     if chinese and not pct_word:
-        if num_text in ("一", "壹", "零", "〇") or num_text.startswith("一两"):
-            return None  # determiner 一个, 一只; 零距离
+        if (num_text in ("一", "壹", "零", "〇") or num_text.startswith("一两")) and not (
+                num_text == "一" and unit_written in _TIME_UNITS and _prefix(text, num_start)[1] in ("less", "approx")):
+            return None  # determiner 一个, 一只; 零距离 (but 不到一个小时就能赶到 is a time limit)
         if first in "百千佰仟万萬":
             # 千家万户, 百姓, 万余人, 万名干部: no digit, so no definite number. With a qualifier
             # word it is one: 逾千人, 近百名, 不到百人, 近万人, 上百公里, 上万名.
@@ -394,8 +404,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
             if unit_written not in _NEVER_PLACE and (
                     nxt1 in _PLACE_ENDINGS or after.startswith(_PLACE_ENDINGS2) or _looks_like_place(after)):
                 return None  # 一棵树村, 三家子, 五间房村 (but 三个村, 三家企业 are counts)
-            if unit_written == "次" and nxt1 and nxt1 not in _CLAUSE_FOLLOW:
-                return None  # 二次全会, 三次分配
+            if unit_written == "次" and nxt1 and nxt1 not in _CLAUSE_FOLLOW and nxt1 not in "“「\"":
+                return None  # 二次全会, 三次分配 (but 开了三次“板凳会”)
             if unit_written == "期" and nxt1 and nxt1 not in _CLAUSE_FOLLOW:
                 return None  # 三期工程 (but 举办培训班两百余期。 is a count)
             if unit_written == "头" and nxt1 and nxt1 not in _CLAUSE_FOLLOW and nxt1 not in _LIVESTOCK and nxt1 not in "（(":
@@ -469,8 +479,23 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         start, pre_qual = num_start - 1, "more"
     if start > 1 and text[start - 1] in _SEP_CHARS and (text[start - 2].isdigit() or text[start - 2] in _CHN_CHARS):
         return None  # the upper end of a range we could not read (零下20至零下10度)
-    if unit_written == "块" and _MONEY_CONTEXT.search(text, max(0, num_start - 12), num_start):
-        unit, category = "元", "money"  # 光油钱就一百多块
+    if unit_written == "个" and text[end:end + 1] in ("亿", "億") and parsed.value < 100:
+        # 接近两个亿, 三个多亿: spoken hundreds of millions
+        parsed = ParsedNumber(parsed.value * 1e8, None if parsed.low is None else parsed.low * 1e8,
+                              None if parsed.high is None else parsed.high * 1e8, parsed.qualifier)
+        end += 1
+        unit_written = ""
+    if unit_written == "块" and (_MONEY_CONTEXT.search(text, max(0, num_start - 12), num_start) or (
+            (text[end:end + 1] in _CLAUSE_FOLLOW or text[end:end + 1] == "" or _JIAO.match(text, end))
+            and _SPOKEN_MONEY_VERB.search(text, max(0, num_start - 8), num_start))):
+        unit, category = "元", "money"  # 光油钱就一百多块; 每只羊能多卖七八十块; 稳定在1块2以上
+        jiao = _JIAO.match(text, end)
+        if jiao and parsed.qualifier != "range":
+            end = jiao.end()  # 1块2 = 1.2 元 (the 角 said after 块)
+            parsed = ParsedNumber(parsed.value + _DIGIT_VALUE[jiao.group(1)] / 10, None, None, parsed.qualifier)
+            if not post and text[end:end + 2] in _POST_QUALIFIER:
+                post = text[end:end + 2]
+                end += 2
     elif unit_written:
         unit, category = UNITS[unit_written]
     elif _MONEY_CONTEXT.search(text, max(0, num_start - 30), num_start):

@@ -16,6 +16,7 @@ import logging
 import marshal
 import os
 import re
+import sys
 from functools import lru_cache
 
 from .cache import cache_key, load_or_build
@@ -54,7 +55,7 @@ def _strip_per(before: str, per: str) -> str:
 
 
 # Words of the genre that jieba's dictionary lacks or splits: kept whole in subjects.
-_GENRE_WORDS = ("嘎查村", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体",
+_GENRE_WORDS = ("嘎查村", "嘎查", "社区书记", "党员志愿者", "基层书记", "综合窗口", "民情民意", "群众诉求", "党员中心户", "联合体",
                 "宣讲受众")
 _CACHE_FORMAT = 2
 
@@ -151,6 +152,26 @@ class _Shards:
         self.need("".join(self._blobs))
 
 
+def _import_jieba():  # noqa: ANN202
+    """Import jieba without letting it import pkg_resources (a tenth of a second of every process start).
+
+    jieba 0.42 imports setuptools' deprecated pkg_resources only to open its own files
+    (dict.txt); when that import fails it opens the same files by their path, which is all
+    this module needs (the dictionary's path, for the cache key). pkg_resources is hidden only
+    while jieba is imported, and only if nothing imported it before.
+    """
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba  # noqa: PLC0415
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # `import pkg_resources` → ImportError
+    try:
+        import jieba  # noqa: PLC0415
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
 @lru_cache(maxsize=1)
 def _dictionary():
     """(jieba.Tokenizer with the user dictionary, its _Shards: call ``need(text)`` before cutting text).
@@ -160,8 +181,7 @@ def _dictionary():
     marshal file (etl.cache) keyed by the jieba version, its dict file and the user words, in
     shards by first character that later processes load only when a window needs them (_Shards).
     """
-    import jieba  # noqa: PLC0415
-
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     dict_path = os.path.abspath(jieba.get_dict_file().name)
     user_words = _user_words()

@@ -62,8 +62,13 @@ def sentence_start(text: str, pos: int) -> int:
     return max(lo, max(text.rfind(c, lo, pos) for c in "。！？\n") + 1)
 
 
-# A heading inside an article: 一、…  （二）…  ▲…  【…】  第三…  or a short line without a full stop.
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|[▲■●◆☆★【]|第[一二三四五六七八九十]+[，、：:是部分])")
+# A heading inside an article: 一、…  （二）…  【…】  第三…, a line led by a sign (arrows, geometric shapes,
+# dingbats: ▶ ▲ ■ ● ◆ ★ ☞ ✦ …), or a short line without a full stop.
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|[\u2190-\u21ff\u25a0-\u25ff\u2600-\u27bf【]|第[一二三四五六七八九十]+[，、：:是部分])")
+
+
+# 赛罕区：“红色议事厅”开到楼门口 — a short line, a place or topic, a colon, its headline (not 记者：…？)
+_PLACE_COLON_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:](?=[^。！？；，：:]{4,24}$)(?!.*[？?]$)")
 
 
 def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
@@ -76,7 +81,8 @@ def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
         line = text[pos:end]
         if line and "\t" not in line and "|" not in line and (
                 (_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
-                or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))):
+                or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))
+                or _PLACE_COLON_HEAD.match(line)):
             out.append((pos, end))
         pos = end + 1
     return out

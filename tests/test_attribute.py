@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from etl.pipeline import extract_document
-from etl.schema import Document
+from etl.schema import FACT_COLUMNS, Document, Fact
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "000_6770a73b9caf9553.txt"
 
@@ -74,6 +74,14 @@ def test_fact_ids_are_stable(seed_facts):
     again = facts_of(SEED.read_text(encoding="utf-8"), SEED.name)
     assert [f.fact_id for f in again] == [f.fact_id for f in seed_facts]
     assert len({f.fact_id for f in seed_facts}) == len(seed_facts)
+
+
+def test_facts_are_the_dataclass_they_would_be_if_built_by_its_init(seed_facts):
+    # etl.attribute and etl.measures fill a Fact's __dict__ directly (for speed): same fields, same order
+    for f in seed_facts:
+        built = Fact(**{c: getattr(f, c) for c in FACT_COLUMNS})
+        assert f == built and hash(f) == hash(built) and repr(f) == repr(built)
+        assert tuple(vars(f)) == FACT_COLUMNS
 
 
 def test_seed_date_is_inferred_from_the_text(seed_facts):
@@ -172,6 +180,10 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # a blank is better than a wrong programme: a report with several programmes and no main one
     ("工作汇报\n\n全旗有嘎查村120个。\n\n一是推行“草原夜校”，开课86期。\n\n二是开展“马背宣讲”，宣讲320场次。",
      [(120, ""), (86, "草原夜校"), (320, "马背宣讲")]),
+    # a unit the sentence counts governs the clauses after it, over the paragraph's earlier programme
+    ("在五原县，“党建+产业”的抓手是葵花。县里以龙头企业为核心组建向日葵产业党建联合体，目前全县已组建这样的党建联合体8个，"
+     "吸纳成员单位130余家，带动种植户1.6万户。",
+     [(8, "党建联合体"), (130, "党建联合体"), (16000, "党建联合体")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
@@ -195,6 +207,25 @@ def test_programme_by_count_and_scope(text, expect):
     # 我们 in an interview's answers is the interviewee's banner, whatever neighbour was just named
     ("访奈曼旗委书记\n\n记者：有哪些差距？\n\n答：赤峰市敖汉旗的积分超市起步早；我们的积分超市才建了104个。",
      [(104, "奈曼旗")]),
+    # a round-up whose sections are led by ▶ and name their banner by its short form
+    ("各旗区交出答卷\n\n一、全市总体情况\n\n全市集体经济总收入达到6.8亿元。\n\n二、各旗区亮点做法\n\n"
+     "▶达拉特旗：“飞地抱团”让薄弱村搭上快车\n\n【做法】达拉特旗组织38个嘎查村抱团入股。\n\n【成效】年收益超过900万元。"
+     "\n\n▶准旗：党支部领着农户闯市场\n\n【做法】准格尔旗在十二连城乡、准格尔召镇等地推行订单种植，引导12家龙头企业"
+     "与嘎查村签订协议，党支部负责组织生产。\n\n【成效】2024年带动农户3200余户。",
+     [(680000000, ""), (38, "达拉特旗"), (9000000, "达拉特旗"), (12, "准格尔旗"), (3200, "准格尔旗")]),
+    # the text names a community's township, and the gazetteer's same-named community lies in another one
+    ("赛罕区推行“红色议事厅”，已在241个小区落地。\n\n昭乌达路街道丽苑社区有4栋楼暖气不热。",
+     [(241, "赛罕区"), (4, "赛罕区")]),
+    # a web page's section headed by a place and a colon scopes the paragraphs under it
+    ("首府红色物业观察\n\n新城区：物业服务进网格\n\n新城区将全区划为1136个基础网格。\n\n赛罕区：“红色议事厅”开到楼门口"
+     "\n\n与新城区不同，赛罕区商品房小区集中。\n\n物业公司先垫资18万元换管。",
+     [(1136, "新城区"), (180000, "赛罕区")]),
+    # a village name the gazetteer knows only in another league, in an article about one banner: that banner
+    ("我们苏木位于阿拉善右旗北部，下辖5个嘎查。\n\n孟根布拉格嘎查利用闲置校舍改建车间，吸纳12名牧民就近务工。",
+     [(5, "阿拉善右旗"), (12, "阿拉善右旗")]),
+    # an outside partner as the agent of a passive gives; the village's figures stay the village's
+    ("乌拉特中旗德岭山镇新义村建起肉羊屠宰车间。车间的设备由昌平区一家企业援建，投产后吸纳村民务工46人，人均月收入4200元。",
+     [(46, "乌拉特中旗"), (4200, "乌拉特中旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
@@ -218,6 +249,15 @@ def test_a_subtitles_programme_the_body_goes_on_naming_beats_a_descriptive_title
     assert f.initiative == "红色马背队"
 
 
+def test_a_titles_quoted_word_the_body_uses_as_a_word_is_not_taken_up():
+    # 心里热乎 uses the word; it does not name the title's “热乎” again
+    text = ("零下40℃，牧区党支部的“热乎”冬天\n\n——新左旗“冬春走牧户”行动见闻\n\n本报记者 王明\n\n"
+            "清晨，苏木所在地的气温已跌到零下40摄氏度左右。\n\n"
+            "旗里推行“冬春走牧户”，党员每周上门。老人说：“有人惦记，心里热乎。”")
+    f = one(facts_of(text), -40, "°C")
+    assert f.initiative == "冬春走牧户"
+
+
 @pytest.mark.parametrize("places,expected", [
     ("乌拉特中旗新忽热苏木", "党建+大棚"),  # a report about one place: its only programme is its main one
     ("乌拉特中旗和乌拉特后旗", ""),  # about several banners: a programme named once is no article programme
@@ -227,3 +267,17 @@ def test_the_bodys_only_programme_named_once(places, expected):
             "近年来，苏木党委把巴音嘎查确定为“党建+大棚”示范点，建成温室42座。")
     f = one(facts_of(text), 198, "户")
     assert f.initiative == expected
+
+
+def test_a_paragraph_that_goes_on_in_time_keeps_the_place_before_it():
+    text = ("草原上的小牌子\n\n锡林郭勒盟牧区嘎查500余个，党员住得散。\n\n"
+            "“以前开个会，光通知就得打一天电话。”正镶白旗宝力根陶海苏木巴音嘎查党支部书记说。\n\n"
+            "后来，嘎查党支部在几个片区设了5个党员中心户。")
+    f = one(facts_of(text), 5, "个")
+    assert (f.league, f.banner) == ("锡林郭勒盟", "正镶白旗")
+
+
+def test_the_banners_own_hospital_is_the_banner():
+    text = "察右前旗医疗帮扶见成效\n\n北京市大兴区向察哈尔右翼前旗派出医生。\n\n帮扶让旗人民医院新开展手术项目26项。"
+    f = one(facts_of(text), 26, "项")
+    assert (f.league, f.banner) == ("乌兰察布市", "察哈尔右翼前旗")

@@ -333,7 +333,7 @@ def test_compute_state_from_url_and_clicks(facts):
 
 def test_compute_charts_follow_filters(snap):
     out = callbacks.compute_charts(snap, {"league": "赤峰市"})
-    g_league, g_banner, g_init, g_hier, g_map, line, note, print_note = out
+    g_league, g_banner, g_init, g_hier, g_map, line, note, print_note, title = out
     # The chosen league is highlighted, the others stay for comparison.
     bar = g_league["data"][0]
     assert set(bar["y"]) == {"赤峰市", "包头市", "呼伦贝尔市", "呼和浩特市"}
@@ -341,8 +341,10 @@ def test_compute_charts_follow_filters(snap):
     assert colors["赤峰市"] != colors["包头市"]
     assert line.startswith("赤峰市：4 条事实")
     assert "来源：1 篇报道" in print_note
+    assert title.startswith("报道活跃度") and "不是统计数" in title
     out = callbacks.compute_charts(snap, {"indicator": "people_reached"})
     assert out[0]["layout"]["xaxis"]["title"]["text"] == "合计（人）" and "合计 4万人" in out[5]
+    assert "重复相加" in out[8]  # a sum of mentions says what it is
 
 
 @pytest.mark.parametrize("state", [
@@ -350,7 +352,7 @@ def test_compute_charts_follow_filters(snap):
 ])
 def test_forged_states_get_safe_answers(snap, state):
     out = callbacks.compute_charts(snap, state)
-    assert len(out) == 8
+    assert len(out) == 9
     rows, pages, page, count = callbacks.compute_table(snap, state, 10 ** 9, "junk", {"x": 1})
     assert page == pages - 1 and isinstance(rows, list)
     data, name = callbacks.compute_download(snap, state, "{value_text} > x")

@@ -20,7 +20,7 @@ from etl.errors import UnreadableFile
 from etl.pipeline import extract_document
 from etl.provenance import locate_facts
 from etl.schema import Document, TextSpan
-from etl.sources import document_from_bytes, iter_report_files, read, sniff
+from etl.sources import iter_report_files, read, sniff
 from etl.sources.cjk import normalise_cjk
 from etl.sources.geometry import Line, reading_order
 from tests.formats import CHROMIUM, Printer, report_text, scanned_pdf, write_docx, write_xlsx

@@ -60,9 +60,16 @@ from etl.initiatives import find_initiatives
     # — unquoted, after a verb, with a programme head noun or the lexicon
     ("全盟共设立党员中心户1870户。", ["党员中心户"]),
     ("组建党建联合体58个。", ["党建联合体"]),
+    # — named by the speaker (我们叫“…”, 称为“…”), even in a X+Y form that would otherwise only describe
+    ("比如科右中旗，我们叫“党建+刺绣”，党支部牵头办刺绣合作社。", ["党建+刺绣"]),
+    ("旗里把这个办法取名为“草原夜话”，已办了30期。", ["草原夜话"]),
+    # — what a place does, in a pseudo-cleft (搞的是“…”), is no metaphor
+    ("再比如突泉县，搞的是“积分超市”，村民攒积分换米面油。", ["积分超市"]),
+    ("这个嘎查被称为“草原明珠”，全村有党员40名。", []),
     # not programmes: titles, honours, nicknames, metaphors, formulas, slogans, tiers, tools, institutions
     ("这里素有“马铃薯之乡”的美誉。", []),
     ("牧民都叫他“骆驼书记”。", []),
+    ("大家叫她“草原百灵”，她一年唱了40场。", []),
     ("评出“五星级党组织”13个。", []),
     ("从中评选出“兴安红旗手”书记60名。", []),
     ("发挥“红色引擎”作用。", []),

@@ -136,3 +136,13 @@ def test_a_work_reports_issuer_and_date_are_its_byline_not_its_title():
     (art,) = split_articles(Document("r.txt", text, "x"))
     assert art.title == "巴彦淖尔市 阿拉善盟“携手兴边”党建联盟建设工作情况汇报"
     assert "组织部" in art.byline and "2024年2月20日" in art.byline
+
+
+def test_a_speechs_speaker_line_is_its_byline_and_the_title_stays():
+    # title, ——occasion, the speaker and the date: the speaker is no headline, so the title is not pushed out
+    text = ("擦亮“驼铃先锋”品牌　推动戈壁牧区振兴\n——在全盟推进会上的交流发言\n\n"
+            "阿拉善右旗塔木素布拉格苏木党委书记　巴音孟和\n（2025年1月10日）\n\n尊敬的各位领导，同志们：\n\n"
+            "全苏木现有党员163名。")
+    (art,) = split_articles(Document("r.txt", text, "x"))
+    assert art.text.startswith("擦亮“驼铃先锋”品牌")
+    assert "巴音孟和" in art.byline and "巴音孟和" not in art.text

@@ -92,6 +92,33 @@ def fact_with(text: str, written: str, published: str = "2024-06-10") -> Fact:
     ("锡盟已组建“草原红哨”党小组286个，护边员队伍达到3200余人。", "3200余人", "护边员"),
     ("目前，全市已建立小区党支部1046个，6.35万名在职党员到小区报到。", "6.35万名", "在职党员"),
     ("全县向日葵种植面积稳定在100万亩左右。", "100万亩", "向日葵种植面积"),
+    # who they were chosen from (从…中 + a verb), 这个镇, 现有 are not what is counted; 十户长 is no count of 户
+    ("嘎查党支部从退役军人和老党员中确定党员中心户14户。", "14户", "党员中心户"),
+    ("这个镇从牧民党员中选定党员中心户34户。", "34户", "党员中心户"),
+    ("全旗从农牧民党员中推选“十户长”960名。", "960名", "十户长"),
+    ("社区现有专职网格员12名。", "12名", "专职网格员"),
+    ("每个嘎查都有1名以上的专职网格员。", "1名", "专职网格员"),
+    ("苏木党委为全苏木30户中心户配备了应急药箱。", "30户", "党员中心户"),
+    # a sentence opened by 其中 breaks down the previous sentence's first figure large enough to hold it
+    ("全旗共设立党员中心户1200户，联系牧户1.5万户。其中，阿巴嘎旗300户、苏尼特左旗260户。", "300户", "党员中心户"),
+    # 村均 is a per (村), not part of what is counted; a region's total collective income is that income
+    ("全市嘎查村集体经济总收入3.8亿元，村均32万元。", "32万元", "集体经济收入"),
+    ("全旗村级集体经济总收入2600万元。", "2600万元", "集体经济收入"),
+    ("全市村均集体经济收入28万元。", "28万元", "集体经济收入"),
+    # the unit says which noun the number counts: 个 counts villages, not their income
+    ("仍有25个嘎查村集体经济收入不足10万元。", "25个", "嘎查村"),
+    # 由…提高到… gives two levels of one measure, not a change
+    ("小区物业费收缴率由55%提高到88%。", "88%", "小区物业费收缴率"),
+    ("小区物业费收缴率由55%提高到88%。", "55%", "小区物业费收缴率"),
+    # a bare 占比 is the share of what the figure before counts
+    ("全盟经营性收入10万元以上的嘎查村达到500个，占比超过七成。", "超过七成", "经营性收入10万元以上的嘎查村占比"),
+    # °C measures the temperature and a distance is measured from a place: when and who are not what
+    ("冬季最低气温可达零下40摄氏度。", "零下40摄氏度", "最低气温"),
+    ("零下20摄氏度的夜里，护边员仍在巡逻。", "零下20摄氏度", "气温"),
+    ("最远的牧户离苏木所在地150多公里。", "150多公里", "距苏木所在地距离"),
+    ("有的牧点离苏木所在地最远的有90多公里。", "90多公里", "距苏木所在地距离"),
+    ("我这儿离嘎查部将近六十公里。", "将近六十公里", "距嘎查部距离"),
+    ("有的牧点之间相距60多公里。", "60多公里", "相隔距离"),
 ])
 def test_measure_of_real_expressions(text, written, measure):
     assert fact_with(text, written).measure == measure
@@ -116,9 +143,26 @@ def test_measure_of_real_expressions(text, written, measure):
     ("夜巡", "人", ""),  # a bare activity measures only events
     ("改扩建", "个", ""),
     ("入选数量", "个", ""),
+    ("十户长", "人", "十户长"),
+    ("中心户", "户", "党员中心户"),
+    ("嘎查村集体经济收入总额", "元", "集体经济收入"),
 ])
 def test_normalise_measure(phrase, unit, key):
     assert normalise_measure(phrase, unit) == key
+
+
+@pytest.mark.parametrize("text, written, indicator", [
+    # a count of households is households whatever the households are (as the attribution says)
+    ("全旗共设立党员中心户1200户。", "1200户", "households"),
+    ("全旗423名党员中心户带头巡边。", "423名", "party_members"),
+    # roles of residents who look after their neighbours are volunteers, not households
+    ("全旗选出联户长1.3万名。", "1.3万名", "volunteers"),
+    ("全旗选聘“十户长”2180名。", "2180名", "volunteers"),
+    ("最远的牧户离苏木所在地150多公里。", "150多公里", "environment"),
+    ("全市嘎查村集体经济总收入3.8亿元，村均32万元。", "32万元", "income"),
+])
+def test_indicator_follows_the_measure(text, written, indicator):
+    assert fact_with(text, written).indicator == indicator
 
 
 def test_every_canonical_measure_has_one_indicator_and_is_its_own_key():

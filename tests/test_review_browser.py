@@ -40,7 +40,8 @@ REPORT = """某旗服务站建设情况
 UPLOAD = "乌海市海勃湾区志愿服务情况\n\n2024年3月5日，乌海市海勃湾区组织党员志愿者777名深入社区开展志愿服务，服务群众3100余人次。\n"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
 
 
 def _free_port() -> int:

@@ -14,7 +14,6 @@ import threading
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from dashboard import users as U

@@ -46,6 +46,9 @@ def subject_of(sentence: str, number: str) -> tuple[str, str]:
     ("轮训嘎查村党组织书记和“两委”成员1.2万人次。", "1.2万人次", "成员", "training"),
     # 关于…的: the head noun after 的
     ("收集了110多条关于人居环境、邻里纠纷方面的群众诉求。", "110多条", "群众诉求", "requests"),
+    # 嘎查 is one noun (jieba alone cuts it 嘎 + the verb 查, and the subject was "嘎")
+    ("全盟已有541个嘎查党群服务中心完成提档升级。", "541个", "嘎查党群服务中心", "infrastructure"),
+    ("全旗辖12个苏木镇、86个嘎查。", "86个", "嘎查", "other"),
 ])
 def test_subject_and_indicator(sentence, number, subject, indicator):
     got_subject, got_indicator = subject_of(sentence, number)

@@ -124,3 +124,12 @@ def test_a_spreadsheet_becomes_facts_named_by_their_cells(tmp_path):
     assert got == [("Sheet1!B3", 64, "户", "正蓝旗"), ("Sheet1!B4", 31, "户", "多伦县"), ("Sheet1!B5", 95, "户", ""),
                    ("Sheet1!C3", 125000, "元", "正蓝旗"), ("Sheet1!C4", 75000, "元", "多伦县"),
                    ("Sheet1!C5", 200000, "元", "")]
+
+
+def test_a_column_of_times_measures_a_service():
+    text = ("全旗驿站运行情况\n\n截至7月底，各镇驿站运行情况如下：\n\n"
+            "镇 | 服务群众（人次） | 志愿服务时长（小时）\n"
+            "索伦镇 | 3815 | 947\n"
+            "德伯斯镇 | 2437 | 702\n")
+    got = sorted((f.value, f.unit) for f in facts_of(text))
+    assert (947.0, "小时") in got and (702.0, "小时") in got and (3815.0, "人次") in got

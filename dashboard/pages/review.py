@@ -22,7 +22,7 @@ from etl.store import regions as region_table
 from .. import auth, nav, queries
 from ..backend import Backend
 from ..data import FactSource
-from ..labels import INDICATOR_LABELS, format_value, indicator_label, unit_text
+from ..labels import INDICATOR_LABELS, format_value, unit_text
 from ..review_queries import (
     ACTION_LABELS,
     FIELD_LABELS,

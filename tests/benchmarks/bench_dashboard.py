@@ -7,7 +7,9 @@ database, starts the app under gunicorn (one worker, synthetic data switched on 
 DASHBOARD_INCLUDE_SYNTHETIC=1), and times through HTTP POST /_dash-update-component the chain a
 league change runs: filter-state sync → charts → table page. Beside it, in the same run and on
 the same data: the raw SQL query (SQLite, indexed) and the same pandas query in-process. Also: a
-100k-row CSV (in-process and through the download callback) and the server's resident memory.
+100k-row CSV (in-process and through the download callback), the server's resident memory, and
+(issue 12) the measure view's callback for one measure over HTTP, beside the main charts callback
+(the facts carry measures from bench_measures.with_measure_columns).
 Goals (issue 4): callback p95 < 100 ms and within 5× the raw query; memory < 1 GB.
 
 First load (issue 13; also alone with --first-load): a real Chromium (Debian's, via Playwright)
@@ -42,6 +44,9 @@ from dashboard import queries  # noqa: E402
 from dashboard.data import FactSource  # noqa: E402
 from dashboard.labels import INDICATOR_LABELS  # noqa: E402
 from machine import machine  # noqa: E402
+from bench_measures import with_measure_columns  # noqa: E402
+from dashboard.measure_queries import build_measure_data  # noqa: E402
+from dashboard.measures import MeasureKey  # noqa: E402
 from etl.paths import REFERENCE_DIR  # noqa: E402
 from etl.schema import FACT_COLUMNS  # noqa: E402
 
@@ -126,7 +131,7 @@ def build_database(path: Path, n: int) -> tuple[str, float]:
     import sqlite3
 
     t0 = time.perf_counter()
-    df = synthetic_facts(n)
+    df = with_measure_columns(synthetic_facts(n))  # measures, kinds, dates, repeats (bench_measures)
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode = OFF")
     con.execute("PRAGMA synchronous = OFF")
@@ -287,7 +292,7 @@ def bench_first_load(url: str, cache_dir: Path, tmp: Path) -> None:
         print("first load: skipped (needs Debian's chromium at /usr/bin/chromium)")
         return
     env = {**os.environ, "DATABASE_URL": url, "DASHBOARD_INCLUDE_SYNTHETIC": "1", "PYTHONPATH": str(ROOT),
-           "DASHBOARD_CACHE_DIR": str(cache_dir)}
+           "DASHBOARD_CACHE_DIR": str(cache_dir), "DASHBOARD_PUBLIC_READ": "1"}  # the page itself, not the sign-in
     results = {}
     for label, extra in (("app, compressed (as served)", {}), ("app, compression off", {"DASHBOARD_COMPRESS": "0"})):
         proc, base = start_gunicorn({**env, **extra}, tmp / "gunicorn-first-load.log")
@@ -317,7 +322,7 @@ def bench_first_load(url: str, cache_dir: Path, tmp: Path) -> None:
         print(f"  {label:<55} {t:8.2f} s   {size / 1e6:7.2f} MB")
     t, size, top = results["app, compressed (as served)"]
     floor = results["floor: bare page, same plotly.js, one bar chart (uncompressed)"][0]
-    print(f"  largest responses: " + "; ".join(f"{n / 1e6:.2f} MB {u.rsplit('/', 1)[-1][:40]}" for n, u in top))
+    print("  largest responses: " + "; ".join(f"{n / 1e6:.2f} MB {u.rsplit('/', 1)[-1][:40]}" for n, u in top))
     print(f"  app / floor: {t / floor:.2f}x; goals: first chart < 1.5 s: {'yes' if t < 1.5 else 'NO'}; "
           f"transferred < 2 MB: {'yes' if size < 2e6 else 'NO'}; load average {os.getloadavg()[0]:.1f}")
 
@@ -371,6 +376,18 @@ def main() -> None:
             queries.by_banner(rows, m)
             queries.table_page(sub, 0)
             pandas_t.append(time.perf_counter() - t0)
+    # the measure view (issue 12): its index is built once per snapshot (timed here), then per request
+    t0 = time.perf_counter()
+    measures = build_measure_data(df_all)
+    t_measures = time.perf_counter() - t0
+    counts = measures.index.table.groupby(["measure", "unit", "per"], sort=False, observed=True).size() \
+        .sort_values(ascending=False)
+    rng = np.random.default_rng(5)
+    picks = list(counts.index[: max(1, args.rounds // 3)])  # the biggest measures, then random ones
+    picks += list(counts.index[rng.integers(0, len(counts), size=args.rounds - len(picks))])
+    measure_keys = [MeasureKey(*map(str, k)).to_value() for k in picks]
+    measure_rows = len(measures.index.table)
+    del measures
     big = queries.apply_filters(df_all, queries.Filters(league=BIG_LEAGUE)) if BIG_LEAGUE in leagues else df_all
     big = big.head(100_000) if len(big) >= 100_000 else df_all.head(100_000)
     t0 = time.perf_counter()
@@ -423,6 +440,16 @@ def main() -> None:
                 assert r["response"]["facts-table"]["data"], "empty table page"
                 for k, v in (("sync", dt1), ("charts", dt2), ("table", dt3), ("total", dt1 + dt2 + dt3)):
                     t[k].append(v)
+        # the measure view, same server, same run: a measure (with a league chosen every other time)
+        measure_cb = find_callback(deps, "measure-body.className")
+        for phase in ("cold", "warm"):
+            t = timings[phase]["measure"] = []
+            for i, key in enumerate(measure_keys):
+                state = {"league": [leagues[i % len(leagues)]]} if i % 2 else {}
+                values = {"measure-state.data": key, "filters-state.data": state, "page-viewport.data": {"w": 1366}}
+                r, dt = http_json(base + "/_dash-update-component", payload(measure_cb, values, ["measure-state.data"]))
+                assert r["response"]["measure-body"]["className"] == "measure-body", r
+                t.append(dt)
         values = {"filters-state.data": {"league": BIG_LEAGUE}, "facts-table.filter_query": "",
                   "download-filtered-csv.n_clicks": 1}
         r, t_dl = http_json(base + "/_dash-update-component", payload(download, values, ["download-filtered-csv.n_clicks"]))
@@ -450,8 +477,13 @@ def main() -> None:
         print(f"   charts (bars, then map+treemap): {ms(statistics.median(t['charts']))}  {ms(pct(t['charts'], .95))}")
         print(f"   table page:                      {ms(statistics.median(t['table']))}  {ms(pct(t['table'], .95))}")
         print(f"   league -> charts + table:        {ms(statistics.median(t['total']))}  {ms(pct(t['total'], .95))}")
+        print(f"   measure view (one request):      {ms(statistics.median(t['measure']))}  {ms(pct(t['measure'], .95))}")
     cold, warm = timings["cold"]["total"], timings["warm"]["total"]
     print(f"chain p95 / raw SQL p95: cold {pct(cold, .95) / pct(sql_t, .95):.1f}x, warm {pct(warm, .95) / pct(sql_t, .95):.1f}x")
+    mcold = timings["cold"]["measure"]
+    print(f"measure view: {len(set(measure_keys))} measures of {len(counts):,} ({measure_rows:,} rows in the measures "
+          f"table, built once per data load in {t_measures:.2f} s); first-time p95 {ms(pct(mcold, .95)).strip()} = "
+          f"{pct(mcold, .95) / pct(timings['cold']['charts'], .95):.2f}x the main charts callback's p95")
     print(f"100k-row CSV: {t_csv * 1000:.0f} ms in-process ({len(csv_bytes) / 1e6:.1f} MB); "
           f"download callback over HTTP ({BIG_LEAGUE}, {dl_size / 1e6:.1f} MB): {t_dl * 1000:.0f} ms")
     print(f"server RSS: worker {server_rss:.0f} MB (+ gunicorn master {master_rss:.0f} MB); "
