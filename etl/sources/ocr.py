@@ -4,12 +4,15 @@ Tesseract (Debian ``tesseract-ocr`` + ``tesseract-ocr-chi-sim``, no download at 
 as a program and asked for its words with boxes and confidences (TSV); the lines go through the
 same reading-order code as PDF text (:mod:`etl.sources.geometry`), so columns are handled alike.
 Each line keeps Tesseract's confidence (0–1), which lowers the confidence of the facts read from
-it. When Tesseract or its Chinese model is missing, the picture fails with a message naming the
-packages; every other file still loads.
+it. Each paragraph's hanzi that
+Tesseract read with little confidence and that make no word are corrected to a look-alike that
+does (:mod:`etl.sources.ocrfix`). When Tesseract or its Chinese model is missing, the picture
+fails with a message naming the packages; every other file still loads.
 """
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import io
 import os
@@ -23,6 +26,7 @@ from ..errors import UnreadableFile
 from .base import Parsed, TextBuilder, register
 from .cjk import normalise_cjk
 from .geometry import Line, reading_order
+from .ocrfix import correct
 
 TESSERACT = os.environ.get("ETL_TESSERACT", "tesseract")  # tests name a binary that does not exist
 LANGUAGE = "chi_sim"
@@ -192,12 +196,47 @@ def fix_quotes(text: str) -> str:
     return _QUOTES.sub(lambda _m: "“" if next(count) % 2 == 0 else "”", text)
 
 
+def carry_conf(raw: str, confs: list[float], text: str) -> tuple[float, ...]:
+    """The confidence of each character of text (raw after clean_ocr_text), carried over from raw's.
+
+    >>> carry_conf("党员 1200 名 ,", [0.9, 0.9, 1.0, 0.8, 0.8, 0.8, 0.8, 1.0, 0.5, 1.0, 0.7], "党员1200名，")
+    (0.9, 0.9, 0.8, 0.8, 0.8, 0.8, 0.5, 0.7)
+    """
+    if raw == text:
+        return tuple(confs)
+    out: list[float] = []
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, raw, text, autojunk=False).get_opcodes():
+        if op == "equal" or (op == "replace" and a1 - a0 == b1 - b0):
+            out.extend(confs[a0:a1])
+        elif op in ("replace", "insert"):  # characters cleaning made: the lowest confidence of what they stand for
+            near = confs[a0:a1] or confs[max(0, a0 - 1):a0 + 1] or [1.0]
+            out.extend([min(near)] * (b1 - b0))
+    return tuple(out)
+
+
+def block_conf(block) -> list[float] | None:  # noqa: ANN001
+    """The confidence of each character of a paragraph block's text (1.0 where no line says), or None."""
+    if not any(ln.char_conf for _off, ln in block.pieces):
+        return None
+    out = [1.0] * len(block.text)
+    for off, ln in block.pieces:  # off: where the line's stripped text starts in the block's
+        text = ln.text.strip()
+        if not ln.char_conf or block.text[off:off + len(text)] != text:
+            continue  # a line joined with a change (a word broken at the line end): no confidences
+        skip = len(ln.text) - len(ln.text.lstrip())
+        out[off:off + len(text)] = ln.char_conf[skip:skip + len(text)]
+    return out
+
+
 def ocr_blocks(lines: list[Line], box: tuple[float, float, float, float]) -> list:
-    """Reading order of OCR lines (as for PDF text), with quote directions repaired per paragraph."""
+    """Reading order of OCR lines (as for PDF text): quote directions repaired and look-alike misreadings
+    corrected (:func:`etl.sources.ocrfix.correct`) per paragraph; both keep the text's length."""
     blocks = reading_order(lines, box)
     for block in blocks:
         if block.kind == "para":
-            block.text = fix_quotes(block.text)
+            block.text = fix_quotes(correct(block.text, block_conf(block)))
+        elif block.kind == "table":
+            block.rows = [[correct(cell) for cell in row] for row in block.rows]
     return blocks
 
 
@@ -261,13 +300,15 @@ def tsv_lines(tsv: str, dark=None) -> list[Line]:  # noqa: ANN001
             sign = solid_sign(dark, words[0], boxes[key][3] - boxes[key][1])
             if sign:
                 words = [dict(words[0], text=sign + words[0]["text"].strip()[1:]), *words[1:]]
-        text = ""
+        raw, raw_conf = "", []
         for w in words:
             token = w["text"].strip()
-            if text and text[-1].isascii() and text[-1].isalnum() and token[0].isascii() and token[0].isalnum():
-                text += " "
-            text += token
-        text = clean_ocr_text(text)
+            if raw and raw[-1].isascii() and raw[-1].isalnum() and token[0].isascii() and token[0].isalnum():
+                raw += " "
+                raw_conf.append(1.0)
+            raw += token
+            raw_conf.extend([max(0.0, float(w["conf"])) / 100] * len(token))
+        text = clean_ocr_text(raw)
         if not text:
             continue
         x0 = min(int(w["left"]) for w in words)
@@ -281,7 +322,7 @@ def tsv_lines(tsv: str, dark=None) -> list[Line]:  # noqa: ANN001
         # box heights swing by half for a paragraph's short last line (区跟班学习。), pitch does not
         units = sum(0.5 if ch.isascii() else 1.0 for ch in text if not ch.isspace()) or 1.0
         size = (x1 - x0) / units if units >= 2 else float(y1 - y0)
-        lines.append(Line(x0, y0, x1, y1, text, round(size, 1), round(conf, 3)))
+        lines.append(Line(x0, y0, x1, y1, text, round(size, 1), round(conf, 3), carry_conf(raw, raw_conf, text)))
     return lines
 
 
