@@ -24,11 +24,12 @@ setup: $(STAMP)
 # System packages: chromium (browser tests; printing the PDF and picture fixtures), fonts-noto-cjk
 # (Chinese glyphs), postgresql (store tests), tesseract-ocr + tesseract-ocr-chi-sim (OCR of scans and
 # pictures), libreoffice-writer-nogui + libreoffice-calc-nogui (old .doc/.wps/.xls), qpdf (an
-# encrypted PDF for the bad-input tests). `make run` needs only the OCR and LibreOffice ones
-# (run-deps); without them those files are listed as failed with the package to install.
+# encrypted PDF for the bad-input tests). `make run` needs only the OCR and LibreOffice ones and
+# fonts-noto-cjk, whose glyphs the OCR look-alike corrector compares (run-deps); without them those
+# files are listed as failed with the package to install (without the font OCR text is not corrected).
 SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk postgresql tesseract-ocr tesseract-ocr-chi-sim \
 	libreoffice-writer-nogui libreoffice-calc-nogui qpdf
-RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui libreoffice-calc-nogui
+RUN_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
 
 define apt_install
 	@if [ "$$(id -u)" = "0" ]; then \
@@ -50,6 +51,7 @@ system-deps:
 
 run-deps:
 	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+	     || ! ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 \
 	     || ! command -v soffice >/dev/null 2>&1 || ! ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1; then \
 	  $(MAKE) --no-print-directory _apt PKGS="$(RUN_PACKAGES)" \
 	    || echo "未能安装 $(RUN_PACKAGES)：扫描件、图片和旧版 .doc/.wps/.xls 将无法读取（其他文件照常入库）。"; \

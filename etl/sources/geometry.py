@@ -32,6 +32,7 @@ class Line:
     text: str
     size: float  # type size (≈ glyph height)
     conf: float = 1.0  # OCR confidence 0–1
+    char_conf: tuple[float, ...] = ()  # OCR: confidence 0–1 of each character of text (its word's), else empty
 
 
 @dataclass

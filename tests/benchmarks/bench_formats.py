@@ -4,7 +4,9 @@ Prints the machine, then for the same genre reports (tests/fixtures/genre, plain
 from .txt, from a three-column newspaper PDF printed by Chromium (tests/formats.py) and from page
 pictures read by OCR: pages (or reports) per second for reading alone and for reading + extraction
 (etl.pipeline.extract_document), and how many times slower than .txt each is. Best of --repeat runs
-(OCR: one run; it dominates).
+(OCR: one run; it dominates). For OCR it also prints what the look-alike corrector
+(etl.sources.ocrfix.correct, called once per paragraph) costs per page, and what its word tables cost
+to build (first run) and to load from the cache file.
 
     .venv/bin/python tests/benchmarks/bench_formats.py                # all text reports, OCR on 6
     .venv/bin/python tests/benchmarks/bench_formats.py --ocr-reports 22 --repeat 5
@@ -63,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     print(f"corpus: {len(genre)} genre reports as .txt ({mb:.3f} MB), as three-column PDF ({pdf_pages} A4 pages), "
           f"{len(pngs)} of them as page pictures (OCR)")
+    fix = _time_corrector()
     rows = []
     for label, paths, units, unit_name, repeat in (
         (".txt", genre, len(genre), "reports", args.repeat),
@@ -82,7 +85,52 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:20} {units:6d} {units / read_s:8.1f} {unit_name[0]} {units / full_s:13.1f} {unit_name[0]} "
               f"{per_report:13.3f} {per_report / base_per_report:8.1f}")
     print("(r = reports, p = pages; '× .txt' compares the time per report, read + extract, with the same reports as .txt)")
+    if pngs:
+        ocr_s = sum(r[3] + r[4] for r in rows if r[0] == "page pictures, OCR")  # both OCR runs
+        per_page = fix["seconds"] / fix["pages"] if fix["pages"] else 0.0
+        print(f"OCR look-alike corrector: {per_page:.3f} s per page ({fix['calls']} paragraphs and table cells, "
+              f"{fix['chars']} characters over {fix['pages']} page reads; {100 * fix['seconds'] / ocr_s:.1f} % of "
+              f"the OCR runs' time); "
+              f"word tables: {fix['build']:.2f} s to build, {fix['load']:.2f} s to load from the cache file")
     return 0
+
+
+def _time_corrector() -> dict:
+    """Wrap etl.sources.ocr.correct to add up its time; time building and loading its word tables."""
+    import marshal  # noqa: PLC0415
+
+    from etl import cache  # noqa: PLC0415
+    from etl.sources import ocr, ocrfix  # noqa: PLC0415
+
+    stats = {"seconds": 0.0, "calls": 0, "chars": 0, "pages": 0}
+    t0 = time.perf_counter()
+    import jieba  # noqa: PLC0415
+
+    ocrfix._build(jieba.get_dict_file().name, ocrfix.reference_words())
+    stats["build"] = time.perf_counter() - t0
+    ocrfix._tables()  # makes sure the cache file exists
+    files = [p for d in cache.cache_dirs(temp_ok=True) if d.is_dir() for p in d.glob("ocrfix-*.cache")]
+    t0 = time.perf_counter()
+    if files:
+        marshal.loads(max(files, key=lambda p: p.stat().st_mtime).read_bytes())
+    stats["load"] = time.perf_counter() - t0 if files else float("nan")
+    inner, inner_blocks = ocr.correct, ocr.ocr_blocks
+
+    def correct(text, confidence=None):  # noqa: ANN001, ANN202
+        t = time.perf_counter()
+        try:
+            return inner(text, confidence)
+        finally:
+            stats["seconds"] += time.perf_counter() - t
+            stats["calls"] += 1
+            stats["chars"] += len(text)
+
+    def ocr_blocks(lines, box):  # noqa: ANN001, ANN202
+        stats["pages"] += 1
+        return inner_blocks(lines, box)
+
+    ocr.correct, ocr.ocr_blocks = correct, ocr_blocks
+    return stats
 
 
 if __name__ == "__main__":
