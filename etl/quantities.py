@@ -60,7 +60,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import NumberFormatError
-from .numbers import ParsedNumber, parse_number
+from .numbers import DIGITS, ParsedNumber, parse_number
 from .schema import Mention
 
 __all__ = ["find_quantities", "UNITS", "benchmark"]
@@ -193,7 +193,6 @@ _MONEY_CONTEXT = re.compile(r"补贴|收入|增收|资金|收益|投入|投资|�
 _SPOKEN_MONEY_VERB = re.compile(r"卖|买|挣|赚|花|剩|省|价|贵|便宜|收|给|发|补|交|少|多")
 # 1块2, 3块五: the digit after 块 is 角 (never 块2个: a digit followed by more digits or a classifier)
 _JIAO = re.compile(r"([1-9一二两三四五六七八九])(?![\d一二三四五六七八九十百千万个只块])")
-_DIGIT_VALUE = {**{str(i): i for i in range(1, 10)}, **dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9)))}
 _TEMPERATURE_CONTEXT = re.compile(r"气温|温度|摄氏|低温|高温|室温|水温|体温|屋里|屋内|室内|暖气|供暖")
 _PLACE_ENDINGS = frozenset("村镇乡屯营旗县市区路街巷沟湾寨庄堡子山")
 _LIVESTOCK = frozenset("牛羊猪驴马骡骆鹿")
@@ -492,7 +491,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         jiao = _JIAO.match(text, end)
         if jiao and parsed.qualifier != "range":
             end = jiao.end()  # 1块2 = 1.2 元 (the 角 said after 块)
-            parsed = ParsedNumber(parsed.value + _DIGIT_VALUE[jiao.group(1)] / 10, None, None, parsed.qualifier)
+            d = jiao.group(1)
+            parsed = ParsedNumber(parsed.value + (int(d) if d.isdigit() else DIGITS[d]) / 10, None, None, parsed.qualifier)
             if not post and text[end:end + 2] in _POST_QUALIFIER:
                 post = text[end:end + 2]
                 end += 2
