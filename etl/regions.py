@@ -181,8 +181,13 @@ def _passage_banner(text: str, locs: list[Loc], pos: int) -> Region | None:
     return None
 
 
-def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> list[Loc]:
-    """Resolve place mentions: chains first (text wins), then singles with the article as context."""
+def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention],
+                    issuer: Region | None = None) -> list[Loc]:
+    """Resolve place mentions: chains first (text wins), then singles with the article as context.
+
+    issuer: the place of the office that issued the article (its byline), counted as one of the
+    banners the article names.
+    """
     # group adjacent mentions into chains; a gap that is an unknown township name is allowed
     chains: list[list[PlaceMention | tuple[int, int, str]]] = []
     for pm in mentions:
@@ -215,6 +220,8 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention]) -> 
     # the article's one banner, when it names exactly one (by an unambiguous name)
     banners = {pm.candidates[0].code: pm.candidates[0].chain for pm in mentions
                if len(pm.candidates) == 1 and pm.candidates[0].level == "banner"}
+    if issuer is not None and issuer.banner_code:
+        banners.setdefault(issuer.banner_code, issuer)
     only_banner = cut_region(copy_region(next(iter(banners.values()))), "banner") if len(banners) == 1 else None
     locs: list[Loc] = []
     named: dict[str, Region] = {}  # a name the text placed in a chain keeps that place when named again
@@ -906,6 +913,25 @@ def _byline_region(gaz: Gazetteer, byline: str) -> Region | None:
     return cut_region(locs[-1].region, "banner") if locs else None
 
 
+def _splits_word(text: str, pm: PlaceMention) -> bool:
+    """A two-character name read across a word boundary (牧区振兴和基层治理: 振兴/和, not 兴和县).
+
+    Names of two characters are short forms (兴和, 林西, 锡盟); the dictionary's segmentation of the
+    few characters around them, with the place names as words, says whether the text writes them
+    as a word of their own.
+    """
+    if pm.end - pm.start > 2:
+        return False
+    from .subjects import words_of  # noqa: PLC0415  (jieba's tables are built once, on first use)
+
+    lo, hi = max(0, pm.start - 3), min(len(text), pm.end + 3)
+    cuts, at = {lo, hi}, lo
+    for w in words_of(text[lo:hi]):
+        at += len(w)
+        cuts.add(at)
+    return pm.start not in cuts or pm.end not in cuts
+
+
 def find_locs(gaz: Gazetteer, text: str, body_start: int,
               byline: str = "") -> tuple[list[Loc], list[tuple[int, int]], Region | None]:
     """Find and resolve an article's places, outside places and anaphora.
@@ -913,12 +939,13 @@ def find_locs(gaz: Gazetteer, text: str, body_start: int,
     Returns the locations sorted by position, the spans of the gazetteer's place names, and the
     article's own region (its headline's or most named place).
     """
-    places = [p for p in gaz.find_places(text) if not _anaphor_prefix(text, p)]
+    places = [p for p in gaz.find_places(text) if not _anaphor_prefix(text, p) and not _splits_word(text, p)]
     place_spans = [(p.start, p.end) for p in places]
-    locs = _resolve_places(gaz, text, places)
+    issuer = _byline_region(gaz, byline)
+    locs = _resolve_places(gaz, text, places, issuer)
     # comparisons with an average (全区平均水平) are not subjects
     locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6])]
-    main = _default_region(locs, body_start, text, _byline_region(gaz, byline))
+    main = _default_region(locs, body_start, text, issuer)
     locs += _each(text, locs, main)
     locs += _outside(text, locs)
     anaphors = [a for a in _anaphora(text, locs, main) if not _COMPARISON_AFTER.match(text[a.end:a.end + 6])]

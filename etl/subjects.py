@@ -235,6 +235,11 @@ def _words(window: str) -> tuple[str, ...]:
     return tuple(tokenizer.lcut(window, HMM=False))
 
 
+def words_of(window: str) -> tuple[str, ...]:
+    """The dictionary's words of a short window (place names are words), cached."""
+    return _words(window)
+
+
 def clean_subject(phrase: str) -> str:
     """Drop place names, verbs and particles at the edges of a phrase (各旗县区新建党群服务中心 → 党群服务中心)."""
     words = list(_words(phrase))

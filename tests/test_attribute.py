@@ -226,6 +226,11 @@ def test_programme_by_count_and_scope(text, expect):
     # an outside partner as the agent of a passive gives; the village's figures stay the village's
     ("乌拉特中旗德岭山镇新义村建起肉羊屠宰车间。车间的设备由昌平区一家企业援建，投产后吸纳村民务工46人，人均月收入4200元。",
      [(46, "乌拉特中旗"), (4200, "乌拉特中旗")]),
+    # a two-character short name read across a word (振兴/和) is not a place; the issuing office's
+    # banner places a township the body names without its banner
+    ("中共乌审旗苏力德苏木委员会\n上半年工作总结\n\n苏木党委以党建引领牧区振兴和基层治理。\n\n"
+     "苏力德苏木辖6个嘎查，共有党员392名。",
+     [(6, "乌审旗"), (392, "乌审旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
