@@ -53,7 +53,7 @@ RANK = {lv: i for i, lv in enumerate(LEVELS)}
 
 
 ANAPHOR = re.compile(
-    r"(?:该|全|本|此|我们|我)(自治区|苏木|街道|嘎查|社区|盟|市|旗|县|区|镇|乡|村)"
+    r"(?:该|全|本|此|我们|我|他们)(自治区|苏木|街道|嘎查|社区|盟|市|旗|县|区|镇|乡|村)"
     r"|自治区|内蒙古|全区|(?<![\u4e00-\u9fff])街道(?=党工委|办事处|办|党委)"
     # 旗财政安排…, 旗里组织…: the banner itself, written as a bare 旗 (or 县, 盟)
     r"|(?<![\u4e00-\u9fff])(旗|县|盟)(?=财政|里|委|政府)"
@@ -336,14 +336,48 @@ _ANSWER = re.compile(r"(?m)^(?:答|回答)[：:]")
 _WE = re.compile(r"我们(?![盟市旗县区镇乡村]|苏木|嘎查|社区|街道)")
 
 
+# …巴特尔：… after 记者：…: a paragraph led by a speaker's name and a colon
+_SPEAKER = re.compile(r"(?m)^([\u4e00-\u9fff]{2,4})[：:]")
+_NOT_SPEAKER = ("记者", "主持人", "问", "提问", "编者", "编者按", "记者手记", "来源", "编辑", "责任编辑", "注")
+
+
 def _answer_spans(text: str) -> list[tuple[int, int]]:
-    """The paragraphs of an interview's answers (答：…), as (start, end)."""
-    if "答" not in text or ("记者：" not in text and "问：" not in text and "记者:" not in text):
+    """The paragraphs of an interview's answers (答：…, or 巴特尔：… after 记者：…), as (start, end)."""
+    return [(a, b) for a, b, _who in _answers(text)]
+
+
+def _answers(text: str) -> list[tuple[int, int, str]]:
+    """An interview's answers as (start, end, speaker); the speaker is '' for 答：."""
+    if "记者：" not in text and "问：" not in text and "记者:" not in text:
         return []
     out = []
     for m in _ANSWER.finditer(text):
         end = text.find("\n", m.end())
-        out.append((m.start(), len(text) if end < 0 else end))
+        out.append((m.start(), len(text) if end < 0 else end, ""))
+    for m in _SPEAKER.finditer(text):
+        who = m.group(1)
+        if who in _NOT_SPEAKER or who.endswith(("记者", "问")):
+            continue
+        end = text.find("\n", m.end())
+        out.append((m.start(), len(text) if end < 0 else end, who))
+    return sorted(out)
+
+
+# 川井苏木党委书记巴特尔: a place, a title (no punctuation) and the speaker's name
+_TITLE_GAP = re.compile(r"[\u4e00-\u9fff]{0,12}")
+
+
+def _speaker_places(text: str, locs: list[Loc], speakers: set[str]) -> dict[str, Region]:
+    """Each interviewee's own place: the place written right before the name the first time (…书记巴特尔)."""
+    out: dict[str, Region] = {}
+    for who in speakers:
+        at = text.find(who)
+        while at >= 0 and who not in out:
+            for l in reversed([l for l in locs if l.end <= at][-3:]):
+                if at - l.end <= 12 and _TITLE_GAP.fullmatch(text, l.end, at):
+                    out[who] = _copy_main(l.region)
+                    break
+            at = text.find(who, at + len(who))
     return out
 
 
@@ -356,14 +390,18 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
     out: list[Loc] = []
     locs = sorted(locs, key=lambda l: l.start)
     starts = [l.start for l in locs]
-    answers = _answer_spans(text) if main is not None else []
+    spoken = _answers(text) if main is not None else []
+    answers = [(a, b) for a, b, _who in spoken]
+    # each speaker's own place (川井苏木党委书记巴特尔), else the article's
+    homes = _speaker_places(text, locs, {who for _a, _b, who in spoken if who})
+    own = {a: homes.get(who, main) for a, _b, who in spoken}
     # places visitors come from (checked once per article, not once per anaphor)
     visitors = {l.start for l in locs if _visitor(text, l)} if ("来" in text) else set()
     if answers:
         for a, b in answers:
             for m in _WE.finditer(text, a, b):
                 if not covering(locs, starts, m.start()):
-                    out.append(Loc(m.start(), m.end(), _copy_main(main), "anaphor"))
+                    out.append(Loc(m.start(), m.end(), _copy_main(own[a]), "anaphor"))
     for m in anaphora_in(text):
         word = m.group(0)
         if covering(locs, starts, m.start()):
@@ -375,19 +413,31 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         if word == "自治区" and text.startswith("级", m.end()):
             continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
         in_answer = any(a <= m.start() < b for a, b in answers)
+        answer = next(((a, b) for a, b in answers if a <= m.start() < b), None)
+        home = own[answer[0]] if answer is not None else main
         if word in ("自治区", "内蒙古", "全自治区") or (word in ("全区", "本区", "我区") and district is None
                                                      and not (main and main.banner.endswith("区"))):
             region = Region(level="region")
         elif district is not None:
             region = district
-        elif in_answer and word.startswith("我") and main is not None and at_kind(
-                main, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]):
-            region = at_kind(main, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1])
+        elif in_answer and word.startswith("我") and home is not None and at_kind(
+                home, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]):
+            region = at_kind(home, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1])
+        elif word.startswith("他们"):
+            # 他们苏木 in an answer: the other place the conversation is about, not the speaker's
+            want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
+            k = bisect_left(starts, m.start())
+            for l in reversed(locs[max(0, k - 40):k]):  # the nearest place written out that is not home
+                if l.how.startswith("anaphor") or (home is not None and _under(home, l.region)):
+                    continue
+                region = at_kind(l.region, want) or _copy_main(l.region)
+                break
+            if region is None:
+                continue
         else:
             want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
             k = bisect_left(starts, m.start())
             lo = max(0, k - 200)  # the nearest 200 places before
-            answer = next(((a, b) for a, b in answers if a <= m.start() < b), None)
             if answer is not None:  # 全旗 in an answer: a place the answer itself names, else the interviewee's
                 lo = max(lo, bisect_left(starts, answer[0]))
             p0 = text.rfind("\n", 0, m.start()) + 1
@@ -406,8 +456,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
                     region = at_kind(base, want)
                     if region is not None:
                         break
-            if region is None and answer is not None and main is not None:
-                region = at_kind(main, want)
+            if region is None and answer is not None and home is not None:
+                region = at_kind(home, want)
             if (region is not None and main is not None and word.startswith(("全", "本", "我"))
                     and level_of(main) == "league" and region.league_code == main.league_code
                     and level_of(region) != "league" and at_kind(main, want) is not None):

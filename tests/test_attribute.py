@@ -231,6 +231,12 @@ def test_programme_by_count_and_scope(text, expect):
     ("中共乌审旗苏力德苏木委员会\n上半年工作总结\n\n苏木党委以党建引领牧区振兴和基层治理。\n\n"
      "苏力德苏木辖6个嘎查，共有党员392名。",
      [(6, "乌审旗"), (392, "乌审旗")]),
+    # an interview whose answers are led by the speakers' names: 我们苏木 is the speaker's own township,
+    # 他们苏木 the other one the conversation is about
+    ("对话乌拉特中旗川井苏木党委书记巴特尔\n\n记者：为什么去获各琦苏木取经？\n\n"
+     "巴特尔：他们苏木只有9个嘎查。我们苏木最远的牧户离苏木政府180多公里。\n\n记者：效果如何？\n\n"
+     "巴特尔：全苏木办夜校42期。",
+     [(9, "乌拉特后旗"), (180, "乌拉特中旗"), (42, "乌拉特中旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
