@@ -49,6 +49,10 @@ _QUOTE_SOURCE = re.compile(r"^—{1,2}\s*(?:[0-9０-９]|《|摘自|引自|选�
 _META = re.compile(
     r"^[（(]?(来源|编辑|审核|责任编辑|责编|校对|监制|出品|终审|初审|复审|排版|供稿)[：:]"
     r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$"
+    # a WeChat post's account, date, time and place line (荣和社区 2024年06月12日 18:05 内蒙古) and its
+    # follow prompt (点击上方蓝字 关注我们)
+    r"|^[^\s。，！？]{0,16}\s*(19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d\s*[\u4e00-\u9fff]{0,8}$"
+    r"|^[^。，！？]{0,12}关注(?:我们|公众号)[!！]?$"
     # a web page's pager: 共2条 第1页 下一页
     r"|^(?:(?:共\s*\d+\s*[条页篇]|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})\s*){2,}$"
     # a Word page's footer: — 1 —, - 2 -
@@ -77,6 +81,8 @@ _TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|相�
 # unlike a list line that ends with its figure (科右前旗：服务站45个)
 _HEADLINE_AFTER_NUMBER = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[\u4e00-\u9fff]?[“”\u4e00-\u9fff]*[\u4e00-\u9fff]{2,}[^0-9０-９]{4,}$")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
+# A line led by a symbol that is not a letter, digit, quote or bracket (✅ ✔ • ▪ ◎ 📍): a bullet
+_BULLET = re.compile(r"^[^\w\s“”‘’\"'《（(【\[［〔<]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _SENTENCE_PUNCT = re.compile(r"[。，！？]")
 # "科尔沁右翼前旗：服务站45个", "1. …", "（一）…", "一是…": items of a list or table rows
@@ -233,6 +239,8 @@ def _is_headline(text: str, as_first: bool = False) -> bool:
         return False
     if text.endswith(("，", "、", "：", ":", ",", "；")):
         return False
+    if text.endswith(("👇", "⬇", "↓", "⬇️")) and not as_first:
+        return False  # a line that introduces what follows (…成绩单来啦👇), unless it is the page's first
     if _BYLINE.match(text) or _PHOTO_CREDIT.match(text) or _QUOTE_ITEM.match(text):
         return False
     return True
@@ -294,6 +302,24 @@ def _blocks(text: str) -> list[_Block]:
                 prev.text += raw
                 continue
         out.append(_Block(raw, kind))
+    # Short lines led by the same symbol, one after another (✅ 小区党支部建起来5个 / ✅ 党小组2个), are the
+    # items of a list, not a stack of headlines.
+    # A list a line introduces (…成绩单来啦👇, …如下：) or the body goes on after; a run of such lines at
+    # a page's end with nothing introducing it is a list of links to other articles (left as it was).
+    k = 0
+    while k < len(out):
+        b = out[k]
+        if b.kind != "head" or not _BULLET.match(b.text):
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(out) and out[j + 1].text.startswith(b.text[0]) and out[j + 1].kind in ("head", "para"):
+            j += 1
+        before = out[k - 1].text if k > 0 else ""
+        if j > k and (before.endswith(("：", ":", "👇", "⬇", "↓", "⬇️")) or j + 1 < len(out)):
+            for item in out[k:j + 1]:
+                item.kind = "para"
+        k = j + 1
     # A short line right above a table is its caption (表1 各苏木镇党员中心户设立情况), not a headline.
     for a, b in zip(out, out[1:]):
         if a.kind == "head" and b.kind == "table":

@@ -146,3 +146,25 @@ def test_a_speechs_speaker_line_is_its_byline_and_the_title_stays():
     (art,) = split_articles(Document("r.txt", text, "x"))
     assert art.text.startswith("擦亮“驼铃先锋”品牌")
     assert "巴音孟和" in art.byline and "巴音孟和" not in art.text
+
+
+def test_a_wechat_posts_header_lines_are_furniture_and_its_title_stays():
+    text = ("红色物业进小区，这半年变化可不小！\n\n荣和社区　2024年06月12日 18:05　内蒙古\n\n点击上方蓝字 关注我们\n\n"
+            "家人们～社区一共划了9个网格。")
+    (art,) = split_articles(Document("w.txt", text, "x"))
+    assert art.title == "红色物业进小区，这半年变化可不小！"
+    assert "关注我们" not in art.text and "18:05" not in art.text
+
+
+def test_a_list_of_bulleted_lines_is_body_text_not_a_stack_of_headlines():
+    text = ("社区推进红色物业。\n\n【半年成绩单】\n\n全覆盖这半年，成绩单来啦👇\n\n✅ 小区党支部建起来5个\n\n"
+            "✅ 新增停车位140余个\n\n✅ 居民满意度测评96.5分\n\n社区党委书记说，下一步再招募20名志愿者。")
+    (art,) = split_articles(Document("w.txt", text, "x"))
+    assert "✅ 小区党支部建起来5个" in art.text and "✅ 居民满意度测评96.5分" in art.text
+
+
+def test_a_run_of_bulleted_links_at_a_pages_end_is_not_body_text():
+    text = ("科右中旗推进庭院经济，带动农户1200户。\n\n- 兴安盟：5万余名干部群众参与义务植树\n\n"
+            "- 阿尔山市第十届冰雪节开幕")
+    arts = split_articles(Document("p.html", text, "html"))
+    assert not any("5万余名" in a.text and a.kind == "article" and "1200户" in a.text for a in arts)
