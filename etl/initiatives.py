@@ -328,11 +328,19 @@ _LEAD_BEFORE = re.compile(r"(?:^|\n)[\u4e00-\u9fff]{0,8}$")
 _TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号)")
 
 
+# “一带五”是四子王旗今年推出的庭院帮带机制: a name the sentence defines as a programme
+_DEFINED_AS = re.compile(r"[，,]?(?:就|也|便|正|即)?是[^。！？；\n“”]{0,24}?(?:推出|推行|创新|探索|建立|实行|首创|打造|实施|开展|"
+                         r"总结|提炼|形成)[^。！？；，\n“”]{0,8}?的[^。！？；，\n“”]{0,8}?(?:机制|模式|做法|工作法|品牌|活动|"
+                         r"工程|举措|办法|制度|平台|项目|行动)")
+
+
 def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
     """Tell whether the words around a quoted name (at text[start:end], quotes included) present it as a programme."""
     if _TOOL_AFTER.match(text, end):
         return False
     return bool(
+        _DEFINED_AS.match(text, end)
+        or
         _LEAD_TITLE.match(text, end) and _LEAD_BEFORE.search(text, max(0, start - 10), start)  # 旗级领导“领题讲”。…
         or
         _SUFFIX_AFTER.match(text, end)
@@ -382,7 +390,9 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         name = m.group(1)
         if _WORD_COUNTED.match(text, m.end()):  # 实施联建产业项目63个: projects counted, not a programme's name
             continue
-        if (_acceptable(name, lex) and not _GENERIC.match(name) and not _GENERIC_INSIDE.search(name)
+        # a method's name (推行流动党支部工作法) may start like a description; other words need a name
+        method = text.startswith("工作法", m.end() - 3)
+        if (_acceptable(name, lex) and (method or not _GENERIC.match(name)) and not _GENERIC_INSIDE.search(name)
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = (lex.canonical.get(name, name), STRONG)
     for pattern in (_BODY_HEADED, _COUNTED_HEADED) if any(h in text for h in _UNQUOTED_HEADS) else ():

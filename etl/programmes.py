@@ -37,7 +37,14 @@ def default_initiative(ctx: Context) -> str:
         for group in ([i for i in titled if i.name in in_body], [i for i in head if i.name in in_body]):
             if group:
                 return group[0].name
-        return (titled or head)[0].name
+        # no headline name is taken up by the body (小院里种出“致富经”): the body's own programme, if it
+        # has one, else the headline's
+        return _body_programme(ctx, strong) or (titled or head)[0].name
+    return _body_programme(ctx, strong)
+
+
+def _body_programme(ctx: Context, strong: list) -> str:
+    """The body's programme: the opening paragraph's, else the one it names most."""
     text = ctx.article.text
     lede_end = text.find("\n", ctx.body_start)
     lede = [i for i in strong if ctx.body_start <= i.start < (lede_end if lede_end > 0 else len(text))]

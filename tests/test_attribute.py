@@ -184,6 +184,16 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("在五原县，“党建+产业”的抓手是葵花。县里以龙头企业为核心组建向日葵产业党建联合体，目前全县已组建这样的党建联合体8个，"
      "吸纳成员单位130余家，带动种植户1.6万户。",
      [(8, "党建联合体"), (130, "党建联合体"), (16000, "党建联合体")]),
+    # a method named by its verb and 工作法, though its name starts like a description (流动…), over a
+    # headline metaphor the body never takes up
+    ("草原深处的“红色毡房”\n——鄂温克族自治旗流动党支部串起320户人家\n\n这座毡房，就是嘎查的活动点。\n\n"
+     "该旗推行流动党支部工作法，在片区设立流动党支部17个，覆盖转场牧户320户。",
+     [(17, "流动党支部"), (320, "流动党支部")]),
+    # a quoted name the sentence defines as a programme (“…”是…推出的…机制) is the programme, not the
+    # headline's metaphor
+    ("小院里种出“致富经”\n\n刘桂英今年成了“一带五”帮带党员，种棚一季卖两千来块钱。\n\n“一带五”是四子王旗今年推出的庭院帮带机制。"
+     "全旗已有862名党员认领帮带任务，结对群众4300余户。",
+     [(2000, "一带五"), (862, "一带五"), (4300, "一带五")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
