@@ -194,6 +194,10 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("小院里种出“致富经”\n\n刘桂英今年成了“一带五”帮带党员，种棚一季卖两千来块钱。\n\n“一带五”是四子王旗今年推出的庭院帮带机制。"
      "全旗已有862名党员认领帮带任务，结对群众4300余户。",
      [(2000, "一带五"), (862, "一带五"), (4300, "一带五")]),
+    # 建起了“联户互助组”: launched by 建起; 互助组 later refers back to it; 今年计划新建 is no reference to a 计划
+    ("乌兰敖包嘎查学着邻居建起了“联户互助组”，把牧户编成8个组。\n\n邻居全苏木建了31个互助组。\n\n"
+     "旗里还实施“归雁计划”，回引人才40名。旗里推行“积分超市”，今年计划新建60个。",
+     [(8, "联户互助组"), (31, "联户互助组"), (40, "归雁计划"), (60, "积分超市")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
