@@ -414,6 +414,10 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             else:
                 rank = CANDIDATE
             names[name] = (lex.canonical.get(name, name), rank)
+    # a candidate the article launches and names again (建设党员暖心驿站… 新建党员暖心驿站5处): confirmed
+    for name, (canonical, rank) in list(names.items()):
+        if rank == CANDIDATE and text.count(name) >= 2 and len(name) >= 4:
+            names[name] = (canonical, STRONG)
     # a noun phrase with a programme head noun that the article names again and again (他们的积分超市…
     # 我们的积分超市…把积分超市补上来): confirmed by repetition
     if any(h in text for h in _UNQUOTED_HEADS):

@@ -48,9 +48,12 @@ def _body_programme(ctx: Context, strong: list) -> str:
     text = ctx.article.text
     lede_end = text.find("\n", ctx.body_start)
     lede = [i for i in strong if ctx.body_start <= i.start < (lede_end if lede_end > 0 else len(text))]
-    if lede:  # the opening paragraph says what the report is about
-        return lede[0].name
     named = Counter(i.name for i in strong)
+    # the opening paragraph says what the report is about, unless it only cites a name once in a report
+    # whose body goes on about other programmes (对照五化协同、大抓基层要求，… then 民情夜访, 托管模式…)
+    lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1]
+    if lede:
+        return lede[0].name
     if named:  # the body's main programme: named twice or more, and in half its programme mentions
         (name, n), *rest = named.most_common(2)
         # (the body's only programme is its main one even when named once, in a report about one place;
