@@ -201,7 +201,7 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # a lede that cites a name once (对照五化协同要求) does not give the report a programme when the sections
     # go on about others; a noun phrase the report launches and names again (党员暖心驿站) is a programme
     ("上半年工作总结\n\n苏木党委对照五化协同、大抓基层要求，推进各项工作。\n\n一、基本情况\n\n苏木辖6个嘎查。\n\n"
-     "（一）推行民情夜访工作法\n\n累计夜访1260户次。\n\n（二）建设党员暖心驿站\n\n上半年新建党员暖心驿站5处，"
+     "（一）推行民情夜访工作法\n\n苏木干部开展民情夜访，累计夜访1260户次。\n\n（二）建设党员暖心驿站\n\n上半年新建党员暖心驿站5处，"
      "累计达到9处。",
      [(6, ""), (1260, "民情夜访"), (5, "党员暖心驿站"), (9, "党员暖心驿站")]),
 ])
