@@ -39,7 +39,14 @@ def default_initiative(ctx: Context) -> str:
                 return group[0].name
         # no headline name is taken up by the body (小院里种出“致富经”): the body's own programme, if it
         # has one, else the headline's
-        return _body_programme(ctx, strong) or (titled or head)[0].name
+        body = _body_programme(ctx, strong)
+        if body:
+            return body
+        # …and a round-up whose body goes on about several programmes of its own has none
+        # (各盟市亮出“治理新招”: a description of what follows)
+        if len({i.name for i in strong if i.start >= ctx.body_start}) >= 3:
+            return ""
+        return (titled or head)[0].name
     return _body_programme(ctx, strong)
 
 

@@ -204,6 +204,10 @@ def test_comparison_with_regional_average_stays_with_the_banner():
      "（一）推行民情夜访工作法\n\n苏木干部开展民情夜访，累计夜访1260户次。\n\n（二）建设党员暖心驿站\n\n上半年新建党员暖心驿站5处，"
      "累计达到9处。",
      [(6, ""), (1260, "民情夜访"), (5, "党员暖心驿站"), (9, "党员暖心驿站")]),
+    # a round-up's headline name the body never takes up, over a body about several programmes: no default
+    ("各盟市亮出“治理新招”\n\n全区共有网格员5.2万名。\n\n在城市，“红色物业”已覆盖小区2300个。"
+     "\n\n巴林右旗推行“三事分流”工作法，化解纠纷410件。\n\n东乌旗依托“草原110”联防，巡边1200次。",
+     [(52000, ""), (2300, "红色物业"), (410, "三事分流"), (1200, "草原110")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
