@@ -818,6 +818,14 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
     for ps, pe in reversed(in_range_pairs(ctx.sentences, ctx.sentence_starts, max(p0, s - 3000), s)):
         subj = _subject_region(ctx, ps, pe)
         if subj is not None:
+            if level_of(subj) == "region":
+                # 在内蒙古4200多公里的边境线上，阿巴嘎旗守着175公里。…: the region frames the sentence; what
+                # follows goes on about the place its main clause is about
+                inner = [l for l in in_range(ctx.locs, ctx.loc_starts, ps, pe)
+                         if level_of(l.region) != "region" and not l.how.startswith("anaphor")
+                         and not is_object(text, l, ctx.locs, ctx.loc_starts)]
+                if inner:
+                    return inner[-1].region, "paragraph"
             return subj, "paragraph"
     if m.start < ctx.body_start:
         head = in_range(ctx.locs, ctx.loc_starts, 0, ctx.body_start)

@@ -261,6 +261,9 @@ def test_programme_by_count_and_scope(text, expect):
      "巴特尔：他们苏木只有9个嘎查。我们苏木最远的牧户离苏木政府180多公里。\n\n记者：效果如何？\n\n"
      "巴特尔：全苏木办夜校42期。",
      [(9, "乌拉特后旗"), (180, "乌拉特中旗"), (42, "乌拉特中旗")]),
+    # 在内蒙古…边境线上，阿巴嘎旗守着175公里: the region frames the sentence; the next one goes on about the banner
+    ("毡包连着界碑\n\n在内蒙古4200多公里的边境线上，阿巴嘎旗守着175公里。沿着这段边境线，散住着上千户牧民。",
+     [(4200, ""), (175, "阿巴嘎旗"), (1000, "阿巴嘎旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
