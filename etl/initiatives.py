@@ -109,7 +109,7 @@ _LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|
 # 成为群众家门口的“幸福驿站”: what something becomes, with a modifier in between
 _LIKE_DE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|堪称|打造成|建设成|建成为|誉为|作为)[^，。；！？“”]{0,10}的$")
 # 也是牧民身边的“宣传员”, 成了合伙人的“暖心驿站”: what something is to someone (but 这是该旗首创的“草原夜校”)
-_COPULA_DE_BEFORE = re.compile(r"(?:是|成了)([^，。；！？“”是]{1,10})的$")
+_COPULA_DE_BEFORE = re.compile(r"(?:是|成了|有了)([^，。；！？“”是]{1,10})的$")
 # 更有“温度”, 更具“含金量”: a quality something has more of; 搭上了强村的“顺风车”: a ride taken
 # 有的地方热衷于打造“盆景”: what a report criticises is no programme
 _CRITICISED_BEFORE = re.compile(r"(?:热衷于|忙于|满足于|停留在|一味|片面)[\u4e00-\u9fff]{0,4}$")

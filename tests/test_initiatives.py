@@ -86,6 +86,10 @@ from etl.initiatives import find_initiatives
     ("网格员既是居民身边的“信息员”“调解员”。", []),
     ("卫生室成了牧民的“健康驿站”。", []),
     ("这是该旗首创的“草原夜校”。", ["草原夜校"]),
+    ("周边38户牧民从此有了固定的“落脚点”。", []),
+    # — a name the sentence defines as a programme; 建起 launches; a 组 a campaign sets up
+    ("“一带五”是四子王旗今年推出的庭院帮带机制。", ["一带五"]),
+    ("嘎查学着邻居建起了“联户互助组”。", ["联户互助组"]),
     # — a cohort, a quality, a ride, a verb with its aspect marker, a category of people, a criticism
     ("“00后”网格员其其格负责第3网格。", []),
     ("让牧区服务更有“温度”。", []),
