@@ -783,6 +783,10 @@ def _subject_region(ctx: Context, s: int, e: int) -> Region | None:
     return _coordinated(text, group)
 
 
+# 等5个苏木镇: the count right after a list's 等
+_DENG_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+[个处家座]")
+
+
 def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
     """Choose the region a number belongs to, and say at which scope it was found."""
     text = ctx.article.text
@@ -793,8 +797,15 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
             return region, "clause"
     s, e = sentence_of(ctx, m.start)
     c0 = clause_start(text, s, m.start)
-    clause_locs = [l for l in in_range(ctx.locs, ctx.loc_starts, c0, m.start)
-                   if l.end <= m.start and "等" not in text[l.end:m.start]]
+    before = [l for l in in_range(ctx.locs, ctx.loc_starts, c0, m.start) if l.end <= m.start]
+    clause_locs = [l for l in before if "等" not in text[l.end:m.start]]
+    listed = [l for l in before if "等" in text[l.end:m.start] and l.how in ("name", "chain")
+              and level_of(l.region) in ("township", "village")]
+    if not clause_locs and listed and _DENG_COUNT.match(text, text.find("等", listed[-1].end) + 1):
+        # 投向巴彦呼舒镇、吐列毛杜镇等5个苏木镇: the places listed are the ones counted; what they share
+        shared = _coordinated(text, listed)
+        if shared.banner_code:
+            return cut_region(shared, "banner") if level_of(shared) != "banner" else shared, "clause"
     if len(clause_locs) > 1:  # 丰台区向察右后旗投入…: the giver, not the receiver
         clause_locs = [l for l in clause_locs if not is_object(text, l, ctx.locs, ctx.loc_starts)] or clause_locs[-1:]
     if clause_locs and not (len(clause_locs) == 1 and is_object(text, clause_locs[0], ctx.locs, ctx.loc_starts)):

@@ -264,6 +264,10 @@ def test_programme_by_count_and_scope(text, expect):
     # 在内蒙古…边境线上，阿巴嘎旗守着175公里: the region frames the sentence; the next one goes on about the banner
     ("毡包连着界碑\n\n在内蒙古4200多公里的边境线上，阿巴嘎旗守着175公里。沿着这段边境线，散住着上千户牧民。",
      [(4200, ""), (175, "阿巴嘎旗"), (1000, "阿巴嘎旗")]),
+    # A、B等5个苏木镇: the places listed before 等 are the ones counted, not the outside giver of the sentence
+    ("科右中旗观察\n\n去年，北京市丰台区向科右中旗投入资金4650万元，其中1200万元投向巴彦呼舒镇、吐列毛杜镇等5个苏木镇的"
+     "12个嘎查村。",
+     [(46500000, ""), (12000000, ""), (5, "科尔沁右翼中旗"), (12, "科尔沁右翼中旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
