@@ -145,6 +145,15 @@ def test_html_gbk_declared_charset():
     assert doc.title == "标题"
 
 
+def test_a_sites_logo_in_h1_is_not_the_headline():
+    html = ('<html><head><meta charset="utf-8"><title>全市观摩会召开_组工动态_赤峰市委组织部</title></head><body>'
+            '<div class="header"><h1 class="logo">赤峰组工网</h1></div><div class="article">'
+            '<h2 class="art-title">全市观摩会召开</h2><p>共80余人参加观摩，实地察看了12个观摩点。</p></div></body></html>')
+    doc = document_from_bytes(html.encode("utf-8"), "x.html")
+    assert doc.title == "全市观摩会召开"
+    assert doc.text.startswith("全市观摩会召开\n\n") and "赤峰组工网" not in doc.text
+
+
 def test_malformed_html_is_read_best_effort():
     doc = read_document(BAD_INPUT / "broken_but_readable.html", BAD_INPUT)
     assert "科右前旗新建党群服务中心12个" in doc.text

@@ -87,6 +87,32 @@ def render_table(table) -> list[str]:
     return lines
 
 
+def _headline(tree) -> str:  # noqa: ANN001
+    """The page's headline: the heading the <title> starts with (a site's logo is often the <h1>),
+    else the first <h1> outside the page furniture, else the <title>'s first part."""
+    page = ""
+    t = tree.find(".//title")
+    if t is not None and t.text:
+        page = re.split(r"\s*[_|｜—–-]{1,2}\s*", t.text.strip())[0].strip()
+    heads = [h for h in tree.iter("h1", "h2", "h3") if _cell_text(h)]
+    if page:
+        for h in heads:
+            if _cell_text(h) == page:
+                return page
+    for h in heads:
+        if h.tag != "h1":
+            continue
+        furniture = False
+        for anc in h.iterancestors():
+            tokens = set(re.split(r"[\s_-]+", f"{anc.get('class', '')} {anc.get('id', '')}".lower())) - {""}
+            if tokens & _BOILERPLATE_CLASSES:
+                furniture = True
+                break
+        if not furniture and "logo" not in (h.get("class") or "").lower():
+            return _cell_text(h)
+    return page
+
+
 def html_to_text(html: str, name: str) -> tuple[str, str]:
     """Return (main text, title) of an HTML page: paragraphs separated by blank lines."""
     import lxml.html  # noqa: PLC0415
@@ -96,14 +122,7 @@ def html_to_text(html: str, name: str) -> tuple[str, str]:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         raise UnreadableFile(name, f"网页无法解析（{exc}）", "请用浏览器打开该网页，“另存为”完整网页后再运行。") from None
-    title = ""
-    h1 = tree.find(".//h1")
-    if h1 is not None:
-        title = _cell_text(h1)
-    if not title:
-        t = tree.find(".//title")
-        if t is not None and t.text:
-            title = re.split(r"\s*[_|｜—–-]{1,2}\s*", t.text.strip())[0].strip()
+    title = _headline(tree)
     for bad in list(tree.iter(*_DROP_TAGS)):
         if bad.getparent() is not None:
             bad.drop_tree()
