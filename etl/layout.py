@@ -51,7 +51,7 @@ _META = re.compile(
     r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$"
     # a WeChat post's account, date, time and place line (荣和社区 2024年06月12日 18:05 内蒙古) and its
     # follow prompt (点击上方蓝字 关注我们)
-    r"|^[^\s。，！？]{0,16}\s*(19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d\s*[\u4e00-\u9fff]{0,8}$"
+    r"|^[^。，！？]{0,24}?\s*(19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d\s*[\u4e00-\u9fff]{0,8}$"
     r"|^[^。，！？]{0,12}关注(?:我们|公众号)[!！]?$"
     # a web page's pager: 共2条 第1页 下一页
     r"|^(?:(?:共\s*\d+\s*[条页篇]|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})\s*){2,}$"
@@ -333,9 +333,17 @@ def article_id(source_file: str, seq: int, text: str) -> str:
     return "a" + digest[:15]
 
 
+# A WeChat post's head (its account, date and time; the follow prompt): the post is one article, whose
+# rule lines and stacked short lines are its own sections
+_WECHAT = re.compile(r"(?m)^[^：:\n]{0,24}(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d[^\n：:]{0,12}$"
+                     r"|点击.{0,4}蓝字|关注我们")
+
+
 def split_articles(doc: Document) -> list[Article]:
     """Split a document's text into articles, captions and quotation columns."""
-    blocks = _blocks(normalise(doc.text))
+    text = normalise(doc.text)
+    one_post = doc.kind != "html" and _WECHAT.search(text, 0, 300) is not None
+    blocks = _blocks(text)
     groups: list[dict] = []
     current: dict | None = None
     pending_heads: list[str] = []
@@ -351,6 +359,9 @@ def split_articles(doc: Document) -> list[Article]:
         b = blocks[i]
         if b.kind == "head":
             pending_heads.append(b.text)
+            i += 1
+            continue
+        if b.kind == "rule" and one_post and current is not None:  # a WeChat post's section rule
             i += 1
             continue
         if b.kind == "rule":  # a rule between articles closes the running one
@@ -388,7 +399,7 @@ def split_articles(doc: Document) -> list[Article]:
                 or _caption_ahead(blocks, i)
                 # a kicker and a title open an article on a page; a web page holds one article, in
                 # which two-line subheads (网格划分“精细化” / 从“一张大网”到“格中有格”) are sections
-                or (len(pending_heads) >= 2 and doc.kind != "html")
+                or (len(pending_heads) >= 2 and doc.kind != "html" and not one_post)
                 or _BRIEF_HEAD.match(pending_heads[-1]) is not None  # 【简讯】杭锦旗：… opens a brief of its own
             )
             if current is not None and not current["paras"] and not current["title"] and current["kind"] == "article":

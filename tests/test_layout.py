@@ -168,3 +168,19 @@ def test_a_run_of_bulleted_links_at_a_pages_end_is_not_body_text():
             "- 阿尔山市第十届冰雪节开幕")
     arts = split_articles(Document("p.html", text, "html"))
     assert not any("5万余名" in a.text and a.kind == "article" and "1200户" in a.text for a in arts)
+
+
+def test_a_wechat_post_is_one_article_whatever_its_rules_and_short_lines():
+    text = ("红色物业进小区，家门口的事有人管了\n原创 小赵 润泽社区 2024年05月16日 18:30 内蒙古\n\n邻居们好呀～\n\n"
+            "最近好多老邻居在群里问：\n那间小屋\n到底是干啥用的？\n\n——————\n01 先认识一下咱们社区\n——————\n\n"
+            "润泽社区在赛罕区人民路街道，\n辖区一共12个居民小区。\n\n——————\n02 网格\n——————\n\n"
+            "社区把辖区划成了15个网格。")
+    arts = [a for a in split_articles(Document("w.txt", text, "x")) if a.kind == "article"]
+    assert len(arts) == 1 and "15个网格" in arts[0].text and arts[0].title.startswith("红色物业进小区")
+
+
+def test_a_broadcast_transcripts_airtime_line_does_not_make_it_one_post():
+    text = ("赤峰广播电视台 播出稿\n播出时间：2024年8月12日 19:30 综合频道\n\n【提要】\n\n"
+            "巴林右旗：486户党员中心户把服务送到家门口\n\n——————\n\n敖汉旗积分超市\n\n敖汉旗建成积分超市237个。")
+    from etl.layout import _WECHAT
+    assert _WECHAT.search(text, 0, 300) is None
