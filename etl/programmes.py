@@ -125,6 +125,19 @@ def _section_programme(ctx: Context, p0: int) -> str:
     return named[-1].name if named else ""
 
 
+def _section_opened(ctx: Context, p0: int) -> str:
+    """The programme the paragraphs of the paragraph's section named (strongly) before it, when the
+    section's heading names none ("" outside sections)."""
+    if ctx.headings is None:
+        ctx.headings = section_headings(ctx.article.text, ctx.body_start)
+    k = bisect_right([a for a, _b in ctx.headings], p0 - 1) - 1
+    if k < 0:
+        return ""
+    _a, b = ctx.headings[k]
+    named = [i for i in in_range(ctx.initiatives, ctx.init_starts, b, p0) if i.strong and i.end <= p0]
+    return named[-1].name if named else ""
+
+
 def clause_programmes(ctx: Context, m: Mention) -> list[InitiativeMention]:
     """The programme mentions in the number's own clause."""
     text = ctx.article.text
@@ -200,6 +213,9 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     previous = [i for i in strong if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
     if previous and p0 > 0:
         return previous[-1].name
+    opened = _section_opened(ctx, p0)
+    if opened:  # 03 网格 / 社区推行“网格+物业”联动，… / …: what the section's own paragraphs launched before
+        return opened
     candidates = [i for i in in_clause if i.rank == CANDIDATE]
     if candidates:  # what the grammar alone suggests: the one the number counts, else the clause's
         return _closest([i for i in counted if i.rank == CANDIDATE] or candidates, m).name

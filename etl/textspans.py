@@ -71,6 +71,10 @@ _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二�
 _PLACE_COLON_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:](?=[^。！？；，：:]{4,24}$)(?!.*[？?]$)")
 
 
+# 03 网格：小事不出格, 驿站篇：…: a short topic, a colon and a short headline (not 电话：0471-…, not 如下：)
+_TOPIC_COLON_HEAD = re.compile(r"[^。！？；，：:\n]{1,10}[：:][^。！？；，：:\n0-9０-９]{2,14}")
+
+
 def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
     """(start, end) of the heading paragraphs of an article's body, in order."""
     out = []
@@ -82,7 +86,8 @@ def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
         if line and "\t" not in line and "|" not in line and (
                 (_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
                 or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))
-                or _PLACE_COLON_HEAD.match(line)):
+                or _PLACE_COLON_HEAD.match(line)
+                or _TOPIC_COLON_HEAD.fullmatch(line)):
             out.append((pos, end))
         pos = end + 1
     return out

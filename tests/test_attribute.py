@@ -208,6 +208,10 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("各盟市亮出“治理新招”\n\n全区共有网格员5.2万名。\n\n在城市，“红色物业”已覆盖小区2300个。"
      "\n\n巴林右旗推行“三事分流”工作法，化解纠纷410件。\n\n东乌旗依托“草原110”联防，巡边1200次。",
      [(52000, ""), (2300, "红色物业"), (410, "三事分流"), (1200, "草原110")]),
+    # a section whose heading names no programme: what its first paragraph launched carries on in it
+    ("润泽社区\n\n01 先认识一下\n\n社区有居民小区12个。\n\n02 红色物业\n\n社区推行“红色物业”，覆盖小区9个。\n\n03 网格：小事不出格\n\n社区推行“网格+物业”联动，划成15个网格。"
+     "\n\n每个网格配1名专职网格员。\n\n今年以来收集问题413件。",
+     [(12, "红色物业"), (9, "红色物业"), (15, "网格+物业"), (1, "网格+物业"), (413, "网格+物业")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))

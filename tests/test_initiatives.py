@@ -87,6 +87,7 @@ from etl.initiatives import find_initiatives
     ("卫生室成了牧民的“健康驿站”。", []),
     ("这是该旗首创的“草原夜校”。", ["草原夜校"]),
     ("周边38户牧民从此有了固定的“落脚点”。", []),
+    ("那间小屋，就是社区新开的“润心驿站”。", ["润心驿站"]),
     # — a name the sentence defines as a programme; 建起 launches; a 组 a campaign sets up
     ("“一带五”是四子王旗今年推出的庭院帮带机制。", ["一带五"]),
     ("嘎查学着邻居建起了“联户互助组”。", ["联户互助组"]),
