@@ -219,6 +219,8 @@ _COUNTED_THEN_MEASURE = re.compile(
     r"(?:[0-9０-９一二两三四五六七八九十百千]+[个家所]|[近约超]?[一二两三四五六七八九]成(?:的)?|[0-9０-９.]+%(?:的)?)"
     r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
+# a property measured as a share (占比, 比例, …率) right before a threshold in %
+_SHARE_PROPERTY_BEFORE = re.compile(r"(?:占比|比例|比重|率)(?:在|为|达)?$")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
 _SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评|成绩|分数|满意度")
 _NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码"),
@@ -431,6 +433,10 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
     if post in ("以上", "以下", "以内") and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end):
         return None  # 收入10万元以上的村达到45个: a threshold that says which villages are counted
     pre = _prefix(text, num_start)[1]
+    if (unit_written in ("%", "％") and (pre in ("more", "less") or post in ("以上", "以下"))
+            and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end)
+            and _SHARE_PROPERTY_BEFORE.search(text, max(0, _prefix(text, num_start)[0] - 6), _prefix(text, num_start)[0])):
+        return None  # 经营性收入占比不足40%的嘎查村有600多个: the threshold of a property, then the count
     if (unit_written in _THRESHOLD_UNITS
             and (_THRESHOLD_AFTER.match(text, end) if unit_written in ("元", "万元", "亿元", "岁") or pre in ("more", "less")
                  else _THRESHOLD_NOUN_AFTER.match(text, end))

@@ -174,6 +174,8 @@ SENTENCES = [
     ("每个嘎查村分红30万元以上", [("30万元以上", 300000, "元", "more", "嘎查村")]),
     # a threshold that says what is counted is no fact; "1 or more" is one
     ("年经营性收入10万元以上的村达到45个", [("45个", 45, "个", "exact", "")]),
+    # a share that is the threshold of a property (占比不足40%的…), unlike the share of a group (80%以上的养殖户)
+    ("经营性收入占比不足40%的嘎查村有600多个", [("600多个", 600, "个", "more", "")]),
     ("每个嘎查都有1名以上的专职网格员", [("1名以上", 1, "人", "more", "嘎查")]),
     # shares in 成: a percentage, qualifiers before and after
     ("参与群众占常住人口的近七成", [("近七成", 70, "%", "approx", "")]),
