@@ -223,6 +223,12 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention],
     if issuer is not None and issuer.banner_code:
         banners.setdefault(issuer.banner_code, issuer)
     only_banner = cut_region(copy_region(next(iter(banners.values()))), "banner") if len(banners) == 1 else None
+    # the article's one township, when it names exactly one (by an unambiguous name) and it lies in its banner
+    towns = {pm.candidates[0].code: pm.candidates[0].chain for pm in mentions
+             if len(pm.candidates) == 1 and pm.candidates[0].level == "township"}
+    only_town = cut_region(copy_region(next(iter(towns.values()))), "township") if len(towns) == 1 else None
+    if only_town is not None and only_banner is not None and only_town.banner_code != only_banner.banner_code:
+        only_town = None
     locs: list[Loc] = []
     named: dict[str, Region] = {}  # a name the text placed in a chain keeps that place when named again
     # 巴音哈拉嘎查位于新忽热苏木…: the text says where a place lies; that wins over a same-named place elsewhere
@@ -287,6 +293,14 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention],
                     # 孟根布拉格嘎查 in a speech about 阿拉善右旗: the only same-named place the gazetteer knows
                     # lies in another league; the article's one banner places it
                     passage = only_banner
+                if (passage is None and only_town is not None and cands and all(c.level == "village" for c in cands)
+                        and not any(c.chain.banner_code == only_town.banner_code for c in cands)):
+                    # a 苏木's own report whose 嘎查 the gazetteer knows only in other banners: the 苏木 places them
+                    region = _with_level(only_town, "village", pm.text)
+                    parent = region
+                    named[pm.text] = region
+                    locs.append(Loc(pm.start, pm.end, region, "name"))
+                    continue
                 if (chosen is not None and passage is not None and chosen.level in ("township", "village")
                         and not any(c.chain.banner_code == passage.banner_code for c in cands)):
                     # 在苏尼特左旗，…。达日罕乌拉苏木…: the passage places it; a same-named place elsewhere loses

@@ -272,6 +272,10 @@ def test_programme_by_count_and_scope(text, expect):
     ("科右中旗观察\n\n去年，北京市丰台区向科右中旗投入资金4650万元，其中1200万元投向巴彦呼舒镇、吐列毛杜镇等5个苏木镇的"
      "12个嘎查村。",
      [(46500000, ""), (12000000, ""), (5, "科尔沁右翼中旗"), (12, "科尔沁右翼中旗")]),
+    # a 苏木's own report: its 嘎查 that the gazetteer knows only in other banners are the 苏木's
+    ("巴彦胡舒苏木上半年工作汇报\n\n西乌珠穆沁旗巴彦胡舒苏木共设立党员中心户41户。\n\n"
+     "嘎查 | 党员中心户（户）\n巴彦宝力格嘎查 | 8\n阿拉坦合力嘎查 | 7",
+     [(41, "西乌珠穆沁旗"), (8, "西乌珠穆沁旗"), (7, "西乌珠穆沁旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
