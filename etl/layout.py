@@ -34,7 +34,7 @@ _QUOTE_ITEM = re.compile(r"^[★☆]")  # a quotation column's item (◆ ● ■
 # A page's rule between articles: ━━━━, ────, ＝＝＝＝, ****
 _RULE_LINE = re.compile(r"^[━─—－=＝*＊~～·•_＿\-]{5,}$")
 # An article continued from another page: （上接第1版）…
-_CONTINUED = re.compile(r"^[（(]?\s*(?:上接|接上|接)第?\s*[0-9０-９一二三四五六七八九十]+\s*版\s*[)）]?")
+_CONTINUED = re.compile(r"^[■□◆●▲◇]?\s*[（(]?\s*(?:上接|接上|接)第?\s*[0-9０-９一二三四五六七八九十]+\s*版\s*[)）]?")
 # A news brief in a column of briefs: ◆本报乌海12月5日讯, ◆赤峰市巴林左旗近日…
 _BRIEF = re.compile(r"^[◆●■▶►]\s*.{0,24}?(?:近日|日前|连日来|近期|本报|讯|日电|今年以来|入冬以来|[0-9０-９]{1,2}月[0-9０-９]{1,2}日)")
 # A brief's headline in a list of briefs: 【简讯】…, 【动态】…
@@ -74,7 +74,7 @@ _AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$"
                           r"常委|委员)\s+[\u4e00-\u9fff·]{2,6}$")
 # A paragraph that opens with a news dateline starts a new article even after a single headline
 # (石拐区：小院里议出村里大事 / 本报讯（记者 杨帆）石拐区…).
-_DATELINE = re.compile(r"^[□■◇◆●○]?\s*(本报讯|新华社|本报[^\s，。]{0,6}电|[^\s，。]{2,8}讯[（(]|[^\s，。]{2,8}电[（(]|据[^\s，。]{2,10}报道)")
+_DATELINE = re.compile(r"^[□■◇◆●○]?\s*(本报讯|新华社|本报[^\s，。]{0,10}[电讯]|[^\s，。]{2,8}讯[（(]|[^\s，。]{2,8}电[（(]|据[^\s，。]{2,10}报道)")
 # Everything after these is a list of links to other articles.
 _TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|相关推荐|相关文章|延伸阅读|往期回顾|热门推荐|热点推荐|更多阅读|猜你喜欢|点击“?阅读原文)")
 # A headline that names a number and goes on saying something (民馨路街道：7处“暖蜂驿站”让骑手有了歇脚地),
@@ -320,6 +320,12 @@ def _blocks(text: str) -> list[_Block]:
             for item in out[k:j + 1]:
                 item.kind = "para"
         k = j + 1
+    # A short line right above a news dateline (本报赤峰6月16日讯…) is that story's headline, even when it
+    # reads like a list line (赤峰：2.3万名党员“联”起41万户).
+    for a, b in zip(out, out[1:]):
+        if (a.kind == "para" and len(a.text) <= 40 and not _SENTENCE_END.search(a.text) and "\n" not in a.text
+                and b.kind == "para" and _DATELINE.match(b.text) and not is_table_row(a.text)):
+            a.kind = "head"
     # A short line right above a table is its caption (表1 各苏木镇党员中心户设立情况), not a headline.
     for a, b in zip(out, out[1:]):
         if a.kind == "head" and b.kind == "table":
@@ -426,7 +432,7 @@ def split_articles(doc: Document) -> list[Article]:
             current["kind"] = "quotes"
             current["paras"].append(b.text)
         elif b.kind == "captioned":  # a photo and its caption: the text, then the credit
-            if current["paras"] and not current.get("closed") and current["kind"] != "caption" and len(current["paras"]) > 1:
+            if current["paras"] and (current.get("closed") or (current["kind"] != "caption" and len(current["paras"]) > 1)):
                 current = open_group([])
                 groups.append(current)
             current["paras"].append(b.text)

@@ -184,3 +184,14 @@ def test_a_broadcast_transcripts_airtime_line_does_not_make_it_one_post():
             "巴林右旗：486户党员中心户把服务送到家门口\n\n——————\n\n敖汉旗积分超市\n\n敖汉旗建成积分超市237个。")
     from etl.layout import _WECHAT
     assert _WECHAT.search(text, 0, 300) is None
+
+
+def test_a_page_with_a_bulleted_continuation_a_story_headed_like_a_list_line_and_a_photo():
+    text = ("内蒙古日报\n2024年6月18日 星期二 第5版 旗县传真\n\n■上接第1版\n却不容易：扎鲁特旗把党课搬到了夏营地，已开讲62场。\n\n"
+            "────────────\n\n赤峰：2.3万名党员“联”起41万户\n\n本报赤峰6月16日讯 （记者 王敏）全市2.3万余名党员与近41万户结对。\n\n"
+            "────────────\n\n▲6月12日，达来诺日镇党员志愿者走进牧户家中宣讲防火知识。 通讯员 李涛 摄")
+    arts = split_articles(Document("p.txt", text, "x"))
+    kinds = [(a.kind, a.title) for a in arts]
+    assert ("fragment", "") in kinds  # 上接第1版 after a bullet: a continued piece of its own
+    story = next(a for a in arts if a.title == "赤峰：2.3万名党员“联”起41万户")
+    assert story.kind == "article" and "41万户结对" in story.text and "达来诺日镇" not in story.text
