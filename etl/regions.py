@@ -859,6 +859,9 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
     section = _section_region(ctx, p0)
     if section is not None:  # ▲赛罕区：… — the heading of the paragraph's section names its place
         return section, "section"
+    opened = _section_opened_region(ctx, p0)
+    if opened is not None:  # 林海深处的“活地图” / 阿尔山市地处…。 / 在伊尔施镇…: the place the section opened with
+        return opened, "section"
     previous = _previous_paragraph_region(ctx, p0)
     main = ctx.default_region
     if (previous is not None and main is not None and previous.league_code and main.league_code
@@ -889,6 +892,29 @@ def _section_region(ctx: Context, p0: int) -> Region | None:
     a, b = ctx.headings[k]
     subj = _subject_loc(ctx, a, b)
     return subj.region if subj is not None and subj.region.level != "outside" else None
+
+
+def _section_opened_region(ctx: Context, p0: int) -> Region | None:
+    """In a section whose heading names no place: the place its first paragraph is about, when that
+    paragraph opens with it as the subject (阿尔山市地处大兴安岭…) and it is a banner or deeper."""
+    if ctx.headings is None:
+        ctx.headings = section_headings(ctx.article.text, ctx.body_start)
+    k = bisect_left([a for a, _b in ctx.headings], p0) - 1
+    if k < 0:
+        return None
+    text = ctx.article.text
+    first = ctx.headings[k][1]
+    while first < len(text) and text[first] == "\n":
+        first += 1
+    if first >= p0:
+        return None
+    end = text.find("\n", first)
+    end = p0 if end < 0 or end > p0 else end
+    subj = _subject_loc(ctx, first, end)
+    if (subj is None or subj.start - first > 2 or subj.how.startswith("anaphor") or _visitor(text, subj)
+            or level_of(subj.region) not in ("banner", "township", "village")):
+        return None
+    return subj.region
 
 
 def _previous_paragraph_region(ctx: Context, p0: int) -> Region | None:

@@ -276,6 +276,10 @@ def test_programme_by_count_and_scope(text, expect):
     ("巴彦胡舒苏木上半年工作汇报\n\n西乌珠穆沁旗巴彦胡舒苏木共设立党员中心户41户。\n\n"
      "嘎查 | 党员中心户（户）\n巴彦宝力格嘎查 | 8\n阿拉坦合力嘎查 | 7",
      [(41, "西乌珠穆沁旗"), (8, "西乌珠穆沁旗"), (7, "西乌珠穆沁旗")]),
+    # a section whose heading names no place: its paragraphs go on about the place its first paragraph opens with
+    ("兴安盟基层治理见闻\n\n扎赉特旗设立党员中心户1136户。\n\n林海深处的“活地图”\n\n阿尔山市地处大兴安岭西南麓。\n\n"
+     "在伊尔施镇的家属区，网格员老赵的手机里存着400多户居民的电话。",
+     [(1136, "扎赉特旗"), (400, "阿尔山市")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
