@@ -72,7 +72,8 @@ _VERBS = (
     "探索推行", "探索建立", "创新推出", "办起", "建起", "搭起", "组成", "兴办", "开办起", "新开", "新设", "新建", "开起",
     "创新开展", "积极推行", "大力推行", "大力推广", "全面推广", "全力打造", "着力打造", "精心打造", "倾力打造", "建设",
 )
-_QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{2,24})[”\"」]")
+# (‘…’ inside a quotation: 他说：“我们旗组建‘马背宣讲队’……”)
+_QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{2,24})[”\"」’]")
 _SUFFIX_AFTER = re.compile("(?:等)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(map(re.escape, sorted(_SUFFIXES, key=len, reverse=True))) + ")")
 # the verb may be followed by 了, 起, 出 and a count or a determiner: 打造了一批“红色驿站”, 建成12个“草原书屋”
 _COUNT = r"(?:[0-9０-９]+|(?!一(?:[批些系]|[个支处家所座间户名类项种条期场次]))[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支)"
@@ -384,7 +385,7 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             h = _HEAD_UNQUOTED.match(text, v.end() if v else start, b)
             if h and _acceptable(h.group(1), lex) and not text.startswith("“", start) and not _generic_np(h.group(1), lex):
                 names[h.group(1)] = (lex.canonical.get(h.group(1), h.group(1)), STRONG)
-    if "“" in text or '"' in text or "「" in text:
+    if "“" in text or '"' in text or "「" in text or "‘" in text:
         _quoted(text, head_starts, lex, names)
     for m in _BODY_UNQUOTED.finditer(text):
         name = m.group(1)

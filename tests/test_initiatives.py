@@ -88,6 +88,8 @@ from etl.initiatives import find_initiatives
     ("这是该旗首创的“草原夜校”。", ["草原夜校"]),
     ("周边38户牧民从此有了固定的“落脚点”。", []),
     ("那间小屋，就是社区新开的“润心驿站”。", ["润心驿站"]),
+    # — a name in single quotes inside a quotation
+    ("他说：“我们旗去年开始组建‘马背宣讲队’，现在全旗有46支。”", ["马背宣讲队"]),
     # — a name the sentence defines as a programme; 建起 launches; a 组 a campaign sets up
     ("“一带五”是四子王旗今年推出的庭院帮带机制。", ["一带五"]),
     ("嘎查学着邻居建起了“联户互助组”。", ["联户互助组"]),
