@@ -299,6 +299,13 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
     return False
 
 
+def _ordinary_word(name: str) -> bool:
+    """A quoted word the dictionary knows well (串起“产业链”): emphasis, not a name, unless more says so."""
+    from .subjects import common_word_frequency  # noqa: PLC0415  (jieba's tables, built once)
+
+    return common_word_frequency(name) >= 100
+
+
 def _copula_de(text: str, start: int) -> bool:
     m = _COPULA_DE_BEFORE.search(text, max(0, start - 14), start)
     return m is not None and _VERB_BEFORE.search(m.group(1)) is None
@@ -364,7 +371,7 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
         known = name in lex.canonical
         if not known and _rejected_shape(name, text, q0, q1, _SUFFIX_AFTER.match(text, q1) is not None):
             continue
-        if known or _headed(name) or _evidence(text, q0, q1, head_starts):
+        if known or (_headed(name) and not _ordinary_word(name)) or _evidence(text, q0, q1, head_starts):
             names[name] = (lex.canonical.get(name, name), STRONG)
 
 

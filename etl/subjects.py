@@ -235,6 +235,22 @@ def _words(window: str) -> tuple[str, ...]:
     return tuple(tokenizer.lcut(window, HMM=False))
 
 
+@lru_cache(maxsize=4096)
+def common_word_frequency(word: str) -> int:
+    """How often jieba's own dictionary has seen the word (0 for the project's user words: place and
+    programme names, counted things), as a sign that a quoted word is an ordinary word (“产业链”)."""
+    tokenizer, tables = _dictionary()
+    tables.need(word)
+    if word in _user_word_set():
+        return 0
+    return tokenizer.FREQ.get(word, 0) or 0
+
+
+@lru_cache(maxsize=1)
+def _user_word_set() -> frozenset[str]:
+    return frozenset(w for w, _f, _t in _user_words())
+
+
 def words_of(window: str) -> tuple[str, ...]:
     """The dictionary's words of a short window (place names are words), cached."""
     return _words(window)

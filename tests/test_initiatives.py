@@ -87,6 +87,8 @@ from etl.initiatives import find_initiatives
     ("卫生室成了牧民的“健康驿站”。", []),
     ("这是该旗首创的“草原夜校”。", ["草原夜校"]),
     ("周边38户牧民从此有了固定的“落脚点”。", []),
+    # — an ordinary word in quotes is emphasis, whatever its last character (链, 点…)
+    ("联村党委串起“产业链”，组建联村党委14个。", []),
     ("那间小屋，就是社区新开的“润心驿站”。", ["润心驿站"]),
     # — a name in single quotes inside a quotation
     ("他说：“我们旗去年开始组建‘马背宣讲队’，现在全旗有46支。”", ["马背宣讲队"]),
