@@ -97,9 +97,11 @@ TIME_UNITS = frozenset({"分钟", "小时", "个小时", "天", "个工作日", 
 _TIME_UNITS = TIME_UNITS
 # Words that make a time a measure of a service: before the number (in its clause) or right after it.
 _SERVICE_TIME_BEFORE = re.compile(
-    r"(?:平均|不到|不足|不少于|至少|每天|每日|每周|只需|仅需|仅用|只用|只要|压缩至|压缩到|缩短至|缩短到|缩减至|控制在|时限|时长|用时|耗时|响应|步行|车程|"
+    r"(?:平均|不到|不足|不超过|最多|最长|不少于|至少|每天|每日|每周|只需|仅需|仅用|只用|只要|压缩至|压缩到|缩短至|缩短到|缩减至|控制在|时限|时长|用时|耗时|响应|步行|车程|"
     r"骑行|开车|驾车|服务|志愿|每期|每次|培训|办结|办理|审批|到达|上门)[^，。；！？\n]{0,8}$")
-_SERVICE_TIME_AFTER = re.compile(r"(?:左右|以内|之内|内)?(?:就能|即可|就可|就有人|就上门|就到|就赶到|办结|到达|上门|就办|就能到|就能办|赶到|送达|响应|答复|回复|反馈|处置|办理)")
+_SERVICE_TIME_AFTER = re.compile(r"(?:左右|以内|之内|内)?(?:必须|必|要|须|务必|保证|确保|一定|都|就|便)?"
+                                 r"(?:就能|即可|就可|就有人|就上门|就到|就赶到|办结|到达|上门|就办|就能到|就能办|赶到|送达|"
+                                 r"响应|答复|回复|反馈|处置|办理|给说法|给答复|有回音|有回复|解决)")
 # What 成 must not be followed by to be a share: 三成员, 七成熟, 五成群.
 _NOT_SHARE_AFTER = frozenset("员立为功果本绩熟效就长交年人都批片型套品分色语群家事龙才")
 _CLASSIFIERS: tuple[str, ...] = (

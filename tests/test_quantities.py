@@ -174,6 +174,10 @@ SENTENCES = [
     ("每个嘎查村分红30万元以上", [("30万元以上", 300000, "元", "more", "嘎查村")]),
     # a threshold that says what is counted is no fact; "1 or more" is one
     ("年经营性收入10万元以上的村达到45个", [("45个", 45, "个", "exact", "")]),
+    # a time limit with a modal or a spoken answer after it (必须响应, 给说法, 有回音), or 不超过 before it
+    ("物业接单后12小时内必须响应", [("12小时内", 12, "小时", "less", "")]),
+    ("复杂的一般不超过3天给说法", [("不超过3天", 3, "天", "less", "")]),
+    ("一般2个工作日内就有回音", [("2个工作日内", 2, "个工作日", "less", "")]),
     # a share that is the threshold of a property (占比不足40%的…), unlike the share of a group (80%以上的养殖户)
     ("经营性收入占比不足40%的嘎查村有600多个", [("600多个", 600, "个", "more", "")]),
     ("每个嘎查都有1名以上的专职网格员", [("1名以上", 1, "人", "more", "嘎查")]),
