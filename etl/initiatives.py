@@ -101,7 +101,7 @@ _COUNT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:共|已|累计|总数|数量
 # What something is ranked, called or awarded as: never a programme (作为“一号工程”, 被誉为“草原轻骑兵”).
 _RANK_BEFORE = re.compile(
     r"(?:作为|视为|当作|当成|列为|称为|称作|称之为|誉为|喻为|比作|号称|人称|叫作|叫做|叫他|叫她|喊他|喊她|唤作|昵称|外号|"
-    r"绰号|荣获|获评|评为|授予|获得|命名为|评定为|评选为|评选出|评出|选树|被评|赢得|享有|素有|入选|登上|荣登|跻身|"
+    r"绰号|(?:称|叫|喊|唤)(?:他们|她们|它们|大家)|荣获|获评|评为|授予|获得|命名为|评定为|评选为|评选出|评出|选树|被评|赢得|享有|素有|入选|登上|荣登|跻身|"
     r"南有|北有|东有|西有|前有|后有|上有|下有)(?:了|为|的)?$")
 # What something becomes or is like: a metaphor unless a programme word follows (成为群众的“贴心人”).
 # (but 搞的是“积分超市”, 推行的是“…”: what was done, named)
@@ -306,6 +306,10 @@ def _ordinary_word(name: str) -> bool:
     return common_word_frequency(name) >= 100
 
 
+# 称他们“红管家”, 牧民都叫他“骆驼书记”, 被誉为“…”: what people are called
+_CALLED_BEFORE = re.compile(r"(?:(?:称|叫|喊|唤)(?:他们|她们|他|她|大家)|称为|称作|誉为|人称|昵称|外号|绰号)(?:为|是|作)?$")
+
+
 def _copula_de(text: str, start: int) -> bool:
     m = _COPULA_DE_BEFORE.search(text, max(0, start - 14), start)
     return m is not None and _VERB_BEFORE.search(m.group(1)) is None
@@ -362,17 +366,31 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
 
 
 def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tuple[str, int]]) -> None:
-    """Quoted names confirmed by a programme word, a verb, a head noun, a count or the headline."""
+    """Quoted names confirmed by a programme word, a verb, a head noun, a count or the headline.
+
+    A name the text also gives people as what they are called (居民们亲切地称他们“红管家”) is a nickname
+    wherever it stands (a headline's 老旧小区来了“红管家”), unless a programme word follows it somewhere.
+    """
+    nicknames: set[str] = set()
+    worded: set[str] = set()
     for m in _QUOTED.finditer(text):
         name = _clean(m.group(1))
         if not _acceptable(name, lex):
             continue
         q0, q1 = m.start(), m.end()
         known = name in lex.canonical
-        if not known and _rejected_shape(name, text, q0, q1, _SUFFIX_AFTER.match(text, q1) is not None):
+        suffix = _SUFFIX_AFTER.match(text, q1) is not None
+        if suffix:
+            worded.add(name)
+        if not known and _rejected_shape(name, text, q0, q1, suffix):
+            if _CALLED_BEFORE.search(text, max(0, q0 - 8), q0):
+                nicknames.add(name)
             continue
         if known or (_headed(name) and not _ordinary_word(name)) or _evidence(text, q0, q1, head_starts):
             names[name] = (lex.canonical.get(name, name), STRONG)
+    for name in nicknames - worded:
+        if name not in lex.canonical:
+            names.pop(name, None)
 
 
 def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]:

@@ -172,3 +172,9 @@ def test_a_short_form_of_one_part_of_a_compound_name_is_that_part():
     text = "推行“党员示范户+庭院经济”模式。“示范户”成了“领头羊”。全旗党员示范户户均增收5200元。"
     names = [m.name for m in find_initiatives(text)]
     assert names[0] == "党员示范户+庭院经济" and set(names[1:]) == {"党员示范户"}
+
+
+def test_a_name_the_text_gives_people_as_a_nickname_is_no_programme_even_in_the_headline():
+    text = ("奈曼旗：老旧小区来了“红管家”\n\n大沁他拉镇推行“红色物业”。各小区推选党员骨干担任楼栋长，全镇共412名，"
+            "居民们亲切地称他们“红管家”。")
+    assert {m.name for m in find_initiatives(text, "奈曼旗：老旧小区来了“红管家”", 15)} == {"红色物业"}
