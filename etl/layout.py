@@ -81,6 +81,8 @@ _TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|相�
 # unlike a list line that ends with its figure (科右前旗：服务站45个)
 _HEADLINE_AFTER_NUMBER = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[\u4e00-\u9fff]?[“”\u4e00-\u9fff]*[\u4e00-\u9fff]{2,}[^0-9０-９]{4,}$")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
+_NOTE = re.compile(r"^(?:注|备注)[：:]\s*[①1１(（]?")
+_NOTE_ITEM = re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]")
 # A line led by a symbol that is not a letter, digit, quote or bracket (✅ ✔ • ▪ ◎ 📍): a bullet
 _BULLET = re.compile(r"^[^\w\s“”‘’\"'《（(【\[［〔<]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -101,12 +103,21 @@ _PIPE = re.compile(r"[ \u3000]*[|｜][ \u3000]*")
 
 
 def _aligned_cells(line: str) -> list[str] | None:
-    """The cells of a line whose columns are separated by tabs or runs of spaces (a text table row)."""
+    """The cells of a line whose columns are separated by tabs or runs of spaces (a text table row).
+
+    A label spaced out to fill its column (合  计, 总  计) is one cell.
+    """
     line = line.strip()
     if "|" in line or "｜" in line or not _HAS_ALIGNED_GAP.search(line):
         return None
     cells = [c for c in _ALIGNED.split(line) if c]
+    while len(cells) >= 3 and len(cells[0]) == 1 and len(cells[1]) == 1 and not cells[0].isdigit() and not cells[1].isdigit():
+        cells[0:2] = [cells[0] + cells[1]]
     return cells if len(cells) >= 2 else None
+
+
+# A table's border or the rule under its header (────, ------, ═══)
+_BORDER = re.compile(r"^\s*[─━═—\-－=＝_＿+]{6,}\s*$")
 
 
 def _normalise_tables(lines: list[str]) -> dict[int, str]:
@@ -127,9 +138,12 @@ def _normalise_tables(lines: list[str]) -> dict[int, str]:
             i += 1
             continue
         run = [i]
+        borders = []
         j = i + 1
         while j < len(lines):
-            if not lines[j].strip() and j + 1 < len(lines) and cells[j + 1] is not None:
+            if (not lines[j].strip() or _BORDER.match(lines[j])) and j + 1 < len(lines) and cells[j + 1] is not None:
+                if lines[j].strip():
+                    borders.append(j)
                 j += 1
                 continue
             if cells[j] is not None and len(cells[j]) == len(cells[run[0]]):
@@ -142,6 +156,10 @@ def _normalise_tables(lines: list[str]) -> dict[int, str]:
         if len(run) >= 2 and numeric_rows * 2 >= len(run) - 1 and numeric_rows:
             for k in run:
                 out[k] = "\t".join(cells[k])
+            # its borders are no rules between articles
+            for k in (run[0] - 1, *borders, run[-1] + 1):
+                if 0 <= k < len(lines) and _BORDER.match(lines[k]):
+                    out[k] = ""
         i = j if len(run) >= 2 else i + 1
     return out
 
@@ -282,9 +300,15 @@ def _ends_open(text: str) -> bool:
 def _blocks(text: str) -> list[_Block]:
     """Classify blocks and join paragraphs that the layout broke in the middle of a word."""
     out: list[_Block] = []
+    in_notes = False
     for raw in _raw_blocks(text):
         if _TAIL.match(raw):
             break
+        # a table's notes (注：①本表统计时点… ②…指…): definitions and sources, no facts of the report
+        if _NOTE.match(raw) or (in_notes and _NOTE_ITEM.match(raw)):
+            in_notes = True
+            continue
+        in_notes = False
         kind = _classify(raw)
         if not out and kind == "para" and _is_headline(raw, as_first=True):
             kind = "head"  # a page's first short line is its headline, even "鄂前旗：“飞地抱团”让32个…"

@@ -195,3 +195,16 @@ def test_a_page_with_a_bulleted_continuation_a_story_headed_like_a_list_line_and
     assert ("fragment", "") in kinds  # 上接第1版 after a bullet: a continued piece of its own
     story = next(a for a in arts if a.title == "赤峰：2.3万名党员“联”起41万户")
     assert story.kind == "article" and "41万户结对" in story.text and "达来诺日镇" not in story.text
+
+
+def test_a_space_aligned_table_between_borders_with_a_spaced_out_total_and_notes():
+    text = ("二、设置情况\n\n全市推行党员中心户制度。分旗县市区情况见表1。\n\n表1  各旗县市区党员中心户设置情况\n"
+            "───────────────────────────\n旗县市区      党员中心户（户）    党建联合体（个）\n"
+            "───────────────────────────\n集宁区                    96                 7\n"
+            "丰镇市                   318                 9\n合  计                   414                16\n"
+            "───────────────────────────\n注：①本表统计时点为2024年12月31日。\n\n②党建联合体指由2个及以上党组织联合组建的组织形式。\n\n"
+            "三、有关说明\n\n丰镇市党员中心户最多。")
+    (art,) = [a for a in split_articles(Document("t.txt", text, "x")) if a.kind == "article"]
+    assert "旗县市区\t党员中心户（户）\t党建联合体（个）\n集宁区\t96\t7" in art.text
+    assert "合计\t414\t16" in art.text
+    assert "2个及以上" not in art.text and "丰镇市党员中心户最多" in art.text
