@@ -29,6 +29,7 @@ class Context:
     place_spans: list[tuple[int, int]] = field(default_factory=list)
     place_starts: list[int] = field(default_factory=list)
     headings: list[tuple[int, int]] | None = None  # section headings of the body (etl.programmes), on demand
+    answers: list[tuple[int, int, Region | None]] | None = None  # an interview's answers and their speakers' places
 
 
 def body_start(article: Article) -> int:

@@ -180,6 +180,10 @@ _PREFIXES: tuple[tuple[str, str, str], ...] = (
     ("逾", "more", ""), ("超", "more", "赶高"), ("负", "minus", "正胜抱担自欺辜"),
     ("-", "minus", ""), ("－", "minus", ""),
 )
+# 两位 followed by what the two do (在, 说, 谈…) or a pause: the people addressed
+_PRONOUN_AFTER = frozenset("在说谈的都也是请，。、：:；？！")
+# 收八十块代牧费, 一百多块钱: money named right after 块
+_MONEY_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:费|钱|工资|补贴|租金|分红|收入)")
 _POST_QUALIFIER = {"以上": "more", "之多": "more", "左右": "approx", "上下": "approx",
                    "以下": "less", "以内": "less"}
 
@@ -428,6 +432,10 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None
     if chinese and text[max(0, num_start - 2):num_start].endswith(("周", "星期", "礼拜")):
         return None  # 每周二、周五轮流: weekdays
+    if unit_written == "位" and chinese and text[end:end + 1] in _PRONOUN_AFTER and text[num_start:end] in ("两位", "二位", "三位"):
+        return None  # 请两位说说, 两位谈的难处: the people addressed, not a count
+    if unit_written == "口" and text[num_start - 1:num_start] in ("老", "小") and text[num_start:end] == "两口":
+        return None  # 老两口: an old couple
     if unit_written == "分" and (chinese or not _SCORE_CONTEXT.search(text, max(0, num_start - 12), num_start)):
         return None  # 8点30分, 十分; a score only after 积分/得分: 兑换积分12万分
     if unit_written in _NOT_CLASSIFIER_AFTER and text[end:end + 1] in _NOT_CLASSIFIER_AFTER[unit_written]:
@@ -492,7 +500,11 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
                               None if parsed.high is None else parsed.high * 1e8, parsed.qualifier)
         end += 1
         unit_written = ""
-    if unit_written == "块" and (_MONEY_CONTEXT.search(text, max(0, num_start - 12), num_start) or (
+    if unit_written == "口" and text[end:end + 1] == "人":
+        end += 1  # 一百七八十口人: people
+        unit_written = "人"
+    if unit_written == "块" and (_MONEY_CONTEXT.search(text, max(0, num_start - 12), num_start)
+                                or _MONEY_NOUN_AFTER.match(text, end) or (
             (text[end:end + 1] in _CLAUSE_FOLLOW or text[end:end + 1] == "" or _JIAO.match(text, end))
             and _SPOKEN_MONEY_VERB.search(text, max(0, num_start - 8), num_start))):
         unit, category = "元", "money"  # 光油钱就一百多块; 每只羊能多卖七八十块; 稳定在1块2以上

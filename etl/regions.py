@@ -852,6 +852,9 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
                 if inner:
                     return inner[-1].region, "paragraph"
             return subj, "paragraph"
+    home = _answer_home(ctx, m.start)
+    if home is not None:  # 韩振东：明年再建8个示范点: an answer is about the speaker's own place
+        return home, "paragraph"
     if m.start < ctx.body_start:
         head = in_range(ctx.locs, ctx.loc_starts, 0, ctx.body_start)
         if head:
@@ -892,6 +895,19 @@ def _section_region(ctx: Context, p0: int) -> Region | None:
     a, b = ctx.headings[k]
     subj = _subject_loc(ctx, a, b)
     return subj.region if subj is not None and subj.region.level != "outside" else None
+
+
+def _answer_home(ctx: Context, pos: int) -> Region | None:
+    """The place of the speaker whose answer (巴特尔：…) holds pos, when the text says where they are from."""
+    if ctx.answers is None:
+        text = ctx.article.text
+        spoken = _answers(text)
+        homes = _speaker_places(text, ctx.locs, {who for _a, _b, who in spoken if who}) if spoken else {}
+        ctx.answers = [(a, b, homes.get(who)) for a, b, who in spoken]
+    for a, b, home in ctx.answers:
+        if a <= pos < b:
+            return _copy_main(home) if home is not None else None
+    return None
 
 
 def _section_opened_region(ctx: Context, p0: int) -> Region | None:

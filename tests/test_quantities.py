@@ -174,6 +174,12 @@ SENTENCES = [
     ("每个嘎查村分红30万元以上", [("30万元以上", 300000, "元", "more", "嘎查村")]),
     # a threshold that says what is counted is no fact; "1 or more" is one
     ("年经营性收入10万元以上的村达到45个", [("45个", 45, "个", "exact", "")]),
+    # the two people addressed, an old couple, people counted by 口, money named after 块
+    ("记者：最后请两位说说明年的打算", []),
+    ("留在嘎查的多是五六十岁的老两口", []),
+    ("两位老人住在这里", [("两位", 2, "人", "exact", "")]),
+    ("克尔伦苏木有一百七八十口人", [("一百七八十口人", 170, "人", "range", "")]),
+    ("每只羊收八十块代牧费", [("八十块", 80, "元", "exact", "只")]),
     # a time limit with a modal or a spoken answer after it (必须响应, 给说法, 有回音), or 不超过 before it
     ("物业接单后12小时内必须响应", [("12小时内", 12, "小时", "less", "")]),
     ("复杂的一般不超过3天给说法", [("不超过3天", 3, "天", "less", "")]),
