@@ -61,8 +61,17 @@ def _body_programme(ctx: Context, strong: list) -> str:
     lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1]
     if lede:
         return lede[0].name
-    if named:  # the body's main programme: named twice or more, and in half its programme mentions
-        (name, n), *rest = named.most_common(2)
+    if ctx.headings is None:
+        ctx.headings = section_headings(text, ctx.body_start)
+    candidates = named
+    if len(ctx.headings) >= 3:
+        # a feature in sections (一碗热饭 / 议出来的停车场 / …): a programme its opening does not name is its
+        # own section's, not the article's
+        opening = {i.name for i in strong if i.start < ctx.headings[0][0]}
+        candidates = Counter({k: v for k, v in named.items() if k in opening})
+    if candidates:  # the body's main programme: named twice or more, and in half its programme mentions
+        name, n = candidates.most_common(1)[0]
+        rest = [(k, v) for k, v in named.most_common() if k != name][:1]
         # (the body's only programme is its main one even when named once, in a report about one place;
         # a round-up of several banners that names one banner's programme at the end has none)
         one_place = len({loc.region.banner for loc in ctx.locs if loc.region.banner}) <= 1

@@ -212,6 +212,11 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("润泽社区\n\n01 先认识一下\n\n社区有居民小区12个。\n\n02 红色物业\n\n社区推行“红色物业”，覆盖小区9个。\n\n03 网格：小事不出格\n\n社区推行“网格+物业”联动，划成15个网格。"
      "\n\n每个网格配1名专职网格员。\n\n今年以来收集问题413件。",
      [(12, "红色物业"), (9, "红色物业"), (15, "网格+物业"), (1, "网格+物业"), (413, "网格+物业")]),
+    # a feature in sections: a programme named only in one section is that section's, not the article's
+    ("老街巷里暖意浓\n\n社区辖区有12个居民小区。\n\n一碗热饭\n\n银龄驿站每天为63名老人提供午餐。驿站累计助餐2万人次。"
+     "\n\n议出来的停车场\n\n议事厅今年已开会27次。\n\n放学后的去处\n\n社区有志愿者老师19名。\n\n"
+     "明年社区打算再建2个银龄驿站。",
+     [(12, ""), (63, "银龄驿站"), (20000, "银龄驿站"), (27, ""), (19, ""), (2, "银龄驿站")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
