@@ -90,6 +90,9 @@ from etl.initiatives import find_initiatives
     # — an ordinary word in quotes is emphasis, whatever its last character (链, 点…)
     ("联村党委串起“产业链”，组建联村党委14个。", []),
     ("那间小屋，就是社区新开的“润心驿站”。", ["润心驿站"]),
+    # — spoken launching verbs: 搞“…”, 推的是“…”
+    ("嘎查党支部牵头办了合作社，搞“联户代牧”：没劳力的人家把羊交给合作社。", ["联户代牧"]),
+    ("我们推的是“强弱嘎查联建”，让强嘎查带弱嘎查。", ["强弱嘎查联建"]),
     # — a name in single quotes inside a quotation
     ("他说：“我们旗去年开始组建‘马背宣讲队’，现在全旗有46支。”", ["马背宣讲队"]),
     # — a name the sentence defines as a programme; 建起 launches; a 组 a campaign sets up
