@@ -18,6 +18,7 @@ from .regions import ANAPHOR, common_region, level_of, region_for, respectively
 from .schema import Article, Document, Fact, Mention, Region
 from .subjects import clean_subject, indicator_for, subject_for
 from .tables import (
+    ColumnSpec,
     Table,
     column_name,
     column_spec,
@@ -260,6 +261,9 @@ def _line(text: str, pos: int) -> tuple[int, int]:
     return a, (len(text) if b < 0 else b)
 
 
+_CAPTION_UNIT = re.compile(r"单位[：:]\s*([^（）()\s，,；;、]{1,6})")
+
+
 def _named_programme(ctx: Context, a: int, b: int) -> str:
     named = [i for i in in_range(ctx.initiatives, ctx.init_starts, a, b) if i.end <= b and i.rank >= 1]
     return named[0].name if named else ""
@@ -281,6 +285,8 @@ def _table_facts(ctx: Context, t: Table, published: str) -> list[Fact]:
         table_programme = ""
     table_programme = table_programme or initiative_for(ctx, _pseudo(anchor))
     header_quote = text[t.header_line[0]:t.header_line[1]] if t.header_line else ""
+    # a caption that gives the unit of every cell (…收入情况（单位：万元）)
+    caption_unit = _CAPTION_UNIT.search(t.caption.text) if t.caption is not None else None
     # a table whose columns are places (指标 | 东河区 | 昆都仑区): the region comes from the column
     col_regions = {col: r for col in range(width) if col != label_col and t.header
                    for r in [_cell_region(ctx, t.header[-1][col]) if col < len(t.header[-1]) else None] if r}
@@ -313,6 +319,8 @@ def _table_facts(ctx: Context, t: Table, published: str) -> list[Fact]:
             spec = column_spec(head)
             if (not spec.unit or _YEAR_HEAD.match(head)) and label_spec is not None and label_spec.unit:
                 spec = label_spec  # 指标 | 2023年 | 2024年 / 党员中心户（户） | 100 | 120
+            if not spec.unit and caption_unit is not None:
+                spec = ColumnSpec(spec.name, caption_unit.group(1), spec.per)
             m = _cell_mention(cell, spec.unit, spec.per)
             if m is None:
                 continue

@@ -90,6 +90,13 @@ def test_units_scale_with_the_header_and_rows_of_townships_total_to_their_banner
     assert {f.category for f in facts if f.unit == "%"} == {"percent"}
 
 
+def test_a_captions_unit_applies_to_cells_whose_header_has_none():
+    text = ("巴音查干嘎查集体经济\n\n嘎查集体经济收入逐年攀升，具体见下表。\n\n巴音查干嘎查2021—2023年集体经济收入情况（单位：万元）\n\n"
+            "年份 | 集体经济收入 | 其中：经营性收入\n2021年 | 38.6 | 21.3\n2022年 | 71.2 | 49.5")
+    money = sorted(f.value for f in facts_of(text) if f.unit == "元")
+    assert money == [213000, 386000, 495000, 712000]
+
+
 def test_html_and_text_tables_give_the_same_facts():
     html = ("<html><body><h1>正蓝旗数据</h1><p>各旗情况如下：</p><table><tr><th>旗县区</th><th>党员中心户（户）</th></tr>"
             "<tr><td>正蓝旗</td><td>64</td></tr><tr><td>多伦县</td><td>31</td></tr></table></body></html>")
