@@ -335,7 +335,7 @@ def _generic_np(name: str, lex: Lexicon) -> bool:
 
 # A paragraph that opens with a short title phrase ending in a quoted name: 致富能手“现场讲”。…
 _LEAD_TITLE = re.compile(r"[。：:]")
-_LEAD_BEFORE = re.compile(r"(?:^|\n)[\u4e00-\u9fff]{0,8}$")
+_LEAD_BEFORE = re.compile(r"(?:^|\n)[■□◆◇●○▲△▶►★☆◎※#＃\s]*[\u4e00-\u9fff]{0,8}$")
 # A tool, not a programme: 通过“学习强国”视频会议功能, “12345”热线
 _TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号)")
 

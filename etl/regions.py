@@ -85,9 +85,11 @@ _GAP_NAME = re.compile(r"[^\W\d_的和与及在对把从到为是有将向给、
 # A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
 _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
-                  "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
+                  "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
+# …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
+_LEARN_AFTER = re.compile(r"[^，。；！？\n]{0,12}?(?:学习|考察|观摩|取经|调研|交流|参观|培训)")
 # An outside partner as the agent of a passive (设备由昌平区一家企业援建, 被大兴区评为…) gives, it is
 # not what the sentence is about.
 _OUTSIDE_AGENT_BEFORE = ("由", "被", "经由")
@@ -729,8 +731,11 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
     while True:
         before = text[max(0, start - 2):start]
         if before.endswith(_OBJECT_BEFORE) or (loc.how == "outside" and before.endswith(_OUTSIDE_AGENT_BEFORE)):
-            # 来自东乌旗的书记朝鲁介绍说，…: the speaker's home is the subject of what they say
-            return not (before.endswith("来自") and _SPEAKER_AFTER.match(text, loc.end))
+            # 来自东乌旗的书记朝鲁介绍说，…: the speaker's home is the subject of what they say;
+            # 记者一路向西来到苏尼特右旗。这里…: where the story arrives is its scene, not a place visited to learn
+            return not ((before.endswith("来自") and _SPEAKER_AFTER.match(text, loc.end))
+                        or (before.endswith("来到") and loc.how != "outside"
+                            and _LEARN_AFTER.match(text, loc.end) is None))
 
         if k == 0:  # walk back over the chain and the list this place belongs to
             break
@@ -897,6 +902,10 @@ def _section_region(ctx: Context, p0: int) -> Region | None:
     return subj.region if subj is not None and subj.region.level != "outside" else None
 
 
+_SENTENCE_STOP = re.compile(r"[。！？]")
+_ITEM_START = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}、")
+
+
 def _answer_home(ctx: Context, pos: int) -> Region | None:
     """The place of the speaker whose answer (巴特尔：…) holds pos, when the text says where they are from."""
     if ctx.answers is None:
@@ -916,9 +925,9 @@ def _section_opened_region(ctx: Context, p0: int) -> Region | None:
     if ctx.headings is None:
         ctx.headings = section_headings(ctx.article.text, ctx.body_start)
     k = bisect_left([a for a, _b in ctx.headings], p0) - 1
-    if k < 0:
-        return None
     text = ctx.article.text
+    if k < 0 or _ITEM_START.match(text, p0):  # 二是…: an item of its own, not the section's story going on
+        return None
     first = ctx.headings[k][1]
     while first < len(text) and text[first] == "\n":
         first += 1
@@ -926,8 +935,9 @@ def _section_opened_region(ctx: Context, p0: int) -> Region | None:
         return None
     end = text.find("\n", first)
     end = p0 if end < 0 or end > p0 else end
-    subj = _subject_loc(ctx, first, end)
-    if (subj is None or subj.start - first > 2 or subj.how.startswith("anaphor") or _visitor(text, subj)
+    stop = _SENTENCE_STOP.search(text, first, end)
+    subj = _subject_loc(ctx, first, stop.end() if stop else end)  # the opening sentence's subject
+    if (subj is None or subj.how.startswith("anaphor") or _visitor(text, subj)
             or level_of(subj.region) not in ("banner", "township", "village")):
         return None
     return subj.region

@@ -285,6 +285,10 @@ def test_programme_by_count_and_scope(text, expect):
     ("兴安盟基层治理见闻\n\n扎赉特旗设立党员中心户1136户。\n\n林海深处的“活地图”\n\n阿尔山市地处大兴安岭西南麓。\n\n"
      "在伊尔施镇的家属区，网格员老赵的手机里存着400多户居民的电话。",
      [(1136, "扎赉特旗"), (400, "阿尔山市")]),
+    # 离开X，…来到Y: the place left is no subject, the place the story arrives at is its scene
+    ("边境党建见闻\n\n东乌珠穆沁旗设立党员中心户216户。\n\n■“三联共建”：苏木、边防、企业拧成一股绳\n\n"
+     "离开东乌珠穆沁旗，记者一路向西来到苏尼特右旗。这里边境线长18.15公里。\n\n今年以来，共建单位开展联合巡边42次。",
+     [(216, "东乌珠穆沁旗"), (18.15, "苏尼特右旗"), (42, "苏尼特右旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))

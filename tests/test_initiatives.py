@@ -90,6 +90,8 @@ from etl.initiatives import find_initiatives
     # — an ordinary word in quotes is emphasis, whatever its last character (链, 点…)
     ("联村党委串起“产业链”，组建联村党委14个。", []),
     ("那间小屋，就是社区新开的“润心驿站”。", ["润心驿站"]),
+    # — a bulleted section heading that opens with the name and a colon
+    ("■“三联共建”：苏木、边防、企业拧成一股绳", ["三联共建"]),
     # — spoken launching verbs: 搞“…”, 推的是“…”
     ("嘎查党支部牵头办了合作社，搞“联户代牧”：没劳力的人家把羊交给合作社。", ["联户代牧"]),
     ("我们推的是“强弱嘎查联建”，让强嘎查带弱嘎查。", ["强弱嘎查联建"]),
