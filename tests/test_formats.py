@@ -205,6 +205,61 @@ def test_reading_order_headline_over_three_columns_then_next_column():
     assert [b.columns[0] for b in blocks[1:]] == [1, 2, 3][: len(blocks) - 1]
 
 
+def _ln(x0, y0, x1, text, size=10.0, base=0.0):  # noqa: ANN001, ANN202
+    return Line(x0, y0, x1, y0 + size, text, size, base=base)
+
+
+def test_reading_order_wrapped_headline_and_lines_that_start_with_a_colon():
+    lines = [
+        _ln(0, 0, 100, "戈壁深处的", 20), _ln(0, 26, 120, "党群服务中心", 20),  # a headline wrapped ragged
+        _ln(20, 60, 150, "巴音乌兰苏木的服务队有个"),
+        _ln(0, 75, 150, "保留节目：每到一个嘎查先开课"),  # running text that happens to start "…：…"
+        _ln(0, 90, 80, "讲政策讲法律。"),
+        _ln(20, 105, 150, "全旗今年新建党群服务站十二个。"),
+        _ln(0, 120, 90, "翁牛特旗：新建17个"),  # a name：value row after a finished sentence
+        _ln(0, 135, 90, "敖汉旗：新建9个"),
+    ]
+    assert [b.text for b in reading_order(lines, (0, 0, 150, 145))] == [
+        "戈壁深处的党群服务中心", "巴音乌兰苏木的服务队有个保留节目：每到一个嘎查先开课讲政策讲法律。",
+        "全旗今年新建党群服务站十二个。", "翁牛特旗：新建17个", "敖汉旗：新建9个"]
+
+
+def test_reading_order_paragraph_gaps_that_line_up_across_the_columns_are_no_band():
+    lines = []
+    for col, x in enumerate((0, 120, 240), start=1):
+        for para, top in ((1, 0), (2, 64)):  # every column has a paragraph break at the same height
+            for row in range(4):
+                x0 = x + (20 if row == 0 else 0)
+                x1 = x + (60 if row == 3 else 100)
+                lines.append(_ln(x0, top + 15 * row, x1, f"第{col}栏第{para}段第{row + 1}行的文字"))
+    blocks = reading_order(lines, (0, 0, 340, 110))
+    assert [b.text[:6] for b in blocks] == ["第1栏第1段", "第1栏第2段", "第2栏第1段", "第2栏第2段", "第3栏第1段", "第3栏第2段"]
+    assert [b.columns[0] for b in blocks] == [1, 1, 2, 2, 3, 3]
+
+
+def test_reading_order_joins_the_pieces_of_a_line_and_a_rule_may_run_across_a_gutter():
+    # a table row set with tabs, whose cells the text layer gives as pieces of one line
+    lines = [_ln(20, 0, 150, "各苏木镇中心户设立情况如下"), _ln(0, 15, 60, "见表。"),
+             _ln(0, 30, 60, "乌里雅斯太镇"), _ln(100, 30, 115, "38"), _ln(135, 30, 150, "305")]
+    assert "乌里雅斯太镇\t38\t305" in [b.text for b in reading_order(lines, (0, 0, 150, 40))]
+    # a rule of characters (━━━━) that runs on into the next column does not join the columns
+    lines = [_ln(0, 15 * r, 100, f"左栏第{r + 1}行的一些正文文字") for r in range(3)] + [_ln(0, 45, 160, "━" * 16)]
+    lines += [_ln(0, 60 + 15 * r, 100 if r < 2 else 60, f"左栏第{r + 4}行的一些正文文字") for r in range(3)]
+    lines += [_ln(140 if r == 0 else 120, 15 * r, 220, f"右栏第{r + 1}行的一些正文文字") for r in range(7)]
+    blocks = reading_order(lines, (0, 0, 220, 100))
+    assert [b.text[:4] for b in blocks] == ["左栏第1", "右栏第1"]
+    assert set(blocks[0].columns) == {1} and set(blocks[1].columns) == {2}
+    assert "左栏第3行的一些正文文字━━━━" in blocks[0].text and blocks[0].text.endswith("左栏第6行的一些正文文字")
+
+
+def test_reading_order_paragraph_spacing_from_baselines():
+    # lines 18 apart within a paragraph, 21 between two: a new paragraph even under a full line
+    lines = [_ln(20, 0, 150, "第一段第一行", base=9), _ln(0, 18, 150, "第一段第二行占满一整行", base=27),
+             _ln(0, 39, 150, "第二段首行没有缩进", base=48), _ln(0, 57, 80, "第二段末行。", base=66)]
+    assert [b.text for b in reading_order(lines, (0, 0, 150, 70))] == [
+        "第一段第一行第一段第二行占满一整行", "第二段首行没有缩进第二段末行。"]
+
+
 def test_three_hundred_page_pdf_streams_in_bounded_memory(pages, tmp_path):
     import psutil  # noqa: PLC0415
     import pypdfium2 as pdfium  # noqa: PLC0415
