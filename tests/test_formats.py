@@ -161,6 +161,42 @@ def test_pdf_jump_lines_dropped_and_radicals_normalised(pages):
     assert "民见走访活动中，人员长期驻村。" in doc.text
 
 
+CONTINUED_PAGE = """达茂旗“帮办代办”让牧民少跑路
+
+包头市达尔罕茂明安联合旗委组织部　巴音孟和
+
+家人们😊今年开春以来，全旗新建党群服务站12个，牧民办事不再跑远路。
+
+（上接第1版）最远的牧户要跑上百公里才能办成一件事。为此，达茂旗推行“帮办代办”服务，在苏木镇便民服务中心设立代办窗口9个。
+
+在满都拉镇，“帮办代办”做得更细。镇里给每名代办员配了一部工作手机，平均办结时间压缩到3个工作日以内。（下转第4版）
+"""
+
+
+@needs_chromium
+def test_pdf_keeps_continued_mark_word_gaps_emoji_and_reads_the_type_size(tmp_path):
+    import pypdfium2 as pdfium  # noqa: PLC0415
+
+    from etl.sources.pdf import page_lines  # noqa: PLC0415
+
+    with Printer() as printer:
+        path = printer.pdf(CONTINUED_PAGE, tmp_path / "continued.pdf")
+    text = read(path).text
+    # （上接第1版） marks a piece continued from another page (the layout reads it): kept with its line
+    assert "\n\n（上接第1版）最远的牧户要跑上百公里才能办成一件事。" in text
+    assert "下转" not in text and text.endswith("压缩到3个工作日以内。")  # a jump line at a line end too
+    assert "组织部 巴音孟和" in text  # a full-width space between an issuer and a name is a word gap
+    assert "家人们😊今年" in text  # a character beyond the BMP comes as two UTF-16 units
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        lines, _box = page_lines(pdf[0])
+    finally:
+        pdf.close()
+    # Chromium writes 10.5 pt type as size 14 under a 0.75 scale: the size on the page is read
+    body = [ln.size for ln in lines if "满都拉镇" in ln.text or "平均办结" in ln.text]
+    assert body and all(abs(size - 10.5) < 0.2 for size in body), body
+
+
 TABLE_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
 body { font-family: "Noto Serif CJK SC"; font-size: 10.5pt } td, th { padding: 2px 14px; border: 1px solid #888 }
 table { border-collapse: collapse }</style></head><body>
@@ -258,6 +294,16 @@ def test_reading_order_paragraph_spacing_from_baselines():
              _ln(0, 39, 150, "第二段首行没有缩进", base=48), _ln(0, 57, 80, "第二段末行。", base=66)]
     assert [b.text for b in reading_order(lines, (0, 0, 150, 70))] == [
         "第一段第一行第一段第二行占满一整行", "第二段首行没有缩进第二段末行。"]
+
+
+def test_pdf_running_head_row_leaves_the_first_line_of_a_column_beside_it():
+    from etl.sources.pdf import _drop_furniture  # noqa: PLC0415
+
+    head = [_ln(40, 20, 80, "内蒙古日报", 8), _ln(250, 20, 330, "2024年1月15日 星期一", 8), _ln(520, 20, 540, "第2版", 8)]
+    text = _ln(400, 22, 556, "辆，把党课车开到每一个边境牧点，让党的声音传")
+    kept, label = _drop_furniture(head + [text, _ln(400, 40, 556, "遍边境线上的每一座蒙古包。")], (0, 0, 595, 842), 0, set())
+    assert label == "第2版"
+    assert [ln.text for ln in kept] == ["辆，把党课车开到每一个边境牧点，让党的声音传", "遍边境线上的每一座蒙古包。"]
 
 
 def test_three_hundred_page_pdf_streams_in_bounded_memory(pages, tmp_path):
