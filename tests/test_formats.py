@@ -161,6 +161,42 @@ def test_pdf_jump_lines_dropped_and_radicals_normalised(pages):
     assert "民见走访活动中，人员长期驻村。" in doc.text
 
 
+CONTINUED_PAGE = """达茂旗“帮办代办”让牧民少跑路
+
+包头市达尔罕茂明安联合旗委组织部　巴音孟和
+
+家人们😊今年开春以来，全旗新建党群服务站12个，牧民办事不再跑远路。
+
+（上接第1版）最远的牧户要跑上百公里才能办成一件事。为此，达茂旗推行“帮办代办”服务，在苏木镇便民服务中心设立代办窗口9个。
+
+在满都拉镇，“帮办代办”做得更细。镇里给每名代办员配了一部工作手机，平均办结时间压缩到3个工作日以内。（下转第4版）
+"""
+
+
+@needs_chromium
+def test_pdf_keeps_continued_mark_word_gaps_emoji_and_reads_the_type_size(tmp_path):
+    import pypdfium2 as pdfium  # noqa: PLC0415
+
+    from etl.sources.pdf import page_lines  # noqa: PLC0415
+
+    with Printer() as printer:
+        path = printer.pdf(CONTINUED_PAGE, tmp_path / "continued.pdf")
+    text = read(path).text
+    # （上接第1版） marks a piece continued from another page (the layout reads it): kept with its line
+    assert "\n\n（上接第1版）最远的牧户要跑上百公里才能办成一件事。" in text
+    assert "下转" not in text and text.endswith("压缩到3个工作日以内。")  # a jump line at a line end too
+    assert "组织部 巴音孟和" in text  # a full-width space between an issuer and a name is a word gap
+    assert "家人们😊今年" in text  # a character beyond the BMP comes as two UTF-16 units
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        lines, _box = page_lines(pdf[0])
+    finally:
+        pdf.close()
+    # Chromium writes 10.5 pt type as size 14 under a 0.75 scale: the size on the page is read
+    body = [ln.size for ln in lines if "满都拉镇" in ln.text or "平均办结" in ln.text]
+    assert body and all(abs(size - 10.5) < 0.2 for size in body), body
+
+
 TABLE_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
 body { font-family: "Noto Serif CJK SC"; font-size: 10.5pt } td, th { padding: 2px 14px; border: 1px solid #888 }
 table { border-collapse: collapse }</style></head><body>
@@ -203,6 +239,71 @@ def test_reading_order_headline_over_three_columns_then_next_column():
     # column 1 continues into column 2 (no indent at its head): one paragraph across the columns
     assert texts[1].startswith("第1栏第1行") and "第1栏第4行" in texts[1]
     assert [b.columns[0] for b in blocks[1:]] == [1, 2, 3][: len(blocks) - 1]
+
+
+def _ln(x0, y0, x1, text, size=10.0, base=0.0):  # noqa: ANN001, ANN202
+    return Line(x0, y0, x1, y0 + size, text, size, base=base)
+
+
+def test_reading_order_wrapped_headline_and_lines_that_start_with_a_colon():
+    lines = [
+        _ln(0, 0, 100, "戈壁深处的", 20), _ln(0, 26, 120, "党群服务中心", 20),  # a headline wrapped ragged
+        _ln(20, 60, 150, "巴音乌兰苏木的服务队有个"),
+        _ln(0, 75, 150, "保留节目：每到一个嘎查先开课"),  # running text that happens to start "…：…"
+        _ln(0, 90, 80, "讲政策讲法律。"),
+        _ln(20, 105, 150, "全旗今年新建党群服务站十二个。"),
+        _ln(0, 120, 90, "翁牛特旗：新建17个"),  # a name：value row after a finished sentence
+        _ln(0, 135, 90, "敖汉旗：新建9个"),
+    ]
+    assert [b.text for b in reading_order(lines, (0, 0, 150, 145))] == [
+        "戈壁深处的党群服务中心", "巴音乌兰苏木的服务队有个保留节目：每到一个嘎查先开课讲政策讲法律。",
+        "全旗今年新建党群服务站十二个。", "翁牛特旗：新建17个", "敖汉旗：新建9个"]
+
+
+def test_reading_order_paragraph_gaps_that_line_up_across_the_columns_are_no_band():
+    lines = []
+    for col, x in enumerate((0, 120, 240), start=1):
+        for para, top in ((1, 0), (2, 64)):  # every column has a paragraph break at the same height
+            for row in range(4):
+                x0 = x + (20 if row == 0 else 0)
+                x1 = x + (60 if row == 3 else 100)
+                lines.append(_ln(x0, top + 15 * row, x1, f"第{col}栏第{para}段第{row + 1}行的文字"))
+    blocks = reading_order(lines, (0, 0, 340, 110))
+    assert [b.text[:6] for b in blocks] == ["第1栏第1段", "第1栏第2段", "第2栏第1段", "第2栏第2段", "第3栏第1段", "第3栏第2段"]
+    assert [b.columns[0] for b in blocks] == [1, 1, 2, 2, 3, 3]
+
+
+def test_reading_order_joins_the_pieces_of_a_line_and_a_rule_may_run_across_a_gutter():
+    # a table row set with tabs, whose cells the text layer gives as pieces of one line
+    lines = [_ln(20, 0, 150, "各苏木镇中心户设立情况如下"), _ln(0, 15, 60, "见表。"),
+             _ln(0, 30, 60, "乌里雅斯太镇"), _ln(100, 30, 115, "38"), _ln(135, 30, 150, "305")]
+    assert "乌里雅斯太镇\t38\t305" in [b.text for b in reading_order(lines, (0, 0, 150, 40))]
+    # a rule of characters (━━━━) that runs on into the next column does not join the columns
+    lines = [_ln(0, 15 * r, 100, f"左栏第{r + 1}行的一些正文文字") for r in range(3)] + [_ln(0, 45, 160, "━" * 16)]
+    lines += [_ln(0, 60 + 15 * r, 100 if r < 2 else 60, f"左栏第{r + 4}行的一些正文文字") for r in range(3)]
+    lines += [_ln(140 if r == 0 else 120, 15 * r, 220, f"右栏第{r + 1}行的一些正文文字") for r in range(7)]
+    blocks = reading_order(lines, (0, 0, 220, 100))
+    assert [b.text[:4] for b in blocks] == ["左栏第1", "右栏第1"]
+    assert set(blocks[0].columns) == {1} and set(blocks[1].columns) == {2}
+    assert "左栏第3行的一些正文文字━━━━" in blocks[0].text and blocks[0].text.endswith("左栏第6行的一些正文文字")
+
+
+def test_reading_order_paragraph_spacing_from_baselines():
+    # lines 18 apart within a paragraph, 21 between two: a new paragraph even under a full line
+    lines = [_ln(20, 0, 150, "第一段第一行", base=9), _ln(0, 18, 150, "第一段第二行占满一整行", base=27),
+             _ln(0, 39, 150, "第二段首行没有缩进", base=48), _ln(0, 57, 80, "第二段末行。", base=66)]
+    assert [b.text for b in reading_order(lines, (0, 0, 150, 70))] == [
+        "第一段第一行第一段第二行占满一整行", "第二段首行没有缩进第二段末行。"]
+
+
+def test_pdf_running_head_row_leaves_the_first_line_of_a_column_beside_it():
+    from etl.sources.pdf import _drop_furniture  # noqa: PLC0415
+
+    head = [_ln(40, 20, 80, "内蒙古日报", 8), _ln(250, 20, 330, "2024年1月15日 星期一", 8), _ln(520, 20, 540, "第2版", 8)]
+    text = _ln(400, 22, 556, "辆，把党课车开到每一个边境牧点，让党的声音传")
+    kept, label = _drop_furniture(head + [text, _ln(400, 40, 556, "遍边境线上的每一座蒙古包。")], (0, 0, 595, 842), 0, set())
+    assert label == "第2版"
+    assert [ln.text for ln in kept] == ["辆，把党课车开到每一个边境牧点，让党的声音传", "遍边境线上的每一座蒙古包。"]
 
 
 def test_three_hundred_page_pdf_streams_in_bounded_memory(pages, tmp_path):

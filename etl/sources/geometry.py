@@ -33,6 +33,7 @@ class Line:
     size: float  # type size (≈ glyph height)
     conf: float = 1.0  # OCR confidence 0–1
     char_conf: tuple[float, ...] = ()  # OCR: confidence 0–1 of each character of text (its word's), else empty
+    base: float = 0.0  # baseline (PDF text layer), 0 when unknown (OCR)
 
 
 @dataclass
@@ -76,7 +77,10 @@ def _gaps(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
 def _split(lines: list[Line], cuts: list[float], axis: str) -> list[list[Line]]:
     groups: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
     for ln in lines:
-        mid = (ln.x0 + ln.x1) / 2 if axis == "x" else (ln.y0 + ln.y1) / 2
+        if axis == "x":  # a rule that runs across a gutter belongs where it starts
+            mid = ln.x0 + 0.5 * min(ln.x1 - ln.x0, ln.size) if _RULE.match(ln.text) else (ln.x0 + ln.x1) / 2
+        else:
+            mid = (ln.y0 + ln.y1) / 2
         k = sum(1 for c in cuts if mid > c)
         groups[k].append(ln)
     return [g for g in groups if g]
@@ -114,6 +118,37 @@ def _looks_like_table(lines: list[Line]) -> bool:
     return full < 0.7 * len(lines)
 
 
+# a line drawn with characters (━━━━, ————, ====): a rule, which may run across a gutter
+_RULE = re.compile(r"^[━─—－–\-=＝_＿~～·•*＊]{4,}$")
+
+
+def _gutters(lines: list[Line], em: float) -> list[tuple[float, float]]:
+    """Vertical white gaps at least 0.8 em wide through the lines (rules drawn with characters ignored)."""
+    text = [ln for ln in lines if not _RULE.match(ln.text)] or lines
+    return [g for g in _gaps([(ln.x0, ln.x1) for ln in text]) if g[1] - g[0] >= 0.8 * em]
+
+
+def _same_layout(above: list[Line], below: list[Line], em: float) -> bool:
+    """Tell whether two stacks of lines are one layout: the same type size, and the columns of one
+    go on in the other (gutters that line up, or lines that stay inside one column of the other)."""
+    size_a, size_b = statistics.median(ln.size for ln in above), statistics.median(ln.size for ln in below)
+    if max(size_a, size_b) > 1.2 * min(size_a, size_b):
+        return False  # a headline over the text
+    ga, gb = _gutters(above, em), _gutters(below, em)
+    if not ga and not gb:
+        return True
+    if not ga or not gb:
+        lone, other = (above, gb) if not ga else (below, ga)
+        x0, x1 = min(ln.x0 for ln in lone), max(ln.x1 for ln in lone)
+        return all(x1 <= a or x0 >= b for a, b in other)  # inside one column: crosses no gutter
+
+    def overlaps(g: tuple[float, float], gs: list[tuple[float, float]]) -> bool:
+        return any(min(g[1], h[1]) > max(g[0], h[0]) for h in gs)
+
+    few, many = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
+    return all(overlaps(g, many) for g in few)
+
+
 def _xycut(lines: list[Line], col: tuple[float, float, float, float], em: float, out: list[_Leaf]) -> None:
     if len(lines) <= 1:
         if lines:
@@ -125,19 +160,28 @@ def _xycut(lines: list[Line], col: tuple[float, float, float, float], em: float,
     #    between two article blocks (a headline centred over three columns leaves the gutters free)
     bands = [(a + b) / 2 for a, b in ygaps if b - a >= 1.2 * em]
     if bands:
+        # …but where the columns go on below the band as above it, the band is only paragraph gaps
+        # of every column that happen to line up: no cut there
+        groups: list[list[Line]] = []
         for g in _split(lines, bands, "y"):
-            _xycut(g, col, em, out)
-        return
-    # 2. vertical white gutters → columns / blocks side by side
-    xgaps = [g for g in _gaps([(ln.x0, ln.x1) for ln in lines]) if g[1] - g[0] >= 0.8 * em]
+            if groups and _same_layout(groups[-1], g, em):
+                groups[-1] = groups[-1] + g
+            else:
+                groups.append(g)
+        if len(groups) > 1:
+            for g in groups:
+                _xycut(g, col, em, out)
+            return
+    # 2. vertical white gutters → columns / blocks side by side (not the gaps inside one line)
+    xgaps = _gutters(lines, em) if len(_rows(lines)) > 1 else []
     if xgaps:
         if _looks_like_table(lines):
             out.append(_Leaf(lines, col, table=True))
             return
         groups = _split(lines, [(a + b) / 2 for a, b in xgaps], "x")
         if len(groups) > 1:
-            for g in groups:
-                _xycut(g, _box(g), em, out)
+            for g in groups:  # (the column's box: a rule that runs on across the gutter left out)
+                _xycut(g, _box([ln for ln in g if not _RULE.match(ln.text)] or g), em, out)
             return
     # 3. the widest horizontal white band(s)
     if not ygaps:  # lines on one row that no gutter separates: left to right
@@ -194,8 +238,17 @@ def reading_order(lines: list[Line], page_box: tuple[float, float, float, float]
         x = round(col[0] / em)
         return 1 + min(range(len(merged)), key=lambda i: abs(merged[i] - x))
 
+    for leaf in leaves:
+        if not leaf.table:
+            leaf.lines = _merge_row_pieces(leaf.lines, em)
     gaps = [b.y0 - a.y1 for lf in leaves for a, b in zip(lf.lines, lf.lines[1:]) if b.y0 > a.y1]
     leading = statistics.median(gaps) if gaps else 0.3 * em
+    # the usual distance between the baselines of two body lines of a column (when baselines are known)
+    seq = [(ln, lf.col) for lf in leaves if not lf.table for ln in lf.lines]
+    pitches = [b.base - a.base for (a, ca), (b, cb) in zip(seq, seq[1:])
+               if ca == cb and a.base and b.base and abs(a.size - em) < 0.1 * em and abs(b.size - em) < 0.1 * em
+               and 0.8 * em < b.base - a.base < 3 * em]
+    pitch = statistics.median(pitches) if pitches else 0.0
     blocks: list[Block] = []
     current: Block | None = None
     prev: tuple[Line, tuple[float, float, float, float]] | None = None
@@ -210,7 +263,7 @@ def reading_order(lines: list[Line], page_box: tuple[float, float, float, float]
             continue
         col = leaf.col
         for ln in leaf.lines:
-            if current is not None and prev is not None and _continues(prev, ln, col, em, leading):
+            if current is not None and prev is not None and _continues(prev, ln, col, em, leading, pitch):
                 offset = len(current.text)
                 joined = join_lines(current.text, ln.text.strip())
                 offset += len(joined) - len(current.text) - len(ln.text.strip())
@@ -226,26 +279,73 @@ def reading_order(lines: list[Line], page_box: tuple[float, float, float, float]
     return blocks
 
 
-# the head of a list item or a "name：value" row; not 1.2万 (a number wrapped to the line start)
-_ITEM = re.compile(r"^(?:附?表\s*\d{1,3}|[\u4e00-\u9fff“”]{2,14}[：:]\S|\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是)")
+def _merge_row_pieces(lines: list[Line], em: float) -> list[Line]:
+    """Join the pieces of one line that a gap split (a glyph without text, an aligned column).
+
+    The XY-cut found no column gutter between them, so they are one line of the column: joined
+    left to right with a space, or a tab where the gap is wide (a table row aligned with tabs).
+    """
+    out: list[Line] = []
+    for ln in lines:
+        if out:
+            a = out[-1]
+            overlap = min(a.y1, ln.y1) - max(a.y0, ln.y0)
+            if overlap > 0.5 * min(a.y1 - a.y0, ln.y1 - ln.y0) and ln.x0 >= a.x1 - 0.1 * em:
+                sep = "\t" if ln.x0 - a.x1 > 1.5 * max(a.size, ln.size) else " "
+                conf = a.char_conf + (min(a.conf, ln.conf),) * len(sep) + ln.char_conf \
+                    if a.char_conf and ln.char_conf else ()
+                out[-1] = Line(a.x0, min(a.y0, ln.y0), ln.x1, max(a.y1, ln.y1), a.text + sep + ln.text,
+                               max(a.size, ln.size), min(a.conf, ln.conf), conf, a.base)
+                continue
+        out.append(ln)
+    return out
+
+
+# the head of a list item; not 1.2万 (a number wrapped to the line start)
+_ITEM = re.compile(r"^(?:附?表\s*\d{1,3}|\d{1,2}[.、．](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是)")
+# the head of a "name：value" row (翁牛特旗：新建17个)
+_NAMED = re.compile(r"^[\u4e00-\u9fff“”]{2,14}[：:]\S")
 _OPEN_END = ("，", "、", "；", "：", "（", "《", "“", "(")
+_CLOSED_END = ("。", "！", "？", "；")
+
+
+def _starts_item(text: str, prev: str) -> bool:
+    """Tell whether a line under a full line prev starts a list item or a row of its own.
+
+    A numbered item (（2）…, 3.…, 一是…) does unless prev stops mid-clause; a name：value row
+    (翁牛特旗：新建17个) only after a finished sentence: a line of running text often starts with a
+    few characters and a colon (保留节目：每到…, 业”：说白了…).
+    """
+    if prev.endswith(_OPEN_END):
+        return False
+    if _ITEM.match(text):
+        return True
+    return bool(_NAMED.match(text)) and prev.rstrip("”’）)」』").endswith(_CLOSED_END)
 
 
 def _continues(prev: tuple[Line, tuple[float, float, float, float]], ln: Line,
-               col: tuple[float, float, float, float], em: float, leading: float) -> bool:
+               col: tuple[float, float, float, float], em: float, leading: float, pitch: float = 0.0) -> bool:
     """Tell whether ln continues the paragraph whose last line is prev."""
     p, pcol = prev
     if abs(ln.size - p.size) > 0.2 * max(ln.size, p.size):
         return False  # a headline over body text, or a caption under it
     size = max(ln.size, p.size)
-    if ln.x0 - col[0] > 1.2 * size:
-        return False  # first-line indent
-    if p.x1 < pcol[2] - 1.5 * size:
-        return False  # the previous line stopped short: the end of a paragraph
-    if _ITEM.match(ln.text) and not p.text.endswith(_OPEN_END):
-        return False  # a list item or row of its own (翁牛特旗：新建17个 / （2）… / 3.…) under a full line
+    # a headline (type larger than the body's) wraps ragged or centred: its lines go on until the
+    # type size changes or a wider gap comes
+    heading = min(ln.size, p.size) > 1.15 * em and not p.text.endswith(_CLOSED_END)
+    if not heading:
+        if ln.x0 - col[0] > 1.2 * size:
+            return False  # first-line indent
+        if p.x1 < pcol[2] - 1.5 * size:
+            return False  # the previous line stopped short: the end of a paragraph
+        if _starts_item(ln.text, p.text):
+            return False  # a list item or row of its own (翁牛特旗：新建17个 / （2）… / 3.…) under a full line
     if pcol == col:
         gap = ln.y0 - p.y1
+        if pitch and p.base and ln.base:
+            # baselines known: a line further down than the usual line pitch (scaled to the type size)
+            # starts a new paragraph (paragraph spacing, the space before a headline)
+            return 0.5 * size < ln.base - p.base <= pitch * size / em + 0.15 * size
         return -0.5 * size <= gap <= max(leading * 1.8, leading + 0.4 * size)
     return ln.y0 < p.y0 or ln.x0 > p.x1  # on to the head of the next column
 

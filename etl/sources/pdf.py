@@ -1,10 +1,12 @@
 """PDF → text in reading order, page by page (pypdfium2); pages without a text layer → OCR.  I/O
 
-Each page's characters are read with their boxes, grouped into lines (a wide gap ends a line, so
-columns never run together), and put in reading order by :mod:`etl.sources.geometry`. Running
-heads, page numbers and jump lines (下转第X版 / 上接第X版) are kept out of the text; radical and
-compatibility code points are normalised (:mod:`etl.sources.cjk`). Pages are streamed: one page
-is in memory at a time, so a 300-page file reads in bounded memory.
+Each page's characters are read with their boxes and type size (the font size times the text
+matrix's scale), grouped into lines (a wide gap ends a line, so columns never run together), and
+put in reading order by :mod:`etl.sources.geometry`. Running heads, page numbers and jump lines
+(下转第X版) are kept out of the text; a "（上接第X版）" at the head of a paragraph is kept, as the mark
+of an article continued from another page (the layout reads it). Radical and compatibility code
+points are normalised (:mod:`etl.sources.cjk`). Pages are streamed: one page is in memory at a
+time, so a 300-page file reads in bounded memory.
 
 Provenance: every line's text is labelled with its page (第2页, or 第2版 when the running head
 says so) and column (第3栏) when the page has columns.
@@ -23,11 +25,16 @@ from .geometry import Block, Line, reading_order
 MAX_PAGES = int(os.environ.get("ETL_PDF_MAX_PAGES", "2000"))
 # A page with fewer characters than this in its text layer is treated as a picture (scanned).
 MIN_TEXT_CHARS = 20
+_NO_TEXT = "\x01"  # a glyph without a character: keeps its place in the line, gives no text
 
 _PAGE_NUMBER = re.compile(r"^[-—－·\s]*(?:第\s*)?\d{1,4}\s*(?:页|版)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[-—－·\s]*$")
 _RUNNING_HEAD = re.compile(r"第\s*(\d{1,3})\s*版|星期[一二三四五六日天]|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.*(?:报|版)")
-_JUMP = re.compile(r"[（(]\s*(?:下转|上接|转第|接第|转|接)\s*第?\s*[\d一二三四五六七八九十]+\s*版[^）)]{0,8}[）)]")
-_JUMP_LINE = re.compile(r"^[（(]?\s*(?:下转|上接)\s*第?\s*[\d一二三四五六七八九十]+\s*版.{0,8}$")
+_SENTENCE = re.compile(r"[，。；！？、]")
+# A jump line: the article goes on on another page (下转第4版). Dropped; but "（上接第1版）" at the head
+# of a paragraph is kept: it marks the paragraph as the rest of an article from another page, which
+# the layout reads (etl.layout: a continued fragment, not part of the article above it).
+_JUMP = re.compile(r"[（(]\s*(?:下转|转第|转)\s*第?\s*[\d一二三四五六七八九十]+\s*版[^）)]{0,8}[）)]")
+_JUMP_LINE = re.compile(r"^[（(]?\s*(?:下转|转)\s*第?\s*[\d一二三四五六七八九十]+\s*版\s*[）)]?$")
 
 
 def parse_pdf(raw: bytes, name: str) -> Parsed:
@@ -87,11 +94,19 @@ def page_lines(page) -> tuple[list[Line], tuple[float, float, float, float]]:  #
         chars: list[tuple[float, float, float, float, str, float, float]] = []
         rect = c.FS_RECTF()
         ox, oy = c.c_double(), c.c_double()
+        matrix = c.FS_MATRIX()
         for i in range(n):
             code = c.FPDFText_GetUnicode(raw_tp, i)
-            if code in (0, 0xFFFE, 0xFFFF):
-                continue
-            ch = chr(code)
+            if code in (0xFFFE, 0xFFFF) or 0xDC00 <= code <= 0xDFFF:
+                continue  # (a low surrogate was read with its high one)
+            if 0xD800 <= code <= 0xDBFF:  # a character beyond the BMP (an emoji) comes as two UTF-16 units
+                low = c.FPDFText_GetUnicode(raw_tp, i + 1) if i + 1 < n else 0
+                if not 0xDC00 <= low <= 0xDFFF:
+                    continue
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            # a glyph the font maps to no character (an emoji from a fallback font): no text, but it
+            # holds its place in the line, so that the gap it leaves does not split the line
+            ch = chr(code) if code else _NO_TEXT
             generated = c.FPDFText_IsGenerated(raw_tp, i) == 1  # pdfium's guesses (gaps of justified lines)
             if ch.isspace():  # kept as a word gap inside a line (本报记者 阿荣), never as a line of its own
                 if ch in " \u3000\xa0" and chars:
@@ -101,7 +116,12 @@ def page_lines(page) -> tuple[list[Line], tuple[float, float, float, float]]:  #
                 continue
             if not c.FPDFText_GetLooseCharBox(raw_tp, i, rect) or not c.FPDFText_GetCharOrigin(raw_tp, i, ox, oy):
                 continue
-            size = c.FPDFText_GetFontSize(raw_tp, i) or (rect.top - rect.bottom)
+            # the type size on the page: the font size scaled by the text's matrix (Chromium writes
+            # 14 px type as size 14 under a 0.75 scale: 10.5 pt)
+            size = c.FPDFText_GetFontSize(raw_tp, i)
+            if size and c.FPDFText_GetMatrix(raw_tp, i, matrix):
+                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+            size = size or (rect.top - rect.bottom)
             # (x0, top, x1, bottom, char, size, baseline) with y measured down from the top of the page
             chars.append((rect.left, height - rect.top, rect.right, height - rect.bottom, ch, size, height - oy.value))
     finally:
@@ -138,14 +158,17 @@ def _chars_to_lines(chars: list[tuple[float, float, float, float, str, float, fl
                 # a guessed gap counts only from a hanzi to a digit (东河区 14个): justification spreads
                 # hanzi and digits unevenly, and 20.3 万 or 解 决 would break the number rules
                 before_number = ch[4].isdigit() and not text[-1:].isascii()
+                # …and between hanzi where the gap is much wider than justification spreads them: a
+                # space of the text (书记　巴音孟和: a speaker's title and name)
                 if (mark == " " and gap > usual + 0.05 * em) or (mark and before_number and gap > usual + 0.15 * em) \
-                        or (ascii_pair and gap > 0.15 * em):
+                        or (mark and gap > usual + 0.3 * em) or (ascii_pair and gap > 0.15 * em):
                     text += " "
             text += ch[4]
+        text = text.replace(_NO_TEXT, "")
         size = statistics.median(ch[5] for ch in current)
         lines.append(Line(min(ch[0] for ch in current), min(ch[1] for ch in current),
                           max(ch[2] for ch in current), max(ch[3] for ch in current),
-                          normalise_cjk(text.strip()), size))
+                          normalise_cjk(text.strip()), size, base=statistics.median(ch[6] for ch in current)))
         current.clear()
         marks.clear()
 
@@ -159,8 +182,10 @@ def _chars_to_lines(chars: list[tuple[float, float, float, float, str, float, fl
             last = current[-1]
             size = max(ch[5], last[5])
             gap = ch[0] - last[2]
+            # a gap with a space in it (a full-width space between 本报记者　刘俊峰 is 1 em) may be wider
+            wide = (1.6 if pending else 1.0) * size
             # a new baseline, a gutter-wide gap, or a step backwards (ligatures such as —— share one box)
-            if abs(ch[6] - last[6]) > 0.3 * size or gap > 1.0 * size or ch[0] < last[0] - 0.3 * size:
+            if abs(ch[6] - last[6]) > 0.3 * size or gap > wide or ch[0] < last[0] - 0.3 * size:
                 flush()
                 pending = ""
         current.append(ch)
@@ -184,15 +209,16 @@ def _drop_furniture(lines: list[Line], box: tuple[float, float, float, float], i
             furniture.append(ln)
             if head and head.group(1):
                 label = f"第{int(head.group(1))}版"
-    # the rest of a running head's row goes with it (内蒙古日报 | 2024年1月15日 星期一 | 第2版)
-    dropped = {id(ln) for ln in band if any(min(ln.y1, f.y1) - max(ln.y0, f.y0) > 0 for f in furniture)}
+    # the rest of a running head's row goes with it (内蒙古日报 | 2024年1月15日 星期一 | 第2版): short
+    # pieces without a sentence's punctuation, not the first line of a column beside it
+    dropped = {id(ln) for ln in furniture} | {
+        id(ln) for ln in band if len(ln.text.strip()) <= 16 and not _SENTENCE.search(ln.text)
+        and any(min(ln.y1, f.y1) - max(ln.y0, f.y0) > 0 for f in furniture)}
     seen.update(re.sub(r"\d+", "#", ln.text.strip()) for ln in band)
     kept = []
     for ln in lines:
         if id(ln) in dropped or _JUMP_LINE.match(ln.text.strip()):
             continue
-        if _JUMP.search(ln.text):
-            ln.text = _JUMP.sub("", ln.text)
         kept.append(ln)
     return kept, label
 
@@ -218,6 +244,7 @@ def add_blocks(builder: TextBuilder, blocks: list[Block], page_label: str) -> No
             if confs and min(confs) < 1.0:
                 builder.span(start, len(builder), page_label, min(confs))
             continue
+        _drop_jumps(block)
         start, end = builder.paragraph(block.text)
         if end <= start:
             continue
@@ -229,6 +256,19 @@ def add_blocks(builder: TextBuilder, blocks: list[Block], page_label: str) -> No
 
 
 _CAPTION = re.compile(r"^附?表\s*(\d{1,3})")
+
+
+def _drop_jumps(block: Block) -> None:
+    """Take jump lines (（下转第4版）) out of a paragraph, also where one is broken across two lines."""
+    cuts = [m.span() for m in _JUMP.finditer(block.text)]
+    if not cuts:
+        return
+
+    def moved(offset: int) -> int:  # where a character offset lands once the cuts are gone
+        return offset - sum(min(offset, b) - a for a, b in cuts if a < offset)
+
+    block.pieces = [(moved(off), ln) for off, ln in block.pieces]
+    block.text = _JUMP.sub("", block.text)
 
 
 def _label(page_label: str, column: int) -> str:
