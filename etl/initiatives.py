@@ -444,6 +444,15 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
     for name, (canonical, rank) in list(names.items()):
         if rank == CANDIDATE and text.count(name) >= 2 and len(name) >= 4:
             names[name] = (canonical, STRONG)
+    # a candidate the text sets up (设立了老杨调解工作室) and then refers back to by its head noun (工作室成立以来…)
+    for name, (canonical, rank) in list(names.items()):
+        if rank != CANDIDATE or len(name) < 5 or name[0] in "一二两三四五六七八九十每各":
+            continue  # 建立一支服务队, 一苏木一队: a count or a formula, not a name
+        head = next((h for h in _UNQUOTED_HEADS if name.endswith(h)), "")
+        at = text.find(name)
+        if (head and at >= 0 and _LAUNCH_RIGHT_BEFORE.search(text, max(0, at - 6), at)
+                and text.find(head, at + len(name), at + len(name) + 120) >= 0):
+            names[name] = (canonical, STRONG)
     # a noun phrase with a programme head noun that the article names again and again (他们的积分超市…
     # 我们的积分超市…把积分超市补上来): confirmed by repetition
     if any(h in text for h in _UNQUOTED_HEADS):

@@ -217,6 +217,9 @@ def test_comparison_with_regional_average_stays_with_the_banner():
      "\n\n议出来的停车场\n\n议事厅今年已开会27次。\n\n放学后的去处\n\n社区有志愿者老师19名。\n\n"
      "明年社区打算再建2个银龄驿站。",
      [(12, ""), (63, "银龄驿站"), (20000, "银龄驿站"), (27, ""), (19, ""), (2, "银龄驿站")]),
+    # a unit the text sets up by name and then calls by its head noun is a programme (not 建立一支服务队)
+    ("社区调解\n\n社区以他的名字设立了老杨调解工作室，又吸纳5名退休法官加入。工作室成立以来，已调解纠纷230余起。",
+     [(5, "老杨调解工作室"), (230, "老杨调解工作室")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
