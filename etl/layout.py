@@ -81,6 +81,8 @@ _TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|相�
 # unlike a list line that ends with its figure (科右前旗：服务站45个)
 _HEADLINE_AFTER_NUMBER = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[\u4e00-\u9fff]?[“”\u4e00-\u9fff]*[\u4e00-\u9fff]{2,}[^0-9０-９]{4,}$")
 _SPACE = re.compile(r"[ \t\u3000\xa0]+")
+_SCRIPT_LABEL = re.compile(r"[【\[［](?:导语|正文|解说|现场|片头|片尾|口播|画面|字幕|结束语|编后|编者按)[】\]］]")
+_TITLE_LABEL = re.compile(r"[【\[［](?:标题|题目|主标题)[】\]］]\s*")
 _NOTE = re.compile(r"^(?:注|备注)[：:]\s*[①1１(（]?")
 _NOTE_ITEM = re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]")
 # A line led by a symbol that is not a letter, digit, quote or bracket (✅ ✔ • ▪ ◎ 📍): a bullet
@@ -309,6 +311,11 @@ def _blocks(text: str) -> list[_Block]:
             in_notes = True
             continue
         in_notes = False
+        if _SCRIPT_LABEL.fullmatch(raw):
+            continue  # 【导语】, 【正文】, 【解说】: the parts of a broadcast script, not headlines
+        title_label = _TITLE_LABEL.match(raw)
+        if title_label and "\n" not in raw:
+            raw = raw[title_label.end():]  # 【标题】京蒙协作“帮扶车间”开到家门口: the headline itself
         kind = _classify(raw)
         if not out and kind == "para" and _is_headline(raw, as_first=True):
             kind = "head"  # a page's first short line is its headline, even "鄂前旗：“飞地抱团”让32个…"

@@ -273,8 +273,8 @@ def _prefix(text: str, start: int) -> tuple[int, str]:
     for word, qual, bad_before in _PREFIXES:
         k = start - len(word)
         if k >= 0 and text.startswith(word, k):
-            if bad_before and k > 0 and text[k - 1] in bad_before:
-                continue
+            if bad_before and k > 0 and text[k - 1] in bad_before and not text.startswith("折合", k - 2):
+                continue  # 合约 is a contract, but 折合约94万元 is about 94万
             return k, qual
     return start, ""
 

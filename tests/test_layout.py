@@ -208,3 +208,12 @@ def test_a_space_aligned_table_between_borders_with_a_spaced_out_total_and_notes
     assert "旗县市区\t党员中心户（户）\t党建联合体（个）\n集宁区\t96\t7" in art.text
     assert "合计\t414\t16" in art.text
     assert "2个及以上" not in art.text and "丰镇市党员中心户最多" in art.text
+
+
+def test_a_broadcast_scripts_part_labels_are_no_headlines():
+    text = ("电视新闻稿\n\n【标题】京蒙协作“帮扶车间”开到家门口\n\n【导语】\n今年以来，我旗落地协作项目17个。\n\n"
+            "【正文】\n\n【解说】\n目前全旗已建成帮扶车间11个。\n\n【解说】\n车间累计吸纳就业2300余人。")
+    arts = [a for a in split_articles(Document("tv.txt", text, "x")) if a.kind == "article"]
+    assert len(arts) == 1
+    assert "【解说】" not in arts[0].text and "11个" in arts[0].text and "2300余人" in arts[0].text
+    assert "京蒙协作“帮扶车间”开到家门口" in arts[0].text
