@@ -154,6 +154,15 @@ def test_a_sites_logo_in_h1_is_not_the_headline():
     assert doc.text.startswith("全市观摩会召开\n\n") and "赤峰组工网" not in doc.text
 
 
+def test_a_page_of_several_articles_keeps_them_all():
+    # a 专题 page: two articles one after the other, each with its <h2> and date line; a main-text
+    # extractor keeps the first only
+    path = Path(__file__).resolve().parent / "fixtures" / "genre" / "268_bayannaoer_zhuanti_hanghouqi_wuqianqi.html"
+    doc = read_document(path, path.parent)
+    assert "杭锦后旗：21个“村村联建”联合体" in doc.text and "乌拉特前旗：沟道里的党员中心户成了牧民“主心骨”" in doc.text
+    assert "接羔互助队" in doc.text and "1259" in doc.text
+
+
 def test_malformed_html_is_read_best_effort():
     doc = read_document(BAD_INPUT / "broken_but_readable.html", BAD_INPUT)
     assert "科右前旗新建党群服务中心12个" in doc.text

@@ -162,6 +162,11 @@ def html_to_text(html: str, name: str) -> tuple[str, str]:
         ) or ""
     except Exception:  # noqa: BLE001  (trafilatura's internals fail in many ways; lxml follows)
         text = ""
+    # trafilatura keeps what it takes for the one main article; a page of several articles one after the
+    # other (a 专题 page: 杭锦后旗：… / 乌拉特前旗：…) holds more text than that: read every block then
+    body_p = sum(len(_cell_text(p)) for p in tree.iter("p"))
+    if text.strip() and body_p and len(re.sub(r"\s", "", text)) < 0.6 * body_p:
+        text = ""
     if not text.strip():
         body = tree.find(".//body")
         root = body if body is not None else tree
