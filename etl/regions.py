@@ -648,7 +648,11 @@ def _default_region(locs: list[Loc], body_start: int, text: str = "", byline: Re
     head = [l for l in named if l.start < body_start]
     if head:
         best = max(head, key=lambda l: RANK.get(level_of(l.region), 0))
-        return cut_region(best.region, "banner")
+        region = cut_region(best.region, "banner")
+        if (byline is not None and byline.league_code == region.league_code and not region.banner_code
+                and byline.banner_code):
+            return byline  # 赤峰市…推进会交流发言 / 阿鲁科尔沁旗…书记: the speaker's banner within the meeting's league
+        return region
     if byline is not None:
         return byline
     if not named:
@@ -1041,8 +1045,9 @@ def respectively(ctx: Context, mentions: list[Mention]) -> dict[int, Region]:
 
 def _byline_region(gaz: Gazetteer, byline: str) -> Region | None:
     """The place of a work report's issuing office (中共巴彦淖尔市委组织部), at banner level at most."""
-    if not byline or not any(w in byline for w in ("委", "政府", "组织部", "办公室", "局")):
-        return None
+    if not byline or not any(w in byline for w in ("委", "政府", "组织部", "办公室", "局", "书记", "主任", "部长", "旗长",
+                                                    "县长", "区长", "镇长", "乡长", "苏木达", "嘎查达")):
+        return None  # an issuing office, or a speaker's line under a speech (…嘎查党支部书记　吉日木图)
     locs = _resolve_places(gaz, byline, [p for p in gaz.find_places(byline)])
     locs = [l for l in locs if l.region.level in ("league", "banner", "township", "village")]
     return cut_region(locs[-1].region, "banner") if locs else None

@@ -292,6 +292,10 @@ def test_programme_by_count_and_scope(text, expect):
     ("边境党建见闻\n\n东乌珠穆沁旗设立党员中心户216户。\n\n■“三联共建”：苏木、边防、企业拧成一股绳\n\n"
      "离开东乌珠穆沁旗，记者一路向西来到苏尼特右旗。这里边境线长18.15公里。\n\n今年以来，共建单位开展联合巡边42次。",
      [(216, "东乌珠穆沁旗"), (18.15, "苏尼特右旗"), (42, "苏尼特右旗")]),
+    # a speech at a league meeting: the speaker's line under the title places it (the speaker's banner)
+    ("赤峰市农村牧区基层党建工作推进会交流发言之四\n\n抓好党建促振兴\n\n阿鲁科尔沁旗巴拉奇如德苏木查干淖尔嘎查党支部书记　吉日木图\n"
+     "（2024年4月18日）\n\n尊敬的各位领导，同志们：\n\n这几年，我们先后发展了六名年轻党员。现在全支部党员35名。",
+     [(6, "阿鲁科尔沁旗"), (35, "阿鲁科尔沁旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
