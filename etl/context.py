@@ -30,6 +30,7 @@ class Context:
     place_starts: list[int] = field(default_factory=list)
     headings: list[tuple[int, int]] | None = None  # section headings of the body (etl.programmes), on demand
     answers: list[tuple[int, int, Region | None]] | None = None  # an interview's answers and their speakers' places
+    people: dict[str, Region] | None = None  # people the text introduces by place and title (…苏木党委副书记斯琴巴特尔)
 
 
 def body_start(article: Article) -> int:

@@ -874,6 +874,9 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
     opened = _section_opened_region(ctx, p0)
     if opened is not None:  # 林海深处的“活地图” / 阿尔山市地处…。 / 在伊尔施镇…: the place the section opened with
         return opened, "section"
+    person = _person_region(ctx, p0, m.start)
+    if person is not None:  # 一路跟着乌力吉苏木党委副书记斯琴巴特尔 … ■早上六点半 / 天刚亮，斯琴巴特尔…: where that person works
+        return person, "paragraph"
     previous = _previous_paragraph_region(ctx, p0)
     main = ctx.default_region
     if (previous is not None and main is not None and previous.league_code and main.league_code
@@ -908,6 +911,50 @@ def _section_region(ctx: Context, p0: int) -> Region | None:
 
 _SENTENCE_STOP = re.compile(r"[。！？]")
 _ITEM_START = re.compile(r"[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}、")
+
+
+# …苏木党委副书记斯琴巴特尔, 嘎查党支部书记王海军: a person introduced by place and post
+_POST = re.compile(r"(?:党委|党工委|党支部|党总支|党组)?(?:常务)?副?(?:书记|主任|苏木达|嘎查达|镇长|乡长|旗长|县长|区长|部长|队长|站长|所长)")
+
+
+def _people(ctx: Context) -> dict[str, Region]:
+    """People the text introduces by their place and post, and that place (the name as written again later)."""
+    if ctx.people is None:
+        text = ctx.article.text
+        people: dict[str, Region] = {}
+        for l in ctx.locs:
+            if l.how.startswith("anaphor") or l.how == "outside" or level_of(l.region) not in ("banner", "township", "village"):
+                continue
+            post = _POST.match(text, l.end)
+            if post is None:
+                continue
+            for n in (4, 3, 2):
+                name = text[post.end():post.end() + n]
+                if (len(name) == n and all("\u4e00" <= c <= "\u9fff" for c in name)
+                        and text.find(name, post.end() + n) >= 0):
+                    people.setdefault(name, _copy_main(l.region))
+                    break
+        ctx.people = people
+    return ctx.people
+
+
+def _person_region(ctx: Context, p0: int, pos: int) -> Region | None:
+    """The place of the person the paragraph (or its section's opening paragraph) is about."""
+    people = _people(ctx)
+    if not people:
+        return None
+    text = ctx.article.text
+    if ctx.headings is None:
+        ctx.headings = section_headings(text, ctx.body_start)
+    k = bisect_left([a for a, _b in ctx.headings], p0) - 1
+    lo = ctx.headings[k][1] if k >= 0 else p0
+    window = text[lo:pos]
+    best, at = None, -1
+    for name, region in people.items():
+        i = window.rfind(name)
+        if i > at:
+            best, at = region, i
+    return best
 
 
 def _answer_home(ctx: Context, pos: int) -> Region | None:

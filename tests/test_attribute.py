@@ -296,6 +296,11 @@ def test_programme_by_count_and_scope(text, expect):
     ("赤峰市农村牧区基层党建工作推进会交流发言之四\n\n抓好党建促振兴\n\n阿鲁科尔沁旗巴拉奇如德苏木查干淖尔嘎查党支部书记　吉日木图\n"
      "（2024年4月18日）\n\n尊敬的各位领导，同志们：\n\n这几年，我们先后发展了六名年轻党员。现在全支部党员35名。",
      [(6, "阿鲁科尔沁旗"), (35, "阿鲁科尔沁旗")]),
+    # a feature that follows two people: a section about one of them is about where that person works
+    ("戈壁深处\n\n记者兵分两路，一路跟着阿拉善左旗乌力吉苏木党委副书记斯琴巴特尔，一路跟着乌拉特后旗乌盖苏木巴音塔拉嘎查党支部书记王海军。"
+     "\n\n■早上六点半：车轮上的服务队\n\n天刚亮，斯琴巴特尔已经把药箱搬上了车。\n\n服务队累计行程1.6万多公里。"
+     "\n\n■上午十点：大棚里\n\n王海军在大棚里算账。\n\n全嘎查建起大棚46座。",
+     [(16000, "阿拉善左旗"), (46, "乌拉特后旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
