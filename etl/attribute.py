@@ -6,9 +6,9 @@ counts from etl.subjects; the article's context (etl.context) is built once and 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import MISSING, fields, replace
 import re
 from bisect import bisect_right
+from dataclasses import MISSING, fields, replace
 
 from .context import Context, build_context
 from .gazetteer import Gazetteer
@@ -26,7 +26,7 @@ from .tables import (
     is_number_cell,
     label_column,
 )
-from .textspans import clause_start, in_range, sentence_of
+from .textspans import clause_start, in_range, section_headings, sentence_of
 
 
 def _inside_place(ctx: Context, m: Mention) -> bool:
@@ -39,10 +39,26 @@ def _inside_place(ctx: Context, m: Mention) -> bool:
 
 
 def _dedupe_headline(ctx: Context, mentions: list[Mention]) -> list[Mention]:
-    """Drop headline numbers that the body repeats (one fact, not two)."""
+    """Drop headline numbers that the body repeats (one fact, not two), and a section heading's number
+    that its own section repeats (界河岸边：7个联合党委拧成一股绳 / …先后组建起7个联合党委)."""
     body = [m for m in mentions if m.start >= ctx.body_start]
     keys = {(m.value, m.unit, m.per) for m in body}
-    return [m for m in mentions if m.start >= ctx.body_start or (m.value, m.unit, m.per) not in keys]
+    kept = [m for m in mentions if m.start >= ctx.body_start or (m.value, m.unit, m.per) not in keys]
+    if ctx.headings is None:
+        ctx.headings = section_headings(ctx.article.text, ctx.body_start)
+    if not ctx.headings or len(kept) < 2:
+        return kept
+    starts = [a for a, _b in ctx.headings]
+    out = []
+    for m in kept:
+        k = bisect_right(starts, m.start) - 1
+        if k >= 0 and ctx.headings[k][0] <= m.start < ctx.headings[k][1]:
+            end = ctx.headings[k + 1][0] if k + 1 < len(ctx.headings) else len(ctx.article.text)
+            if any(o.start >= ctx.headings[k][1] and o.start < end and (o.value, o.unit, o.per) == (m.value, m.unit, m.per)
+                   for o in kept):
+                continue
+        out.append(m)
+    return out
 
 
 _LIST_HEAD = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:建设|新建|改扩建|分布|完成|开展)?(?:情况|数量|数)?(?:如下|分别为|分别是)[：:]$")

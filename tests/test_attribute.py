@@ -66,6 +66,14 @@ def test_headline_number_repeated_in_body_is_one_fact(seed_facts):
     assert len([f for f in seed_facts if f.value == 2423]) == 1
 
 
+def test_a_section_headings_number_that_its_section_repeats_is_one_fact():
+    text = ("林区边境党建\n\n全市设立党员中心户1260户。\n\n界河岸边：7个联合党委拧成一股绳\n\n额尔古纳市先后组建起7个联合党委，"
+            "召集联席会议46次。\n\n林场深处：187个网格\n\n根河市划分网格187个。")
+    facts = facts_of(text)
+    assert sorted(f.value for f in facts) == [7, 46, 187, 1260]
+    assert all("拧成一股绳" not in f.quote for f in facts)
+
+
 def test_quotation_column_gives_no_facts(seed_facts):
     assert not [f for f in seed_facts if "习近平" in f.quote]
 
