@@ -397,6 +397,14 @@ def _speaker_places(text: str, locs: list[Loc], speakers: set[str]) -> dict[str,
     return out
 
 
+def _paragraph_before(text: str, p0: int) -> int:
+    """Where the paragraph before the one starting at p0 starts (blank lines skipped)."""
+    k = p0 - 1
+    while k > 0 and text[k - 1] == "\n":
+        k -= 1
+    return text.rfind("\n", 0, k) + 1 if k > 0 else 0
+
+
 def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
     """Resolve 该旗 / 全市 / 自治区 / bare 街道 to regions from the same article.
 
@@ -458,6 +466,10 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
                 lo = max(lo, bisect_left(starts, answer[0]))
             p0 = text.rfind("\n", 0, m.start()) + 1
             window = [l for l in locs[lo:k] if l.start >= p0 or l.start not in visitors]
+            if want in ("街道", "苏木", "镇", "乡", "嘎查", "村", "社区") and not word.startswith(("我", "全", "本", "该")):
+                # a bare 街道党工委: a street office named in this paragraph or the one before, not one of a
+                # story told pages earlier about another town
+                window = [l for l in window if l.start >= _paragraph_before(text, p0)]
             for l in reversed(window):  # a place written at that level, as a subject
                 if (text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor")
                         and not is_object(text, l, locs, starts) and not _list_part(text, l)

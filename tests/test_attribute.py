@@ -309,6 +309,10 @@ def test_programme_by_count_and_scope(text, expect):
      "\n\n■早上六点半：车轮上的服务队\n\n天刚亮，斯琴巴特尔已经把药箱搬上了车。\n\n服务队累计行程1.6万多公里。"
      "\n\n■上午十点：大棚里\n\n王海军在大棚里算账。\n\n全嘎查建起大棚46座。",
      [(16000, "阿拉善左旗"), (46, "乌拉特后旗")]),
+    # a bare 街道党工委 refers to a street office named nearby, not to one of another town pages before
+    ("林区见闻\n\n根河市好里堡街道设立驿站32个。\n\n其他工作。\n\n又一段。\n\n满洲里是陆路口岸城市。市里在兴华等街道选聘红管家560名。"
+     "选聘时，街道党工委看重的不是学历。一年来，红管家们累计代办事项3200余件。",
+     [(32, "根河市"), (560, "满洲里市"), (3200, "满洲里市")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
