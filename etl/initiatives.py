@@ -170,6 +170,8 @@ _TITLED = re.compile(r"(?:开设|推出|开办|创办|开通|打造)《([^《》
 # finditer of the patterns that re tries at every position, tried only where a match can start (etl.fastscan)
 _SCAN = {_COUNTED_HEADED: scanner(_COUNTED_HEADED), _TITLED: scanner(_TITLED)}
 
+# A verb or preposition in what comes before a head noun: a slogan or clause (有事找中心户), not a kind of it
+_CLAUSE_MODIFIER = re.compile(r"[找有是在到让把给向对去来]")
 # Head nouns by which the genre refers back to a named programme that is a thing or a place.
 _REFERENCE_HEADS = ("联盟", "联合体", "驿站", "食堂", "课堂", "夜校", "家园", "书屋", "超市", "服务队", "哨所", "牧场", "之家",
                     "联营点", "议事厅", "工作室", "中心户")
@@ -517,6 +519,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
         return []
     # Short references back to a named place-like programme: 口岸党建联盟 … 各类党建联盟46个 / 联盟还…
     refs: dict[str, str] = {}
+    owners: dict[str, list[str]] = {}  # a reference word → every programme it may point back to
     for name, (canonical, rank) in names.items():
         if rank != STRONG:
             continue
@@ -528,6 +531,8 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             for ref in {head, name[2:]} - {name}:
                 if len(ref) >= len(head) and ref not in names:
                     refs.setdefault(ref, canonical)
+                    if not _CLAUSE_MODIFIER.search(name[:-len(ref)]):  # not the slogan “有事找中心户”
+                        owners.setdefault(ref, []).append(canonical)
     for name, (canonical, rank) in list(names.items()):
         if rank != STRONG or "“" + name + "”" not in text:
             continue
@@ -535,11 +540,13 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
         u = _UNIT_AFTER.match(text, i + len(name) + 2)
         if u and u.group(1) not in names and u.group(1) not in lex.generic:
             refs.setdefault(u.group(1), canonical)
+            owners.setdefault(u.group(1), []).append(canonical)
     # an occurrence inside another quoted name is no mention (兴安红 in “兴安红旗手”)
     quoted_spans = [(q.start(), q.end(), _clean(q.group(1))) for q in _QUOTED.finditer(text)
                     if not _SPEECH.search(q.group(1))] if "“" in text else []
     found: list[InitiativeMention] = []
     first_named: dict[str, int] = {}
+    last_named: dict[str, int] = {}
     for start, end, word in _occurrences(text, [*names, *refs]):
         if quoted_spans and any(a < start and end < b and inner != word and not inner.startswith(word + "+")
                                 and inner not in names for a, b, inner in quoted_spans):
@@ -548,9 +555,14 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
         if word in names:
             canonical, rank = names[word]
             first_named.setdefault(canonical, start)
+            last_named[canonical] = start
             found.append(InitiativeMention(start, end, canonical, how, rank))
-        elif refs[word] in first_named:  # a reference only points back
-            found.append(InitiativeMention(start, end, refs[word], "reference"))
+        elif text[start - 1:start] in "”\"」" and start > 0:
+            continue  # “林城暖家”驿站: the unit of the quoted name before it, not a reference to another
+        elif refs[word] in first_named:  # a reference only points back: to the latest of its programmes named
+            named_before = [c for c in owners.get(word, [refs[word]]) if c in last_named]
+            target = max(named_before, key=last_named.__getitem__) if named_before else refs[word]
+            found.append(InitiativeMention(start, end, target, "reference"))
     return found
 
 

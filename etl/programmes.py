@@ -134,6 +134,17 @@ def _section_programme(ctx: Context, p0: int) -> str:
     return named[-1].name if named else ""
 
 
+def _place_led_item(ctx: Context, p0: int) -> bool:
+    """A round-up's item: a paragraph that opens with a place and a dash or colon (乌拉特中旗——…, 达茂旗：…);
+    it carries no programme over from the item before it."""
+    k = bisect_right(ctx.loc_starts, p0 + 2) - 1
+    if k < 0:
+        return False
+    loc = ctx.locs[k]
+    text = ctx.article.text
+    return p0 <= loc.start <= p0 + 2 and text.startswith(("——", "—", "：", ":"), loc.end)
+
+
 def _section_opened(ctx: Context, p0: int) -> str:
     """The programme the paragraphs of the paragraph's section named (strongly) before it, when the
     section's heading names none ("" outside sections)."""
@@ -220,9 +231,9 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     if section:
         return section
     previous = [i for i in strong if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
-    if previous and p0 > 0:
+    if previous and p0 > 0 and not _place_led_item(ctx, p0):
         return previous[-1].name
-    opened = _section_opened(ctx, p0)
+    opened = _section_opened(ctx, p0) if not _place_led_item(ctx, p0) else ""
     if opened:  # 03 网格 / 社区推行“网格+物业”联动，… / …: what the section's own paragraphs launched before
         return opened
     candidates = [i for i in in_clause if i.rank == CANDIDATE]

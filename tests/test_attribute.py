@@ -228,6 +228,11 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # a unit the text sets up by name and then calls by its head noun is a programme (not 建立一支服务队)
     ("社区调解\n\n社区以他的名字设立了老杨调解工作室，又吸纳5名退休法官加入。工作室成立以来，已调解纠纷230余起。",
      [(5, "老杨调解工作室"), (230, "老杨调解工作室")]),
+    # a round-up's items led by a place and a dash carry no programme over from the item before; a unit
+    # after a quoted name (“林城暖家”驿站) and a later 驿站 belong to that name, not to an earlier 驿站
+    ("全区各地\n\n库伦旗——京蒙协作设立“京蒙同心驿站”12个。\n\n达茂旗：“流动党校”组建5支教学小分队。\n\n"
+     "乌拉特中旗——该旗跨苏木镇组建联合体3个。\n\n呼伦贝尔市：全市建成“林城暖家”驿站318个。驿站开放以来，累计服务11.6万人次。",
+     [(12, "京蒙同心驿站"), (5, "流动党校"), (3, ""), (318, "林城暖家"), (116000, "林城暖家")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
