@@ -558,7 +558,9 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             last_named[canonical] = start
             found.append(InitiativeMention(start, end, canonical, how, rank))
         elif text[start - 1:start] in "”\"」" and start > 0:
-            continue  # “林城暖家”驿站: the unit of the quoted name before it, not a reference to another
+            # “林城暖家”驿站: the unit of the quoted name right before it, not a reference to another
+            if found and found[-1].end in (start - 1, start):
+                found.append(InitiativeMention(start, end, found[-1].name, "reference"))
         elif refs[word] in first_named:  # a reference only points back: to the latest of its programmes named
             named_before = [c for c in owners.get(word, [refs[word]]) if c in last_named]
             target = max(named_before, key=last_named.__getitem__) if named_before else refs[word]

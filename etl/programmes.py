@@ -50,6 +50,9 @@ def default_initiative(ctx: Context) -> str:
     return _body_programme(ctx, strong)
 
 
+_PARAGRAPH = re.compile(r"\n+")
+
+
 def _body_programme(ctx: Context, strong: list) -> str:
     """The body's programme: the opening paragraph's, else the one it names most."""
     text = ctx.article.text
@@ -61,6 +64,12 @@ def _body_programme(ctx: Context, strong: list) -> str:
     lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1]
     if lede:
         return lede[0].name
+    # a round-up of items each led by its place (库伦旗——…, 达茂旗：…) has no programme of its own
+    led = 0
+    for nl in _PARAGRAPH.finditer(text, ctx.body_start):
+        led += _place_led_item(ctx, nl.end())
+        if led >= 3:
+            return ""
     if ctx.headings is None:
         ctx.headings = section_headings(text, ctx.body_start)
     candidates = named
