@@ -180,6 +180,8 @@ _PREFIXES: tuple[tuple[str, str, str], ...] = (
     ("逾", "more", ""), ("超", "more", "赶高"), ("负", "minus", "正胜抱担自欺辜"),
     ("-", "minus", ""), ("－", "minus", ""),
 )
+# 至少 + a verb of one or two characters right before the number
+_AT_LEAST_VERB = re.compile(r"(?:至少|最少|不少于)[\u4e00-\u9fff]{1,2}$")
 # 两位 followed by what the two do (在, 说, 谈…) or a pause: the people addressed
 _PRONOUN_AFTER = frozenset("在说谈的都也是请，。、：:；？！")
 # 收八十块代牧费, 一百多块钱: money named right after 块
@@ -500,8 +502,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
                               None if parsed.high is None else parsed.high * 1e8, parsed.qualifier)
         end += 1
         unit_written = ""
-    if unit_written == "口" and text[end:end + 1] == "人":
-        end += 1  # 一百七八十口人: people
+    if unit_written in ("口", "个") and text[end:end + 1] == "人" and text[end + 1:end + 2] not in ("员", "家", "才", "民"):
+        end += 1  # 一百七八十口人, 二十八个人: people (not 个人所得, 个人员)
         unit_written = "人"
     if unit_written == "块" and (_MONEY_CONTEXT.search(text, max(0, num_start - 12), num_start)
                                 or _MONEY_NOUN_AFTER.match(text, end) or (
@@ -552,6 +554,11 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         if text[end:end + 1] == "多" and not post:
             end += 1
             post = "之多"
+    if not post and not pre_qual and text[end:end + 1] == "多" and (end + 1 >= len(text) or text[end + 1] in _CLAUSE_END_CHARS):
+        end += 1  # 高出8分多。: a little more than
+        post = "之多"
+    if not pre_qual and _AT_LEAST_VERB.search(text, max(0, start - 5), start):
+        pre_qual = "more"  # 每季度至少开展1次, 至少明确1名专人
     if parsed.qualifier == "range":
         qualifier = "range"
     elif pre_qual:

@@ -174,6 +174,9 @@ SENTENCES = [
     ("每个嘎查村分红30万元以上", [("30万元以上", 300000, "元", "more", "嘎查村")]),
     # a threshold that says what is counted is no fact; "1 or more" is one
     ("年经营性收入10万元以上的村达到45个", [("45个", 45, "个", "exact", "")]),
+    ("每季度至少开展1次共驻共建活动", [("1次", 1, "次", "more", "")]),
+    ("苏木组建了一支巡护队，二十八个人", [("二十八个人", 28, "人", "exact", "")]),
+    ("满意度比全区平均高出8分多。", [("8分多", 8, "分", "more", "")]),
     ("入股资产折合约94万元", [("约94万元", 940000, "元", "approx", "")]),
     # the two people addressed, an old couple, people counted by 口, money named after 块
     ("记者：最后请两位说说明年的打算", []),
