@@ -818,6 +818,7 @@ def _subject_region(ctx: Context, s: int, e: int) -> Region | None:
     return _coordinated(text, group)
 
 
+_DISTANCE_UNITS = frozenset({"公里", "千米", "米", "里"})
 # 等5个苏木镇: the count right after a list's 等
 _DENG_COUNT = re.compile(r"[0-9０-９一二两三四五六七八九十百千]+[个处家座]")
 
@@ -841,6 +842,16 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
         shared = _coordinated(text, listed)
         if shared.banner_code:
             return cut_region(shared, "banner") if level_of(shared) != "banner" else shared, "clause"
+    if (clause_locs and m.start == clause_locs[-1].end and clause_locs[-1].how != "outside"
+            and not _in_list(text, clause_locs[-1])):
+        # 与全旗11所中小学结成对子: the place written right before the number owns it
+        return clause_locs[-1].region, "clause"
+    if m.unit in _DISTANCE_UNITS:
+        # 北京到察哈尔右翼中旗，相距约400公里: a distance between a partner and a place here is the place's
+        in_sentence = [l for l in in_range(ctx.locs, ctx.loc_starts, s, m.start) if l.end <= m.start]
+        here = [l for l in in_sentence if l.how != "outside" and not l.how.startswith("anaphor")]
+        if here and any(l.how == "outside" for l in in_sentence):
+            return here[-1].region, "sentence"
     if len(clause_locs) > 1:  # 丰台区向察右后旗投入…: the giver, not the receiver
         clause_locs = [l for l in clause_locs if not is_object(text, l, ctx.locs, ctx.loc_starts)] or clause_locs[-1:]
     if clause_locs and not (len(clause_locs) == 1 and is_object(text, clause_locs[0], ctx.locs, ctx.loc_starts)):

@@ -318,6 +318,10 @@ def test_programme_by_count_and_scope(text, expect):
     ("林区见闻\n\n根河市好里堡街道设立驿站32个。\n\n其他工作。\n\n又一段。\n\n满洲里是陆路口岸城市。市里在兴华等街道选聘红管家560名。"
      "选聘时，街道党工委看重的不是学历。一年来，红管家们累计代办事项3200余件。",
      [(32, "根河市"), (560, "满洲里市"), (3200, "满洲里市")]),
+    # a partner and a place here: the distance between them is the place's; the place written right before a
+    # number owns it, even as an object (与全旗11所中小学结对)
+    ("察右中旗京蒙协作\n\n北京到察哈尔右翼中旗，相距约400公里。石景山区的9所学校与全旗11所中小学结成对子。",
+     [(400, "察哈尔右翼中旗"), (9, ""), (11, "察哈尔右翼中旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
