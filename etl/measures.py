@@ -266,6 +266,11 @@ def _strip_phrase(phrase: str, unit: str, per: str, places) -> str:  # noqa: ANN
         hit = load_measures().head(p, unit)
         if hit is None or len(hit[0]) <= len(p) - pop.end():
             p = p[pop.end():]
+    # 嘎查村数 / 嘎查村, 党员人数 / 党员: a count of X is X counted (not 指数, 分数, 系数, 倍数)
+    if len(p) >= 4 and p.endswith(("人数", "户数", "个数", "次数", "件数", "家数")):
+        p = p[:-2]
+    elif len(p) >= 3 and p.endswith("数") and not p.endswith(("指数", "分数", "系数", "倍数", "岁数", "人数", "户数", "次数")):
+        p = p[:-1]
     if len(p) == 1:
         return p if p in _ONE_CHAR else ""
     if not p or p in _GENERIC or _LEAD.fullmatch(p) and p not in _KEEP_VERBS or _TRAIL.fullmatch(p):
