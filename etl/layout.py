@@ -43,7 +43,7 @@ _BRIEF_HEAD = re.compile(r"^[【\[［](?:简讯|短讯|快讯|动态|资讯|要�
 _CAPTION_END = re.compile(r"[。！）)]\s*(?:[（(])?(?:本报记者|记者|通讯员)?\s*[^\s。，！？]{1,12}(?:\s+[^\s。，！？]{1,12})?\s*(?:摄|供图|摄影)[)）]?$")
 # A quotation's source under it: ——2017年10月18日，习近平在…; ——摘自《…》; ——习近平 (not a subtitle: ——访…书记,
 # ——新巴尔虎右旗112户党员中心户串起…)
-_QUOTE_SOURCE = re.compile(r"^—{1,2}\s*(?:[0-9０-９]|《|摘自|引自|选自|习近平|毛泽东|邓小平|[\u4e00-\u9fff]{2,3}(?:在|于|《|，|,|$))")
+_QUOTE_SOURCE = re.compile(r"^—{1,2}\s*(?:(?:19|20)[0-9]{2}\s*年|[0-9０-９]{1,2}\s*月|《|摘自|引自|选自|习近平|毛泽东|邓小平|[\u4e00-\u9fff]{2,3}(?:在|于|《|，|,|$))")
 # Page furniture that is no part of any article: source and editor lines, WeChat counters, a
 # dateline of a reposted text ("兴安发布 2024-01-22 18:05").
 _META = re.compile(

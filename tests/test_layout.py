@@ -217,3 +217,10 @@ def test_a_broadcast_scripts_part_labels_are_no_headlines():
     assert len(arts) == 1
     assert "【解说】" not in arts[0].text and "11个" in arts[0].text and "2300余人" in arts[0].text
     assert "京蒙协作“帮扶车间”开到家门口" in arts[0].text
+
+
+def test_a_subtitle_that_starts_with_a_count_is_no_quotations_source():
+    text = ("蒙古包里的“主心骨”\n——213户党员中心户守住334公里边境线\n\n本报记者 萨如拉\n\n"
+            "本报新巴尔虎左旗11月18日电 立冬刚过，全旗已设立党员中心户213户。")
+    arts = split_articles(Document("p.txt", text, "x"))
+    assert [a.kind for a in arts] == ["article"] and "全旗已设立党员中心户213户" in arts[0].text
