@@ -53,6 +53,8 @@ _META = re.compile(
     # follow prompt (点击上方蓝字 关注我们)
     r"|^[^。，！？]{0,24}?\s*(19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d\s*[\u4e00-\u9fff]{0,8}$"
     r"|^[^。，！？]{0,12}关注(?:我们|公众号)[!！]?$"
+    # a bulletin's print run (（共印80份）) and its distribution lines (报：…  送：…  发：…)
+    r"|^[（(]?\s*共印\s*[0-9０-９]+\s*份\s*[)）]?$"
     # a web page's pager: 共2条 第1页 下一页
     r"|^(?:(?:共\s*\d+\s*[条页篇]|第\s*\d+\s*页|上一页|下一页|首页|尾页|末页|\d{1,3})\s*){2,}$"
     # a Word page's footer: — 1 —, - 2 -

@@ -224,3 +224,9 @@ def test_a_subtitle_that_starts_with_a_count_is_no_quotations_source():
             "本报新巴尔虎左旗11月18日电 立冬刚过，全旗已设立党员中心户213户。")
     arts = split_articles(Document("p.txt", text, "x"))
     assert [a.kind for a in arts] == ["article"] and "全旗已设立党员中心户213户" in arts[0].text
+
+
+def test_a_bulletins_print_run_is_furniture():
+    text = "组织工作简报\n\n阿左旗新建工友驿站6处。\n\n报：盟委各位领导\n\n（共印80份）"
+    arts = split_articles(Document("b.txt", text, "x"))
+    assert all("共印" not in a.text for a in arts)
