@@ -104,6 +104,9 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+_SAID_RANGES = {"三五": (3.0, 5.0), "一两": (1.0, 2.0)}
+
+
 def parse_number(text: str) -> ParsedNumber:
     """Read one numeral span into a value with a qualifier; raise NumberFormatError if unreadable.
 
@@ -142,6 +145,9 @@ def parse_number(text: str) -> ParsedNumber:
             if qualifier == "exact":
                 qualifier = q
             break
+    if s in _SAID_RANGES:  # 三五名, 一两个: the spoken ranges of two numbers that are not neighbours
+        low, high = _SAID_RANGES[s]
+        return ParsedNumber(low, low, high, "range")
     try:
         parsed = _parse_core(s)
     except NumberFormatError as exc:

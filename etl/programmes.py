@@ -143,6 +143,10 @@ def _section_programme(ctx: Context, p0: int) -> str:
     return named[-1].name if named else ""
 
 
+# 刘慧敏：…, 答：…: a paragraph that is an interview's answer
+_SPEAKER_LED = re.compile(r"(?:答|[\u4e00-\u9fff]{2,4})[：:]")
+
+
 def _place_led_item(ctx: Context, p0: int) -> bool:
     """A round-up's item: a paragraph that opens with a place and a dash or colon (乌拉特中旗——…, 达茂旗：…);
     it carries no programme over from the item before it."""
@@ -242,7 +246,8 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     previous = [i for i in strong if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
     if previous and p0 > 0 and not _place_led_item(ctx, p0):
         return previous[-1].name
-    opened = _section_opened(ctx, p0) if not _place_led_item(ctx, p0) else ""
+    # (not into a place-led item of a round-up, nor into an interview's answer: each answers its own question)
+    opened = _section_opened(ctx, p0) if not _place_led_item(ctx, p0) and not _SPEAKER_LED.match(text, p0) else ""
     if opened:  # 03 网格 / 社区推行“网格+物业”联动，… / …: what the section's own paragraphs launched before
         return opened
     candidates = [i for i in in_clause if i.rank == CANDIDATE]

@@ -233,6 +233,11 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("全区各地\n\n库伦旗——京蒙协作设立“京蒙同心驿站”12个。\n\n达茂旗：“流动党校”组建5支教学小分队。\n\n"
      "乌拉特中旗——该旗跨苏木镇组建联合体3个。\n\n呼伦贝尔市：全市建成“林城暖家”驿站318个。驿站开放以来，累计服务11.6万人次。",
      [(12, "京蒙同心驿站"), (5, "流动党校"), (3, ""), (318, "林城暖家"), (116000, "林城暖家")]),
+    # an interview's answer answers its own question: no carry-over of the section's earlier programme
+    ("新城区“社工进网格”：1320名社工沉到网格\n\n新城区实施“社工进网格”行动。\n\n【微访谈】对话社区书记刘慧敏\n\n"
+     "记者：网格怎么划？\n\n刘慧敏：我们划了14个网格，再选聘“红色楼长”30名。\n\n记者：诉求多吗？\n\n"
+     "刘慧敏：去年社区一共接了600多件诉求。",
+     [(1320, "社工进网格"), (14, "红色楼长"), (30, "红色楼长"), (600, "社工进网格")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
