@@ -85,7 +85,7 @@ _GAP_NAME = re.compile(r"[^\W\d_的和与及在对把从到为是有将向给、
 # A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
 _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
-                  "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
+                  "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别", "通过", "借助", "依托")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene

@@ -327,6 +327,9 @@ def test_programme_by_count_and_scope(text, expect):
     # number owns it, even as an object (与全旗11所中小学结对)
     ("察右中旗京蒙协作\n\n北京到察哈尔右翼中旗，相距约400公里。石景山区的9所学校与全旗11所中小学结成对子。",
      [(400, "察哈尔右翼中旗"), (9, ""), (11, "察哈尔右翼中旗")]),
+    # 通过北京的展销会: a partner named as the channel is no subject
+    ("突泉县五三村\n\n村里注册了小米商标，通过北京的农产品展销会往外卖，去年卖出去小米十二万斤。",
+     [(120000, "突泉县")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
