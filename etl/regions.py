@@ -229,6 +229,8 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention],
     towns = {pm.candidates[0].code: pm.candidates[0].chain for pm in mentions
              if len(pm.candidates) == 1 and pm.candidates[0].level == "township"}
     only_town = cut_region(copy_region(next(iter(towns.values()))), "township") if len(towns) == 1 else None
+    if issuer is not None and (issuer.extra or {}).get("issuer_township") is not None:
+        only_town = issuer.extra["issuer_township"]  # the issuing 苏木's own report
     if only_town is not None and only_banner is not None and only_town.banner_code != only_banner.banner_code:
         only_town = None
     locs: list[Loc] = []
@@ -1120,7 +1122,12 @@ def _byline_region(gaz: Gazetteer, byline: str) -> Region | None:
         return None  # an issuing office, or a speaker's line under a speech (…嘎查党支部书记　吉日木图)
     locs = _resolve_places(gaz, byline, [p for p in gaz.find_places(byline)])
     locs = [l for l in locs if l.region.level in ("league", "banner", "township", "village")]
-    return cut_region(locs[-1].region, "banner") if locs else None
+    if not locs:
+        return None
+    region = cut_region(locs[-1].region, "banner")
+    if locs[-1].region.township_code:  # 中共四子王旗红格尔苏木委员会: the office's township, kept aside
+        region.extra = {**(region.extra or {}), "issuer_township": cut_region(locs[-1].region, "township")}
+    return region
 
 
 def _splits_word(text: str, pm: PlaceMention) -> bool:

@@ -330,6 +330,11 @@ def test_programme_by_count_and_scope(text, expect):
     # 通过北京的展销会: a partner named as the channel is no subject
     ("突泉县五三村\n\n村里注册了小米商标，通过北京的农产品展销会往外卖，去年卖出去小米十二万斤。",
      [(120000, "突泉县")]),
+    # a 苏木's own report (its issuing office names it): a 嘎查 known only elsewhere is that 苏木's, even
+    # when the report names a second town (距旗府乌兰花镇约110公里)
+    ("红格尔苏木工作情况汇报\n中共四子王旗红格尔苏木委员会\n\n红格尔苏木距旗府乌兰花镇约110公里。\n\n"
+     "嘎查名称    户籍户数（户）    党员（名）\n红格尔嘎查    298    64\n宝日胡舒嘎查    286    54",
+     [(110, "四子王旗"), (298, "四子王旗"), (64, "四子王旗"), (286, "四子王旗"), (54, "四子王旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
