@@ -134,6 +134,8 @@ def _same_layout(above: list[Line], below: list[Line], em: float) -> bool:
     size_a, size_b = statistics.median(ln.size for ln in above), statistics.median(ln.size for ln in below)
     if max(size_a, size_b) > 1.2 * min(size_a, size_b):
         return False  # a headline over the text
+    if len(above) > 1 and len(below) > 1 and _looks_like_table(above) != _looks_like_table(below):
+        return False  # a table across the columns, whose cells may happen to leave the gutters free
     ga, gb = _gutters(above, em), _gutters(below, em)
     if not ga and not gb:
         return True
