@@ -101,6 +101,9 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
     return [sorted(r, key=lambda ln: ln.x0) for r in rows]
 
 
+_CLAUSE = re.compile(r"[，。；！？]")
+
+
 def _looks_like_table(lines: list[Line]) -> bool:
     """Tell whether lines form a grid of short cells (≥ 2 rows of ≥ 2 cells) rather than text columns."""
     rows = _rows(lines)
@@ -109,6 +112,10 @@ def _looks_like_table(lines: list[Line]) -> bool:
         return False
     lengths = sorted(len(ln.text) for r in multi for ln in r)
     if lengths[len(lengths) // 2] > 10:
+        return False
+    # Short lines of running text (a WeChat post set in columns) are clauses: many hold a comma or
+    # a full stop, which a table's cells (names, numbers, headers) seldom do.
+    if sum(1 for ln in lines if _CLAUSE.search(ln.text)) >= 0.4 * len(lines):
         return False
     # Text columns are justified: nearly every line of a column is as wide as the column.
     full = 0
