@@ -46,6 +46,56 @@ def paragraphs(text: str) -> list[list[str]]:
     return out
 
 
+_CELL_SEP = re.compile(r"[ \u3000]*[|｜\t][ \u3000]*")
+_RULE = re.compile(r"^[\s|｜:：\-—－=＝─━═_＿+]*$")  # blank, or a border / the rule under a header
+
+
+def blocks(text: str) -> list[tuple[str, list]]:
+    """The text's paragraphs and tables, in order: ("para", lines) or ("table", rows of cells).
+
+    A table is what the ETL itself reads as one from the plain text (``etl.layout.normalise``:
+    lines aligned with tabs or runs of spaces, or pipe rows), two rows or more; blank lines and
+    borders between its rows belong to it. A newspaper prints such a table as a table, so the
+    copies do too; everything else is split into paragraphs at blank lines as ``paragraphs``.
+    """
+    from etl.layout import is_table_row, normalise  # noqa: PLC0415
+
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    norm = normalise("\n".join(raw)).split("\n")
+    row = [is_table_row(n) for n in norm]
+    out: list[tuple[str, list]] = []
+    para: list[str] = []
+    i = 0
+    while i < len(raw):
+        if row[i]:
+            rows, j = [], i
+            while j < len(raw):
+                if row[j]:
+                    rows.append([c.strip() for c in _CELL_SEP.split(norm[j].strip())])
+                    j += 1
+                elif _RULE.match(norm[j]) and j + 1 < len(raw) and row[j + 1]:
+                    j += 1  # a blank line or a border between two rows
+                else:
+                    break
+            if len(rows) >= 2:
+                if para:
+                    out.append(("para", para))
+                    para = []
+                out.append(("table", rows))
+                i = j
+                continue
+        line = raw[i].strip()
+        if line:
+            para.append(line)
+        elif para:
+            out.append(("para", para))
+            para = []
+        i += 1
+    if para:
+        out.append(("para", para))
+    return out
+
+
 def is_headline(lines: list[str]) -> bool:
     """A one-line paragraph without a full stop, not ending like a clause: set as a heading."""
     return len(lines) == 1 and bool(_HEADLINE.match(lines[0])) and not lines[0].endswith(("，", "：", "、"))
@@ -152,6 +202,8 @@ h1 { column-span: all; font-family: "Noto Sans CJK SC", sans-serif; font-size: 2
 h3 { font-family: "Noto Sans CJK SC", sans-serif; font-size: 1.3em; margin: 1em 0 0.5em 0; line-height: 1.3; }
 p { text-indent: 2em; margin: 0 0 0.25em 0; text-align: justify; }
 p.line { text-indent: 0; }
+table { column-span: all; width: 100%%; border-collapse: collapse; font-size: 0.9em; line-height: 1.3; margin: 1em 0 1em 0; }
+td { border: 1px solid #666; padding: 0.1em 0.3em; text-align: center; }
 .head { font-size: 0.8em; border-bottom: 1px solid #333; margin-bottom: 1em; padding-bottom: 0.2em;
         display: flex; justify-content: space-between; }
 """
@@ -160,10 +212,12 @@ p.line { text-indent: 0; }
 def page_html(text: str, columns: int = 3, size: str = "10.5pt", margin: str = "0", masthead: str = "") -> str:
     """The text as a newspaper page: first headline across the columns, the rest in columns."""
     parts = []
-    paras = paragraphs(text)
     first = True
-    for lines in paras:
-        if is_headline(lines):
+    for kind, lines in blocks(text):
+        if kind == "table":
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in lines)
+            parts.append(f"<table>{body}</table>")
+        elif is_headline(lines):
             tag = "h1" if first else "h3"
             parts.append(f"<{tag}>{html.escape(lines[0])}</{tag}>")
         elif len(lines) > 1:

@@ -10,7 +10,8 @@ real pipeline over every gold report and prints a per-file table for tuning::
 Matching rule: a gold fact matches at most one predicted fact with the same value (tolerance
 1e-6 relative), the same unit, and whose ``quote`` contains the gold ``near`` snippet (whitespace
 ignored on both sides). Gold facts are matched greedily in file order, each to the first free
-predicted fact that fits. Attribution accuracy is measured over matched pairs only.
+predicted fact that fits. Attribution accuracy is measured over matched pairs only. Table cell
+separators (tab, " | ", "｜") count as whitespace: a table row reads the same from every format.
 """
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ ASSERTED_FIELDS: tuple[str, ...] = ("league", "banner", "initiative")
 # indicator is left out: it is a judgement of taxonomy, reported but not a target.
 STRICT_FIELDS: tuple[str, ...] = ("league", "banner", "initiative", "qualifier", "per")
 
-_WS = re.compile(r"\s+")
+# Whitespace, and the pipes that separate table cells: a table row reads the same whether its cells
+# are separated by tabs (a text table), runs of spaces or " | " (a table read from Word, HTML or PDF).
+_WS = re.compile(r"[\s|｜]+")
 
 
 def _norm(text: str | None) -> str:

@@ -101,6 +101,9 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
     return [sorted(r, key=lambda ln: ln.x0) for r in rows]
 
 
+_CLAUSE = re.compile(r"[，。；！？]")
+
+
 def _looks_like_table(lines: list[Line]) -> bool:
     """Tell whether lines form a grid of short cells (≥ 2 rows of ≥ 2 cells) rather than text columns."""
     rows = _rows(lines)
@@ -109,6 +112,10 @@ def _looks_like_table(lines: list[Line]) -> bool:
         return False
     lengths = sorted(len(ln.text) for r in multi for ln in r)
     if lengths[len(lengths) // 2] > 10:
+        return False
+    # Short lines of running text (a WeChat post set in columns) are clauses: many hold a comma or
+    # a full stop, which a table's cells (names, numbers, headers) seldom do.
+    if sum(1 for ln in lines if _CLAUSE.search(ln.text)) >= 0.4 * len(lines):
         return False
     # Text columns are justified: nearly every line of a column is as wide as the column.
     full = 0
@@ -134,6 +141,8 @@ def _same_layout(above: list[Line], below: list[Line], em: float) -> bool:
     size_a, size_b = statistics.median(ln.size for ln in above), statistics.median(ln.size for ln in below)
     if max(size_a, size_b) > 1.2 * min(size_a, size_b):
         return False  # a headline over the text
+    if len(above) > 1 and len(below) > 1 and _looks_like_table(above) != _looks_like_table(below):
+        return False  # a table across the columns, whose cells may happen to leave the gutters free
     ga, gb = _gutters(above, em), _gutters(below, em)
     if not ga and not gb:
         return True
