@@ -22,8 +22,8 @@ TARGET_F1 = 0.95
 TARGET_ACCURACY = 0.95
 HELDOUT_F1_FLOOR = 0.85
 HELDOUT_ACCURACY_FLOOR = 0.85
-# The programme on held-out writing is the field that falls short of issue 9's 0.90: batch L (212-223)
-# scored 0.78 and batch M (224-232) 0.72 at their first scores, all held-out files together 0.79 (README,
+# The programme on held-out writing is the field that falls short of issue 9's 0.90: batches L to R scored
+# 0.69-0.86 at their first scores (R, the last, 0.83), all held-out files together 0.84 in session 6 (README,
 # "Accuracy"). This floor guards against a regression below what is measured; it is not the target.
 HELDOUT_PROGRAMME_FLOOR = 0.75
 
