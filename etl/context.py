@@ -4,6 +4,7 @@ Built once per article and shared by every number in it (regions, programmes, su
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .gazetteer import Gazetteer, load_gazetteer
@@ -12,6 +13,7 @@ from .layout import sentences
 from .programmes import default_initiative
 from .regions import Loc, find_locs
 from .schema import Article, Region
+from .textspans import section_headings
 
 
 @dataclass
@@ -31,6 +33,13 @@ class Context:
     headings: list[tuple[int, int]] | None = None  # section headings of the body (etl.programmes), on demand
     answers: list[tuple[int, int, Region | None]] | None = None  # an interview's answers and their speakers' places
     people: dict[str, Region] | None = None  # people the text introduces by place and title (…苏木党委副书记斯琴巴特尔)
+
+    def heading_before(self, p0: int) -> tuple[int, int] | None:
+        """The heading of the section the paragraph starting at p0 lies in (None before the first)."""
+        if self.headings is None:
+            self.headings = section_headings(self.article.text, self.body_start)
+        k = bisect_left([a for a, _b in self.headings], p0) - 1
+        return self.headings[k] if k >= 0 else None
 
 
 def body_start(article: Article) -> int:

@@ -110,7 +110,7 @@ def load_measures(path: str | None = None) -> MeasureLexicon:
 # ---------------------------------------------------------------------------------------------
 
 def _alternation(words: str) -> str:
-    return "|".join(sorted(set(words.split()), key=len, reverse=True))
+    return "|".join(sorted(set(words.split()), key=lambda w: (-len(w), w)))  # longest first; ties by the words
 
 
 # Verbs that say how a counted thing came to be or was arranged: dropped at the start of a phrase
@@ -136,7 +136,7 @@ _KEEP_VERBS = frozenset(
     "受理 解决 办结 化解 调处 收集 代办 帮办 议定 培训 轮训 走访 服务 接待 调解 排查 发放 捐赠 采购 销售 托管 托养 "
     "种植 当场解决 现场解决 办理 兑换 巡查 巡逻 夜巡 巡边 宣讲 救助 慰问 硬化".split()
 )
-_KEEP_LONGEST_FIRST = tuple(sorted(_KEEP_VERBS, key=len, reverse=True))
+_KEEP_LONGEST_FIRST = tuple(sorted(_KEEP_VERBS, key=lambda v: (-len(v), v)))  # ties by the words: same order every run
 _KEEP_PREFIX = re.compile("|".join(_KEEP_LONGEST_FIRST))  # the first (longest) kept verb a phrase starts with
 _KEEP_LENGTHS = tuple(sorted({len(v) for v in _KEEP_VERBS}, reverse=True))
 # Kept verbs that start the counted phrase even in the middle of a clause (旗里组织党员干部走访边境牧户).
@@ -601,7 +601,7 @@ def _head_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _head_pattern() -> re.Pattern:
-    return re.compile("|".join(map(re.escape, sorted(_head_names(), key=len, reverse=True))))
+    return re.compile("|".join(map(re.escape, sorted(_head_names(), key=lambda n: (-len(n), n)))))
 
 
 def _counted_in(name: str, unit: str) -> bool:
@@ -719,7 +719,9 @@ def _before_phrase(text: str, clause_start: int, pos: int, sent_start: int, cut:
     if "、" in clause:
         pre, last = clause.rsplit("、", 1)
         first = pre.split("、", 1)[0]
-        verb = next((v for v in _KEEP_LONGEST_FIRST if v in first), "")
+        # the verb that governs the list is the first one written (培训家政服务员、育婴员: 培训, not 服务)
+        found = [(first.find(v), -len(v), v) for v in _KEEP_LONGEST_FIRST if v in first]
+        verb = min(found)[2] if found else ""
         return verb + last
     return clause
 

@@ -131,17 +131,9 @@ def _established(text: str, i: InitiativeMention) -> bool:
     return gap is not None and gap.end() - i.end <= 8 and _NUMBER_NEXT.match(text, gap.end()) is not None
 
 
-def _heading_of(ctx: Context, p0: int) -> tuple[int, int] | None:
-    """The heading of the section the paragraph starting at p0 lies in (None outside sections)."""
-    if ctx.headings is None:
-        ctx.headings = section_headings(ctx.article.text, ctx.body_start)
-    k = bisect_right([a for a, _b in ctx.headings], p0 - 1) - 1
-    return ctx.headings[k] if k >= 0 else None
-
-
 def _section_programme(ctx: Context, p0: int) -> str:
     """The programme the heading of the paragraph's section names ("" when it names none)."""
-    heading = _heading_of(ctx, p0)
+    heading = ctx.heading_before(p0)
     if heading is None:
         return ""
     named = [i for i in in_range(ctx.initiatives, ctx.init_starts, *heading) if i.rank >= KNOWN]
@@ -166,7 +158,7 @@ def _place_led_item(ctx: Context, p0: int) -> bool:
 def _section_opened(ctx: Context, p0: int) -> str:
     """The programme the paragraphs of the paragraph's section named (strongly) before it, when the
     section's heading names none ("" outside sections)."""
-    heading = _heading_of(ctx, p0)
+    heading = ctx.heading_before(p0)
     if heading is None:
         return ""
     named = [i for i in in_range(ctx.initiatives, ctx.init_starts, heading[1], p0) if i.strong and i.end <= p0]

@@ -38,7 +38,6 @@ from .textspans import (
     in_range,
     in_range_pairs,
     paragraph_start,
-    section_headings,
     sentence_of,
     sentence_start,
 )
@@ -924,12 +923,10 @@ _CONTINUES = ("“", "\"", "他", "她", "这里", "那里", "这位", "这个",
 
 def _section_region(ctx: Context, p0: int) -> Region | None:
     """The place the heading of the paragraph's section names (None when it names none)."""
-    if ctx.headings is None:
-        ctx.headings = section_headings(ctx.article.text, ctx.body_start)
-    k = bisect_left([a for a, _b in ctx.headings], p0) - 1
-    if k < 0:
+    heading = ctx.heading_before(p0)
+    if heading is None:
         return None
-    a, b = ctx.headings[k]
+    a, b = heading
     subj = _subject_loc(ctx, a, b)
     return subj.region if subj is not None and subj.region.level != "outside" else None
 
@@ -969,10 +966,8 @@ def _person_region(ctx: Context, p0: int, pos: int) -> Region | None:
     if not people:
         return None
     text = ctx.article.text
-    if ctx.headings is None:
-        ctx.headings = section_headings(text, ctx.body_start)
-    k = bisect_left([a for a, _b in ctx.headings], p0) - 1
-    lo = ctx.headings[k][1] if k >= 0 else p0
+    heading = ctx.heading_before(p0)
+    lo = heading[1] if heading is not None else p0
     window = text[lo:pos]
     best, at = None, -1
     for name, region in people.items():
@@ -998,13 +993,11 @@ def _answer_home(ctx: Context, pos: int) -> Region | None:
 def _section_opened_region(ctx: Context, p0: int) -> Region | None:
     """In a section whose heading names no place: the place its first paragraph is about, when that
     paragraph opens with it as the subject (阿尔山市地处大兴安岭…) and it is a banner or deeper."""
-    if ctx.headings is None:
-        ctx.headings = section_headings(ctx.article.text, ctx.body_start)
-    k = bisect_left([a for a, _b in ctx.headings], p0) - 1
+    heading = ctx.heading_before(p0)
     text = ctx.article.text
-    if k < 0 or _ITEM_START.match(text, p0):  # 二是…: an item of its own, not the section's story going on
+    if heading is None or _ITEM_START.match(text, p0):  # 二是…: an item of its own, not the section's story going on
         return None
-    first = ctx.headings[k][1]
+    first = heading[1]
     while first < len(text) and text[first] == "\n":
         first += 1
     if first >= p0:
