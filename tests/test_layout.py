@@ -230,3 +230,19 @@ def test_a_bulletins_print_run_is_furniture():
     text = "组织工作简报\n\n阿左旗新建工友驿站6处。\n\n报：盟委各位领导\n\n（共印80份）"
     arts = split_articles(Document("b.txt", text, "x"))
     assert all("共印" not in a.text for a in arts)
+
+
+def test_a_dash_that_introduces_what_follows_does_not_swallow_the_heading_after_it():
+    text = ("年终盘点丨通辽答卷\n\n这一年，全市各级党组织把抓党建促乡村振兴扛在肩上。年终岁末，小编带你一起回顾——\n\n"
+            "🚩 “头雁领航”：让嘎查村书记挑得起大梁\n\n乡村要振兴，关键看头雁。今年，市委组织部实施“头雁领航”工程。")
+    (article,) = split_articles(Document("w.txt", text, "x"))
+    assert "\n\n🚩 “头雁领航”：让嘎查村书记挑得起大梁\n\n乡村要振兴" in article.text
+
+
+def test_a_bullet_that_reads_as_a_sentence_is_a_list_item_not_a_section_heading():
+    from etl.textspans import section_headings
+
+    text = ("🚩 “头雁领航”：让书记挑得起大梁\n乡村要振兴，关键看头雁。\n▪️ 市旗两级举办示范培训班46期，培训3800余人次；\n"
+            "▪️ 建立后备力量库，储备2317名。\n🌾 “强村富民”：集体经济鼓起来\n■ 基本情况")
+    heads = [text[a:b] for a, b in section_headings(text, 0)]
+    assert heads == ["🚩 “头雁领航”：让书记挑得起大梁", "🌾 “强村富民”：集体经济鼓起来", "■ 基本情况"]
