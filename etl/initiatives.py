@@ -180,6 +180,9 @@ _CLAUSE_MODIFIER = re.compile(r"[找有是在到让把给向对去来]")
 # Head nouns by which the genre refers back to a named programme that is a thing or a place.
 _REFERENCE_HEADS = ("联盟", "联合体", "驿站", "食堂", "课堂", "夜校", "家园", "书屋", "超市", "服务队", "哨所", "牧场", "之家",
                     "联营点", "议事厅", "工作室", "中心户")
+# The groups a practice organises people into, named by the practice's last word (帮种小组 of 党员联户帮种)
+_GROUP_HEADS = ("小组", "小队", "分队", "服务队", "工作队", "工作组", "互助组")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 # Units a quoted programme names after it, by which the text refers back to it (“红色轻骑”流动党课车 … 党课车3辆)
 _UNIT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(流动党课车|党课车|服务车|宣讲车|服务队|宣讲队|宣讲团|服务站|服务点|驿站|工作室|议事厅|说事点)")
 
@@ -586,6 +589,16 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
         if unit:
             for ref in {h for h in _REFERENCE_HEADS if unit.endswith(h) and len(unit) > len(h)} & refs.keys():
                 owners.setdefault(ref, [refs[ref]]).append(canonical)
+    # the groups a practice sets up, named by its last word (推行“党员联户帮种”机制，编成帮种小组 … 帮种小组共促成…)
+    if any(h in text for h in _GROUP_HEADS):
+        for name, (canonical, rank) in list(names.items()):
+            if rank != STRONG or len(name) < 4 or "+" in name or not _HAN.fullmatch(name):
+                continue
+            for head in _GROUP_HEADS:
+                ref = name[-2:] + head
+                if ref not in names and ref not in refs and ref in text:
+                    refs[ref] = canonical
+                    owners.setdefault(ref, []).append(canonical)
     # an occurrence inside another quoted name is no mention (兴安红 in “兴安红旗手”)
     quoted_spans = [(q.start(), q.end(), _clean(q.group(1))) for q in _QUOTED.finditer(text)
                     if not _SPEECH.search(q.group(1))] if "“" in text else []

@@ -217,8 +217,17 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     clause = [i for i in in_clause if i.strong]
     if clause:
         return _closest(clause, m).name
-    sentence = [i for i in inits if s <= i.start and i.end <= e and (i.strong or (
+    # (a name after a ； that follows the number opens the next part of the sentence: 全年举办6期书记示范班，…；
+    # 在公众号开设《书记说》栏目 — not the number's)
+    semi = text.find("；", m.end, e)
+    sentence = [i for i in inits if s <= i.start and i.end <= e and (semi < 0 or i.start < semi) and (i.strong or (
         i.rank == KNOWN and i.end <= m.start and _established(text, i)))]
+    if len(sentence) > 1:
+        # a name in a list of those who take part (吸纳护边员、党员中心户等参与联防) is not what the sentence
+        # is about, when the sentence names another programme
+        listed = [i for i in sentence if text[i.start - 1:i.start] == "、" or text.startswith(("、", "等"), i.end)]
+        if listed and len(listed) < len(sentence):
+            sentence = [i for i in sentence if i not in listed]
     if sentence:
         return _specific(_closest(sentence, m).name, [i for i in inits if i.strong and i.end <= s and i.start >= p0])
     # a programme the lexicon knows as a unit (党员中心户), named without evidence: its own clause only

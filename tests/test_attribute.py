@@ -250,6 +250,17 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("伊金霍洛旗组建“链上先锋”党建联合体12个，吸纳成员单位86家。\n\n联合体由成员单位轮流牵头，解决难题230多个。"
      "\n\n截至8月底，全市各类党建联合体已发展到367个。",
      [(12, "链上先锋"), (86, "链上先锋"), (230, "链上先锋"), (367, "党建联合体")]),
+    # a name after a ； that follows the number opens the next part of the sentence
+    ("一是持续实施头雁培育工程。全年举办6期书记示范班，培训书记900人左右；在公众号开设《书记说》栏目，已播出42期。",
+     [(6, "头雁培育"), (900, "头雁培育"), (42, "书记说")]),
+    # a programme in a list of those who take part is not what the sentence is about
+    ("全旗共设立党员中心户300户。与边防连队组建“边境红盾”党建联合体6个，吸纳护边员、党员中心户等参与联防，"
+     "全年开展联合巡边170余次。",
+     [(300, "党员中心户"), (6, "边境红盾"), (170, "边境红盾")]),
+    # the groups a practice organises people into, named by its last word (帮种小组 of 党员联户帮种)
+    ("临河区推行“党员联户帮种”机制，把党员编成帮种小组，已组建小组186个。\n\n旗里还开设“田间夜校”，开课30期。\n\n"
+     "去年帮种小组共促成订单种植面积26.5万亩。",
+     [(186, "党员联户帮种"), (30, "田间夜校"), (265000, "党员联户帮种")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
