@@ -26,6 +26,7 @@ from .schema import Article, Document
 from .tables import is_number_cell
 
 TERMINAL = "。！？!?…；;”’」』）)】"
+_PHRASE_END = set(TERMINAL + "，,、：:")
 _SENTENCE_END = re.compile(r"[。！？!?…]")
 _BYLINE = re.compile(r"^[□■◇◆●○]?\s*(?:[\u4e00-\u9fff]{2,8}?(?:日报|晚报|报社|新闻网|融媒体中心|电视台|广播电视台)\s*)?"
                      r"(本报记者|本报通讯员|记者|通讯员|特约记者|本报讯|文/|文：|撰稿)")
@@ -217,6 +218,10 @@ def _raw_blocks(text: str) -> list[str]:
             continue
         current: str | None = None
         last = ""
+        # a chunk of short lines that mostly end with punctuation (WeChat's one phrase per line: 今年合作社分红41.6万元，
+        # / 村集体经济收入 / 也突破了30万元。) is prose broken by the layout: a bare line in it is no headline
+        prose = (len(lines) >= 4 and sum(map(len, lines)) <= 24 * len(lines)
+                 and sum(ln.rstrip()[-1:] in _PHRASE_END for ln in lines) >= 0.6 * len(lines))
         for line in lines:
             if table_open and current is None and _TABLE_RULE.match(line):
                 blocks[-1] += "\n" + line  # |---|---| or ──── under a table's header: part of the table
@@ -234,6 +239,14 @@ def _raw_blocks(text: str) -> list[str]:
             table_open = False
             if current is None:
                 current = last = line
+                continue
+            if prose and not is_table_row(line):
+                if _LIST_ITEM.match(line) or _LIST_ITEM.match(last):  # (a blank line ends its paragraph)
+                    blocks.append(current)
+                    current = line
+                else:
+                    current += line
+                last = line
                 continue
             if (current.endswith(tuple(TERMINAL) + ("：", ":")) or _is_headline(current) or _is_headline(line)
                     or _LIST_ITEM.match(line) or _LIST_ITEM.match(last)):

@@ -246,3 +246,11 @@ def test_a_bullet_that_reads_as_a_sentence_is_a_list_item_not_a_section_heading(
             "▪️ 建立后备力量库，储备2317名。\n🌾 “强村富民”：集体经济鼓起来\n■ 基本情况")
     heads = [text[a:b] for a, b in section_headings(text, 0)]
     assert heads == ["🚩 “头雁领航”：让书记挑得起大梁", "🌾 “强村富民”：集体经济鼓起来", "■ 基本情况"]
+
+
+def test_a_wechat_paragraph_of_one_phrase_per_line_is_one_paragraph():
+    text = ("阿尔拉村的合作社\n\n02 合作社的豆子卖上了好价钱\n\n那会儿旗里推行\n“党支部领办合作社”模式，\n村里头一个报了名。\n"
+            "账本一翻：\n今年合作社分红41.6万元，\n村集体经济收入\n也突破了30万元。\n\n下一段。")
+    (article,) = split_articles(Document("w.txt", text, "x"))
+    assert ("\n\n那会儿旗里推行“党支部领办合作社”模式，村里头一个报了名。账本一翻：今年合作社分红41.6万元，"
+            "村集体经济收入也突破了30万元。\n\n下一段。") in article.text
