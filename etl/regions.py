@@ -507,10 +507,7 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
                         region = cut_region(l.region, "township") if l.region.level != "village" else l.region
                         break
             if region is None and want in ("街道", "苏木"):
-                u = _UNKNOWN_TOWNSHIP.search(text, m.end())
-                if u and u.group(1).endswith(want):
-                    region = Region(township=u.group(1), level="township")
-                    forward = True
+                region, forward = _unknown_township(text, locs, m, want, main)
         if region is not None:
             out.append(Loc(m.start(), m.end(), region, "anaphor-forward" if forward else "anaphor"))
     return out
@@ -565,6 +562,40 @@ def _each(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         if region is not None:
             out.append(Loc(m.start(), m.end(), region, "anaphor-each"))
     return out
+
+
+def _unknown_township(text: str, locs: list[Loc], m: re.Match, want: str,
+                      main: Region | None) -> tuple[Region | None, bool]:
+    """The 苏木/街道 that 全苏木 refers to when the datasets lack it: a name the text writes out after a
+    banner (科左后旗巴嘎塔拉苏木) or names twice at a clause's start — the nearest before, else the first
+    after — under the article's banner (依托苏木…, 规模居全苏木 are no names)."""
+    banner_ends = {l.end for l in locs if l.region.banner and not l.how.startswith("anaphor")}
+    names = []
+    for u in _TOWNSHIP_WORD.finditer(text):
+        name = u.group(1)
+        if not name.endswith(want) or name in _NOT_TOWNSHIP_NAME:
+            continue
+        after_banner = u.start() in banner_ends
+        if after_banner or ((u.start() == 0 or text[u.start() - 1] in "，。；：\n“") and text.count(name) >= 2):
+            names.append((u.start(), name))
+    before = [n for n in names if n[0] < m.start()]
+    if not before:  # a cut-off piece's: the first written after it, as before (place above it unknown)
+        u = _UNKNOWN_TOWNSHIP.search(text, m.end())
+        if u and u.group(1).endswith(want):
+            return Region(township=u.group(1), level="township"), True
+        return None, False
+    start, name = before[-1]
+    if before and main is not None and main.banner:  # (a name only after it: a cut-off piece's, place unknown)
+        region = cut_region(main, "banner")
+        region.township, region.level = name, "township"
+    else:
+        region = Region(township=name, level="township")
+    return region, not before
+
+
+# 巴嘎塔拉苏木, 林荫街道: a township's name as written (two to four characters and its kind)
+_TOWNSHIP_WORD = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:街道|苏木))")
+_NOT_TOWNSHIP_NAME = frozenset({"全苏木", "该苏木", "本苏木", "我苏木", "各苏木", "全街道", "该街道", "本街道", "各街道"})
 
 
 def _copy_main(main: Region) -> Region:

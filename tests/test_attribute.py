@@ -358,6 +358,12 @@ def test_programme_by_count_and_scope(text, expect):
     ("红格尔苏木工作情况汇报\n中共四子王旗红格尔苏木委员会\n\n红格尔苏木距旗府乌兰花镇约110公里。\n\n"
      "嘎查名称    户籍户数（户）    党员（名）\n红格尔嘎查    298    64\n宝日胡舒嘎查    286    54",
      [(110, "四子王旗"), (298, "四子王旗"), (64, "四子王旗"), (286, "四子王旗"), (54, "四子王旗")]),
+    # a 苏木 the datasets lack, written out after its banner in the issuer's line and named again in the text:
+    # 全苏木 is it, under the banner (依托苏木…, 规模居全苏木 are no names)
+    ("关于党建工作情况的汇报\n中共科左后旗巴嘎塔拉苏木委员会\n\n今年以来，巴嘎塔拉苏木党委把抓党建作为全苏木的“一号工程”。"
+     "\n\n一、基本情况\n巴嘎塔拉苏木辖11个嘎查，全苏木共有党员691名。\n\n二、主要做法\n依托苏木党校开展培训。"
+     "产业规模居全苏木前列，全苏木嘎查集体经济收入合计386.5万元。",
+     [(11, "科尔沁左翼后旗"), (691, "科尔沁左翼后旗"), (3865000, "科尔沁左翼后旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
