@@ -49,7 +49,9 @@ _QUOTE_SOURCE = re.compile(r"^—{1,2}\s*(?:(?:19|20)[0-9]{2}\s*年|[0-9０-９]
 # dateline of a reposted text ("兴安发布 2024-01-22 18:05").
 _META = re.compile(
     r"^[（(]?(来源|编辑|审核|责任编辑|责编|校对|监制|出品|终审|初审|复审|排版|供稿)[：:]"
-    r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$"
+    r"|^阅读\s*\d|^.{0,16}\s(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?(\s+[\u4e00-\u9fff]{2,8})?$"
+    r"|^.{0,16}?(19|20)\d\d-\d\d-\d\d\s*\d\d:\d\d\s*[\u4e00-\u9fff]{0,8}$"
+    r"|^(19|20)\d\d-\d\d-\d\d(\s+\d\d:\d\d)?$"
     # a WeChat post's account, date, time and place line (荣和社区 2024年06月12日 18:05 内蒙古) and its
     # follow prompt (点击上方蓝字 关注我们)
     r"|^[^。，！？]{0,24}?\s*(19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d\s*[\u4e00-\u9fff]{0,8}$"
@@ -93,7 +95,7 @@ _BULLET = re.compile(r"^[^\w\s“”‘’\"'《（(【\[［〔<]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _SENTENCE_PUNCT = re.compile(r"[。，！？]")
 # "科尔沁右翼前旗：服务站45个", "1. …", "（一）…", "一是…": items of a list or table rows
-_LIST_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}(?:[：:|｜]\s*\S*|\s+)[\d０-９]|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是|[-•·])")
+_LIST_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}(?:[：:]\s*\S*|[|｜]\s*\S{0,10}|\s+)[\d０-９]|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是|[-•·])")
 
 
 @dataclass
@@ -389,7 +391,7 @@ def article_id(source_file: str, seq: int, text: str) -> str:
 
 # A WeChat post's head (its account, date and time; the follow prompt): the post is one article, whose
 # rule lines and stacked short lines are its own sections
-_WECHAT = re.compile(r"(?m)^[^：:\n]{0,24}(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d[^\n：:]{0,12}$"
+_WECHAT = re.compile(r"(?m)^[^：:\n]{0,24}(?:19|20)\d\d(?:年\d{1,2}月\d{1,2}日|-\d{1,2}-\d{1,2})\s*\d{1,2}:\d\d[^\n：:]{0,12}$"
                      r"|点击.{0,4}蓝字|关注我们")
 
 
@@ -436,6 +438,12 @@ def split_articles(doc: Document) -> list[Article]:
             i += 1
             continue
         if b.kind == "meta":  # a source line under a headline: it opens an article, like a byline
+            if (one_post and len(pending_heads) == 1 and len(pending_heads[0]) <= 10 and not groups
+                    and i + 1 < len(blocks) and blocks[i + 1].kind == "head"):
+                # a WeChat post's account name (林西组工), then its account and time line, then the headline
+                pending_heads = []
+                i += 1
+                continue
             if pending_heads:
                 current = open_group(pending_heads)
                 groups.append(current)

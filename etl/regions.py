@@ -382,6 +382,8 @@ def _answers(text: str) -> list[tuple[int, int, str]]:
 
 # 川井苏木党委书记巴特尔: a place, a title (no punctuation) and the speaker's name
 _TITLE_GAP = re.compile(r"[\u4e00-\u9fff]{0,12}")
+# 赤峰市农牧局派驻的第一书记刘建华: the office that sent a cadre, not the place he serves
+_SENT_BY = re.compile(r"派驻|选派|派出|下派|委派")
 
 
 def _speaker_places(text: str, locs: list[Loc], speakers: set[str]) -> dict[str, Region]:
@@ -391,7 +393,7 @@ def _speaker_places(text: str, locs: list[Loc], speakers: set[str]) -> dict[str,
         at = text.find(who)
         while at >= 0 and who not in out:
             for l in reversed([l for l in locs if l.end <= at][-3:]):
-                if at - l.end <= 12 and _TITLE_GAP.fullmatch(text, l.end, at):
+                if at - l.end <= 12 and _TITLE_GAP.fullmatch(text, l.end, at) and not _SENT_BY.search(text, l.end, at):
                     out[who] = _copy_main(l.region)
                     break
             at = text.find(who, at + len(who))

@@ -261,6 +261,9 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("临河区推行“党员联户帮种”机制，把党员编成帮种小组，已组建小组186个。\n\n旗里还开设“田间夜校”，开课30期。\n\n"
      "去年帮种小组共促成订单种植面积26.5万亩。",
      [(186, "党员联户帮种"), (30, "田间夜校"), (265000, "党员联户帮种")]),
+    # a composition the text follows as a way of working (按照“党建+合作社”的路子) is a programme
+    ("“党建+合作社”让村集体收入涨起来\n\n2022年，我们按照“党建+合作社”的路子，由村党支部领办了合作社。入社农户增加到157户。",
+     [(157, "党建+合作社")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
@@ -364,6 +367,10 @@ def test_programme_by_count_and_scope(text, expect):
      "\n\n一、基本情况\n巴嘎塔拉苏木辖11个嘎查，全苏木共有党员691名。\n\n二、主要做法\n依托苏木党校开展培训。"
      "产业规模居全苏木前列，全苏木嘎查集体经济收入合计386.5万元。",
      [(11, "科尔沁左翼后旗"), (691, "科尔沁左翼后旗"), (3865000, "科尔沁左翼后旗")]),
+    # the office that sent a cadre (赤峰市农牧局派驻的第一书记) is not the place he serves: his 我们 is the article's
+    ("林西县委组织部\n\n对话驻村第一书记刘建华\n\n编者按：本期我们走进林西县新林镇榆树林子村，和赤峰市农牧局派驻的第一书记刘建华聊聊。"
+     "\n\n问：您先抓的是哪件事？\n\n刘建华：我们和工作队另外2名队员走了一遍，每名党员联系8到12户。",
+     [(2, "林西县"), (8, "林西县")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))

@@ -254,3 +254,12 @@ def test_a_wechat_paragraph_of_one_phrase_per_line_is_one_paragraph():
     (article,) = split_articles(Document("w.txt", text, "x"))
     assert ("\n\n那会儿旗里推行“党支部领办合作社”模式，村里头一个报了名。账本一翻：今年合作社分红41.6万元，"
             "村集体经济收入也突破了30万元。\n\n下一段。") in article.text
+
+
+def test_a_wechat_posts_account_name_and_time_line_are_not_its_headline():
+    text = ("林西组工\n原创　林西县委组织部　2024-05-21 18:06　内蒙古\n\n"
+            "对话驻村第一书记刘建华｜“党建+合作社”让村集体收入涨到41万元\n\n编者按：本期我们走进新林镇榆树林子村。\n\n"
+            "问：刚来的时候村里是什么样？\n\n刘建华：全村386户1020口人。")
+    articles = split_articles(Document("w.txt", text, "x"))
+    assert articles[0].title == "对话驻村第一书记刘建华｜“党建+合作社”让村集体收入涨到41万元"
+    assert "林西组工" not in articles[0].text and "2024-05-21" not in articles[0].text
