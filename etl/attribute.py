@@ -254,6 +254,10 @@ def _cell_mention(cell, unit: str, per: str) -> Mention | None:
         # a column of times (志愿服务时长（小时）) measures a service: read the cell as "时长 1286小时"
         found = [replace(q, start=q.start - 2, end=q.end - 2) for q in find_quantities("时长" + probe)
                  if q.start == 2 and q.end >= len(raw) + 2]
+    if not found and unit == "分":
+        # a column of scores (综合得分（分）): read the cell as "得分 94.6分"
+        found = [replace(q, start=q.start - 2, end=q.end - 2) for q in find_quantities("得分" + probe)
+                 if q.start == 2 and q.end >= len(raw) + 2]
     if not found:
         return None
     q = found[0]

@@ -118,9 +118,15 @@ def _aligned_cells(line: str) -> list[str] | None:
     if "|" in line or "｜" in line or not _HAS_ALIGNED_GAP.search(line):
         return None
     cells = [c for c in _ALIGNED.split(line) if c]
-    while len(cells) >= 3 and len(cells[0]) == 1 and len(cells[1]) == 1 and not cells[0].isdigit() and not cells[1].isdigit():
-        cells[0:2] = [cells[0] + cells[1]]
+    k = 0
+    while k + 1 < len(cells) and len(cells) >= 3:  # 合  计, 序号  乡  镇: a spaced-out label anywhere in the row
+        if len(cells[k]) == 1 and len(cells[k + 1]) == 1 and _HAN_CHAR.match(cells[k]) and _HAN_CHAR.match(cells[k + 1]):
+            cells[k:k + 2] = [cells[k] + cells[k + 1]]
+        k += 1
     return cells if len(cells) >= 2 else None
+
+
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 # A table's border or the rule under its header (────, ------, ═══)
@@ -154,6 +160,13 @@ def _normalise_tables(lines: list[str]) -> dict[int, str]:
                 j += 1
                 continue
             if cells[j] is not None and len(cells[j]) == len(cells[run[0]]):
+                run.append(j)
+                j += 1
+                continue
+            if (cells[j] is not None and len(cells[j]) == len(cells[run[0]]) - 1 and lines[j][:1] in " \u3000\t"
+                    and len(run) >= 2):
+                # a total row with its first column (序号) left blank: 　　合  计　　—　　547
+                cells[j] = ["", *cells[j]]
                 run.append(j)
                 j += 1
                 continue

@@ -140,3 +140,15 @@ def test_a_column_of_times_measures_a_service():
             "德伯斯镇 | 2437 | 702\n")
     got = sorted((f.value, f.unit) for f in facts_of(text))
     assert (947.0, "小时") in got and (702.0, "小时") in got and (3815.0, "人次") in got
+
+
+def test_a_spaced_out_header_label_a_blank_index_cell_and_a_column_of_scores():
+    text = ("化德县考核结果的通报\n\n各乡镇具体得分见下表。\n\n"
+            "序号  乡  镇      综合得分（分）  党员中心户（户）  考核等次\n"
+            "1     长顺镇            94.6               126      好\n"
+            "2     七号镇            92.3                98      好\n"
+            "      合  计               —               224      —\n")
+    assert normalise(text).split("\n")[-2] == "\t合计\t—\t224\t—"
+    got = sorted((f.value, f.unit, f.township) for f in facts_of(text))
+    assert got == [(92.3, "分", "七号镇"), (94.6, "分", "长顺镇"), (98.0, "户", "七号镇"),
+                   (126.0, "户", "长顺镇"), (224.0, "户", "")]
