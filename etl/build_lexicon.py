@@ -46,6 +46,8 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     # launches or names it as one (设立党员中心户…, “党员中心户”工作), not where it is a part of another.
     ("党员中心户", "", "unit", "genre:real pages"),
     ("党建联合体", "", "unit", "genre:real pages"),
+    # the same unit under its other common name (口岸党建联盟, 跨嘎查党建联盟: real pages of 二连浩特, 达茂旗)
+    ("党建联盟", "", "unit", "genre:real pages"),
     ("红色驿站", "", "unit", "genre:real pages"),
     ("一村一品", "", "产业发展", "genre:real pages"),
     # a national programme the genre names in passing (在职党员到社区“双报到”), often with no launching verb

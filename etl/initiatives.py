@@ -138,6 +138,7 @@ _FUNCTION_WORD = re.compile(r"[的和及与在对把被让向从给]")
 # project after a verb in the body (公忽洞村建设现代羊共享牧场项目 → 现代羊共享牧场).
 _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法|服务队|护边队|宣讲队|宣讲团"
                             r"|联合体|中心户|书屋|工作室|议事厅|说事点|红哨|先锋队|小分队))")
+_HEAD_FRAME = re.compile(r"^(?:关于)?(?:[\u4e00-\u9fff]{0,8}?(?:以|用|靠|借助|依托|通过))?")
 _BODY_VERBS = ("建设", "实施", "推进", "推行", "启动", "打造", "开展", "建立", "构建", "探索", "推广", "深化", "创建", "创新",
                "推出", "叫响", "培育", "组建", "设立", "开设", "建成", "建起", "成立", "选树", "培树", "全面推行", "大力推行")
 _WORD_COUNTED = re.compile(r"(?:共|达|达到|已达|有)?[0-9０-９一二两三四五六七八九十百千万]+(?:余|多)?[个项处家座批类]")
@@ -158,13 +159,13 @@ _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生
 _DESCRIPTIVE = re.compile(r"(?:产业|型|式|类|级|村|镇|社区|嘎查|区域|城乡|行业|领域|企业)$")
 # The two to four characters before a programme head noun, after a boundary (的, punctuation, a verb's object)
 _REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
-# An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.
 # A model named by who runs what (党组织领办合作社, 党支部领办的合作社, 党员创办企业): the party body, a verb of
 # leading or founding, and the economic unit; the article's name for it drops the owner's level (嘎查村) and 的
 _LED_BY = re.compile(r"(党组织|党支部|党总支|党委|支部|党员)(领办|领创|领建|创办|牵头创办)(的)?"
                      r"(专业合作社|股份经济合作社|合作社|企业|公司|经济实体|实体|扶贫车间|车间)")
 _LED_PRESENTED_AFTER = re.compile(r"[”\"」]?(?:模式|工作|作为|为抓手|试点|改革|行动|以来|覆盖|全覆盖|提质|规范|成效)")
-_BODY_ALLIANCE = re.compile(r"(?:成立|组建|建立|打造|牵头成立)([\u4e00-\u9fff]{2,8}?联盟)")
+# An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.
+_BODY_ALLIANCE = re.compile(r"(?:成立|组建|建立|打造|牵头成立)(?:了|起)?([\u4e00-\u9fff]{2,8}?联盟)")
 # Words that make a verb + name + programme word a description, not a name (建立健全长效机制,
 # 建设党群服务中心项目, 完善工作机制, 构建协调联动机制).
 _GENERIC_INSIDE = re.compile(r"工作|健全|完善|长效|体制|制度|相关|有关|设施|中心|改造|协调|联动|保障|考核|激励|监督"
@@ -418,8 +419,13 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         for start in (a, a + colon + 1) if 0 < colon < 14 else (a,):
             v = _LAUNCH_AT.match(text, start, b)
             h = _HEAD_UNQUOTED.match(text, v.end() if v else start, b)
-            if h and _acceptable(h.group(1), lex) and not text.startswith("“", start) and not _generic_np(h.group(1), lex):
-                names[h.group(1)] = (lex.canonical.get(h.group(1), h.group(1)), STRONG)
+            if h is None:
+                continue
+            # 关于达茂旗以党建联盟带动…: the name is what follows the report's framing (关于…以/用/靠)
+            name = _HEAD_FRAME.sub("", h.group(1))
+            if (len(name) >= 3 and _acceptable(name, lex) and not text.startswith("“", start)
+                    and not _generic_np(name, lex)):
+                names[name] = (lex.canonical.get(name, name), STRONG)
     if "“" in text or '"' in text or "「" in text or "‘" in text:
         _quoted(text, head_starts, lex, names)
     for m in _BODY_UNQUOTED.finditer(text):
@@ -551,6 +557,15 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             word = m.group(0)
             if word in names and names[word][1] == STRONG:
                 continue
+            if word in lex.units and word not in names:
+                # 口岸党建联盟 … 各类党建联盟46个: the unit refers back to the article's own one, unless the
+                # headline names the unit itself (宁城县：党建联合体拉长… over a 设施农业党建联合体)
+                longer = [n for n, (_c, r) in names.items()
+                          if n.endswith(word) and len(n) > len(word) and r == STRONG and n not in lex.canonical]
+                bare = [k for k in _all_at(text, word)
+                        if not any(text.startswith(n, k + len(word) - len(n)) for n in longer)]
+                if longer and not any(a <= k < b for a, b in head_lines for k in bare):
+                    continue
             in_head = any(a <= m.start() < b for a, b in head_lines)
             strong = (in_head  # a unit the headline names is what the article is about
                       or (not in_head and _VERB_BEFORE.search(text, max(0, m.start() - 12), m.start()) is not None)
@@ -630,6 +645,14 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             target = max(named_before, key=last_named.__getitem__) if named_before else refs[word]
             found.append(InitiativeMention(start, end, target, "reference"))
     return found
+
+
+def _all_at(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
 
 
 def _occurrences(text: str, words: list[str]) -> list[tuple[int, int, str]]:

@@ -118,6 +118,12 @@ def test_find_initiatives(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
 
 
+def test_a_headlines_unquoted_name_is_taken_without_the_reports_framing():
+    title = "关于达茂旗以党建联盟带动嘎查抱团发展的调研报告"
+    found = find_initiatives(title + "\n\n全旗已有7个苏木镇组建了党建联盟，成员单位96家。", title)
+    assert {m.name for m in found} == {"党建联盟"}
+
+
 def test_headline_quoted_name_is_a_programme():
     title = "“聚力固边”筑牢红色屏障"
     found = find_initiatives(title + "\n\n正文没有再提。", title)

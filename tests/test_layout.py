@@ -263,3 +263,10 @@ def test_a_wechat_posts_account_name_and_time_line_are_not_its_headline():
     articles = split_articles(Document("w.txt", text, "x"))
     assert articles[0].title == "对话驻村第一书记刘建华｜“党建+合作社”让村集体收入涨到41万元"
     assert "林西组工" not in articles[0].text and "2024-05-21" not in articles[0].text
+
+
+def test_a_research_groups_line_under_the_title_is_its_byline():
+    text = ("关于达茂旗以党建联盟带动嘎查抱团发展的调研报告\n\n达茂旗委组织部调研组\n（2024年4月）\n\n"
+            "近年来，牧区嘎查普遍面临人口外流等难题。全旗已组建党建联盟14个。")
+    (article,) = split_articles(Document("w.txt", text, "x"))
+    assert article.title == "关于达茂旗以党建联盟带动嘎查抱团发展的调研报告"
