@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -1175,6 +1175,36 @@ def _splits_word(text: str, pm: PlaceMention) -> bool:
     return pm.start not in cuts or pm.end not in cuts
 
 
+# 前旗 for 察右前旗 (or 乌拉特前旗…), 中旗, 后旗, 左旗, 右旗: a banner's short name, when the article names one
+# banner that ends so; not where the character before makes a word of it (目前旗里, 其中旗县, 之后旗里)
+_SHORT_BANNER = re.compile(r"(前旗|中旗|后旗|左旗|右旗)(?![帜杆])")
+_NOT_BEFORE_SHORT = {"前": set("目当之提此以眼日先面跟门空向节生事超"), "中": set("其集空当期心居从之途暗家手水正"),
+                     "后": set("之今此然最以背落随先善前"), "左": set("向偏"), "右": set("向偏左")}
+
+
+def _short_banners(text: str, locs: list[Loc]) -> list[Loc]:
+    """Short names of a banner the article names in full (察右前旗 … 前旗7个帮扶车间 → 察哈尔右翼前旗)."""
+    if not any(w in text for w in ("前旗", "中旗", "后旗", "左旗", "右旗")):
+        return []
+    banners: dict[str, dict[str, Region]] = {}
+    for l in locs:
+        b = l.region.banner
+        if b and l.how in ("name", "chain") and b.endswith(("前旗", "中旗", "后旗", "左旗", "右旗")):
+            banners.setdefault(b[-2:], {})[b] = l.region
+    out = []
+    spans = sorted((l.start, l.end) for l in locs)
+    starts = [a for a, _b in spans]
+    for m in _SHORT_BANNER.finditer(text):
+        named = banners.get(m.group(1), {})
+        if len(named) != 1 or text[m.start() - 1:m.start()] in _NOT_BEFORE_SHORT[m.group(1)[0]]:
+            continue
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and spans[k][1] > m.start():
+            continue  # part of a name found (察右前旗)
+        out.append(Loc(m.start(), m.end(), cut_region(next(iter(named.values())), "banner"), "name"))
+    return out
+
+
 def find_locs(gaz: Gazetteer, text: str, body_start: int,
               byline: str = "") -> tuple[list[Loc], list[tuple[int, int]], Region | None]:
     """Find and resolve an article's places, outside places and anaphora.
@@ -1188,6 +1218,7 @@ def find_locs(gaz: Gazetteer, text: str, body_start: int,
     locs = _resolve_places(gaz, text, places, issuer)
     # comparisons with an average (全区平均水平) are not subjects
     locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6])]
+    locs += _short_banners(text, locs)
     main = _default_region(locs, body_start, text, issuer)
     locs += _each(text, locs, main)
     locs += _outside(text, locs)

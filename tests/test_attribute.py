@@ -264,6 +264,10 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # a composition the text follows as a way of working (按照“党建+合作社”的路子) is a programme
     ("“党建+合作社”让村集体收入涨起来\n\n2022年，我们按照“党建+合作社”的路子，由村党支部领办了合作社。入社农户增加到157户。",
      [(157, "党建+合作社")]),
+    # a workshop a campaign sets up (帮扶车间) is counted as the programme's units
+    ("京蒙协作“组合拳” 前旗7个帮扶车间“热”起来\n\n大兴区安排京蒙协作资金1450万元。截至目前，全旗已建成帮扶车间7个，"
+     "吸纳当地群众就业410人。",
+     [(14500000, "京蒙协作"), (7, "帮扶车间"), (410, "帮扶车间")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
@@ -371,6 +375,9 @@ def test_programme_by_count_and_scope(text, expect):
     ("林西县委组织部\n\n对话驻村第一书记刘建华\n\n编者按：本期我们走进林西县新林镇榆树林子村，和赤峰市农牧局派驻的第一书记刘建华聊聊。"
      "\n\n问：您先抓的是哪件事？\n\n刘建华：我们和工作队另外2名队员走了一遍，每名党员联系8到12户。",
      [(2, "林西县"), (8, "林西县")]),
+    # a banner's short name (前旗) when the article names one banner that ends so; not 目前旗里
+    ("京蒙协作惠及察右前旗\n\n察右前旗与北京市大兴区深化协作。大兴区安排资金，支持前旗实施协作项目11个。",
+     [(11, "察哈尔右翼前旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
@@ -426,3 +433,13 @@ def test_the_banners_own_hospital_is_the_banner():
     text = "察右前旗医疗帮扶见成效\n\n北京市大兴区向察哈尔右翼前旗派出医生。\n\n帮扶让旗人民医院新开展手术项目26项。"
     f = one(facts_of(text), 26, "项")
     assert (f.league, f.banner) == ("乌兰察布市", "察哈尔右翼前旗")
+
+
+def test_a_banners_short_name_is_not_read_inside_a_word():
+    from etl.gazetteer import load_gazetteer
+    from etl.regions import find_locs
+
+    text = "察右前旗深化协作。目前旗里已建成车间7个，当前旗县都在推进。支持前旗实施项目。"
+    locs, _spans, _main = find_locs(load_gazetteer(), text, 0)
+    assert [text[l.start:l.end] for l in locs if l.how == "name"] == ["察右前旗", "前旗"]
+    assert text.index("支持前旗") + 2 in [l.start for l in locs]
