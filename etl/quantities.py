@@ -183,6 +183,8 @@ _PREFIXES: tuple[tuple[str, str, str], ...] = (
 )
 # 至少 + a verb of one or two characters right before the number
 _AT_LEAST_VERB = re.compile(r"(?:至少|最少|不少于)[\u4e00-\u9fff]{1,2}$")
+# 约 + a verb of having or making up, the number after it: 约有四成, 约占城区住宅小区总数的七成
+_ABOUT_VERB = re.compile(r"(?<![制节预签合契公条邀相婉简])约(?:有|为|是|达|占(?:[^，。；！？\n]{0,12}?的)?)$")
 # 两位 followed by what the two do (在, 说, 谈…) or a pause: the people addressed
 _PRONOUN_AFTER = frozenset("在说谈的都也是请，。、：:；？！")
 # 收八十块代牧费, 一百多块钱: money named right after 块
@@ -562,6 +564,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         post = "之多"
     if not pre_qual and _AT_LEAST_VERB.search(text, max(0, start - 5), start):
         pre_qual = "more"  # 每季度至少开展1次, 至少明确1名专人
+    if not pre_qual and "约" in text[max(0, start - 18):start] and _ABOUT_VERB.search(text, max(0, start - 18), start):
+        pre_qual = "approx"  # 约有四成, 约占城区住宅小区总数的七成
     if parsed.qualifier == "range":
         qualifier = "range"
     elif pre_qual:
