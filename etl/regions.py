@@ -1205,6 +1205,26 @@ def _short_banners(text: str, locs: list[Loc]) -> list[Loc]:
     return out
 
 
+def _former_latter(text: str, locs: list[Loc]) -> list[Loc]:
+    """前者 / 后者: the first / the second of the two places the sentence named just before
+    (正镶白旗与镶黄旗…，前者旗域面积6200多平方公里，后者5100多平方公里)."""
+    out = []
+    for m in re.finditer("前者|后者", text):
+        s0 = max(text.rfind(c, 0, m.start()) for c in "。！？\n") + 1
+        named: list[Region] = []
+        for l in sorted(locs, key=lambda l: l.start):
+            if s0 <= l.start and l.end <= m.start() and l.how in ("name", "chain") and not any(
+                    (l.region.banner, l.region.township, l.region.village) == (r.banner, r.township, r.village)
+                    for r in named):
+                named.append(l.region)
+        # (正镶白旗与镶黄旗同处锡林郭勒盟: the pair is the two of one level, not their league)
+        deeper = [r for r in named if r.banner]
+        named = deeper if len(deeper) >= 2 else named
+        if len(named) >= 2:
+            out.append(Loc(m.start(), m.end(), copy_region(named[-2] if m.group(0) == "前者" else named[-1]), "anaphor"))
+    return out
+
+
 def find_locs(gaz: Gazetteer, text: str, body_start: int,
               byline: str = "") -> tuple[list[Loc], list[tuple[int, int]], Region | None]:
     """Find and resolve an article's places, outside places and anaphora.
@@ -1223,6 +1243,8 @@ def find_locs(gaz: Gazetteer, text: str, body_start: int,
     locs += _each(text, locs, main)
     locs += _outside(text, locs)
     anaphors = [a for a in _anaphora(text, locs, main) if not _COMPARISON_AFTER.match(text[a.end:a.end + 6])]
+    if "前者" in text or "后者" in text:
+        anaphors += _former_latter(text, locs)
     return sorted(locs + anaphors, key=lambda l: l.start), place_spans, main
 
 

@@ -378,6 +378,9 @@ def test_programme_by_count_and_scope(text, expect):
     # a banner's short name (前旗) when the article names one banner that ends so; not 目前旗里
     ("京蒙协作惠及察右前旗\n\n察右前旗与北京市大兴区深化协作。大兴区安排资金，支持前旗实施协作项目11个。",
      [(11, "察哈尔右翼前旗")]),
+    # 前者 / 后者: the first / the second of the two banners the sentence named (not their league)
+    ("两旗党员中心户\n\n正镶白旗与镶黄旗同处锡林郭勒盟西南部，前者旗域面积6200多平方公里，后者5100多平方公里。",
+     [(6200, "正镶白旗"), (5100, "镶黄旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
