@@ -110,6 +110,8 @@ from etl.initiatives import find_initiatives
     ("把中心户作为网格里的“信息员”“联络员”。", []),
     # — projects counted after a programme word are no programme's name
     ("实施联建产业项目63个。", []),
+    # — a numbered category of what lacks something (“三无”院落) describes places, it is no programme
+    ("没物业、没主管单位、没业委会的“三无”院落，一度多达4处。", []),
     # — a programme word after the name (帮扶, 协作)
     ("“组团式”医疗帮扶让医院新开展手术12项。", ["组团式"]),
     ("“红哨积分”是个新鲜词。", ["红哨积分"]),
