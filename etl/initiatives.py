@@ -59,7 +59,7 @@ _HEADS = (
 # Head nouns for unquoted noun phrases (multi-character only: 农牧户 or 主体 are no programme).
 _UNQUOTED_HEADS = (
     "中心户", "联合体", "驿站", "夜校", "书屋", "服务队", "工作室", "顾问团", "人才库", "护林队", "宣讲团", "宣讲队",
-    "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨", "护边队", "车间", "工坊",
+    "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨", "护边队", "车间", "工坊", "示范田", "示范岗",
 )
 # Verbs that launch, spread, name or use a programme (from real writing of the genre).
 _VERBS = (
