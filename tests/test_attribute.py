@@ -265,7 +265,7 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("“党建+合作社”让村集体收入涨起来\n\n2022年，我们按照“党建+合作社”的路子，由村党支部领办了合作社。入社农户增加到157户。",
      [(157, "党建+合作社")]),
     # a demonstration plot or post a campaign sets up (党员示范田, 党员示范岗) is a programme's unit
-    ("莫旗大豆\n\n在莫旗，党员示范田已经写进了述职评议的内容。全旗今年划定党员示范田312块，由1400多名党员领种。",
+    ("莫旗大豆\n\n莫旗推广党员示范田，已经写进了述职评议的内容。全旗今年划定党员示范田312块，由1400多名党员领种。",
      [(312, "党员示范田"), (1400, "党员示范田")]),
     # a workshop a campaign sets up (帮扶车间) is counted as the programme's units
     ("京蒙协作“组合拳” 前旗7个帮扶车间“热”起来\n\n大兴区安排京蒙协作资金1450万元。截至目前，全旗已建成帮扶车间7个，"
