@@ -168,6 +168,7 @@ def _shares_place(a: PlaceMention, b: PlaceMention) -> bool:
     return False
 
 
+_THIS_TOWNSHIP = re.compile(r"(?:该|本|此)(?:苏木|镇|乡|街道)$")
 # A township written right before a village name (…街道丽苑社区, …苏木巴音嘎查)
 _TOWNSHIP_WRITTEN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡|苏木))$")
 
@@ -289,7 +290,17 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention],
                 if (chosen is not None and chosen.level == "village" and written is not None
                         and chosen.chain.township and written.group(1) != chosen.chain.township):
                     # 昭乌达路街道丽苑社区: the text names the community's township, and the gazetteer's
-                    # 丽苑社区 lies in another (东风路街道): a same-named place elsewhere; the passage decides
+                    # 丽苑社区 lies in another (东风路街道): a same-named place elsewhere; the passage decides.
+                    # 该苏木乌兰宝拉格嘎查: the township the text just named; the village is placed under it,
+                    # and so is every later mention of its name
+                    if _THIS_TOWNSHIP.search(written.group(1)):
+                        town = next((l for l in reversed(locs) if level_of(l.region) == "township"
+                                     and "\n" not in text[l.end:pm.start]), None)
+                        if town is not None:
+                            region = _with_level(town.region, "village", pm.text)
+                            named[pm.text] = region
+                            parent = region
+                            locs.append(Loc(pm.start, pm.end, region, "chain"))
                     continue
                 if (passage is None and only_banner is not None and chosen is not None
                         and chosen.chain.league_code != only_banner.league_code):

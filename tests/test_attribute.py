@@ -384,6 +384,11 @@ def test_programme_by_count_and_scope(text, expect):
     # 前者 / 后者: the first / the second of the two banners the sentence named (not their league)
     ("两旗党员中心户\n\n正镶白旗与镶黄旗同处锡林郭勒盟西南部，前者旗域面积6200多平方公里，后者5100多平方公里。",
      [(6200, "正镶白旗"), (5100, "镶黄旗")]),
+    # a village the text places under 该苏木 (the township just named) keeps that place when named again,
+    # though the datasets know a same-named village in another banner
+    ("牧区夜校\n\n6月上旬，正镶白旗伊和淖尔苏木的草场刚刚泛绿。在该苏木乌兰宝拉格嘎查，七八位牧民围坐听讲。\n\n"
+     "乌兰宝拉格嘎查党支部去年领办了合作社，43户牧民入股。",
+     [(43, "正镶白旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
