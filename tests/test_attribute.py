@@ -386,8 +386,9 @@ def test_programme_by_count_and_scope(text, expect):
      [(6200, "正镶白旗"), (5100, "镶黄旗")]),
     # a village the text places under 该苏木 (the township just named) keeps that place when named again,
     # though the datasets know a same-named village in another banner
-    ("牧区夜校\n\n6月上旬，正镶白旗伊和淖尔苏木的草场刚刚泛绿。在该苏木乌兰宝拉格嘎查，七八位牧民围坐听讲。\n\n"
-     "乌兰宝拉格嘎查党支部去年领办了合作社，43户牧民入股。",
+    ("牧区夜校\n\n镶黄旗和正镶白旗都在办夜校。\n\n6月上旬，正镶白旗伊和淖尔苏木的草场刚刚泛绿。在该苏木乌兰宝拉格嘎查，七八位牧民围坐听讲。\n\n"
+     "镶黄旗的星耀镇、明安图镇的部分中心户还兼做草原防火信息员。\n\n"
+     "乌兰宝拉格嘎查党支部去年领办了合作社，43户牧民入股。\n\n这一做法正在苏尼特左旗、阿巴嘎旗等牧业旗推广。",
      [(7, "正镶白旗"), (43, "正镶白旗")]),
 ])
 def test_several_places_per_passage(text, expect):
