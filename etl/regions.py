@@ -316,7 +316,10 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention],
                     locs.append(Loc(pm.start, pm.end, region, "name"))
                     continue
                 if (chosen is not None and passage is not None and chosen.level in ("township", "village")
-                        and not any(c.chain.banner_code == passage.banner_code for c in cands)):
+                        and not any(c.chain.banner_code == passage.banner_code for c in cands)
+                        # (a name the article already placed as the gazetteer does, 腾克镇 of 莫旗, stays there
+                        # when a visitor's banner is the passage's: 阿荣旗…的村干部专程来腾克镇观摩)
+                        and not any(text[l.start:l.end] == pm.text and l.region.township_code for l in locs)):
                     # 在苏尼特左旗，…。达日罕乌拉苏木…: the passage places it; a same-named place elsewhere loses
                     region = _with_level(passage, chosen.level, pm.text)
                     parent = region

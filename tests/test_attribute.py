@@ -390,6 +390,11 @@ def test_programme_by_count_and_scope(text, expect):
      "镶黄旗的星耀镇、明安图镇的部分中心户还兼做草原防火信息员。\n\n"
      "乌兰宝拉格嘎查党支部去年领办了合作社，43户牧民入股。\n\n这一做法正在苏尼特左旗、阿巴嘎旗等牧业旗推广。",
      [(7, "正镶白旗"), (43, "正镶白旗")]),
+    # a town the article placed (腾克镇 of 莫旗) stays there when a visitor's banner opens the paragraph
+    ("（上接第1版）这种路子，是腾克镇近两年摸索出来的。镇党委把全镇14个村的党员编成小组。\n\n"
+     "6月上旬，阿荣旗音河达斡尔鄂温克民族乡的村干部专程来腾克镇观摩。\n\n"
+     "腾克镇党委书记孟庆华算了一笔账：去年全镇大豆种植户户均增收3000元以上。",
+     [(14, "莫力达瓦达斡尔族自治旗"), (3000, "莫力达瓦达斡尔族自治旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
