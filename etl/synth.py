@@ -444,6 +444,7 @@ class T:
     make: object
     text: str
     per: str = ""
+    programme: str = ""  # the unit programme the clause counts (成立产业党建联盟12个 → 党建联盟), over the article's
 
 
 FACT_TEMPLATES: tuple[T, ...] = (
@@ -454,7 +455,7 @@ FACT_TEMPLATES: tuple[T, ...] = (
     T("organisations", "党群服务站点", _c("个", 20, 600, "pca"), "建成{Q}党群服务站点"),
     T("organisations", "示范党支部", _c("个", 5, 120, "pcar"), "培育示范党支部{Q}"),
     T("organisations", "党群联合体", _c("个", 5, 90, "pca"), "组建嘎查村党群联合体{Q}"),
-    T("organisations", "产业党建联盟", _c("个", 3, 60, "pca"), "成立产业党建联盟{Q}"),
+    T("organisations", "产业党建联盟", _c("个", 3, 60, "pca"), "成立产业党建联盟{Q}", programme="党建联盟"),
     T("organisations", "网格党小组", _c("个", 30, 1500), "划分网格党小组{Q}"),
     T("infrastructure", "便民服务点", _c("个", 5, 200, "pcar"), "建成便民服务点{Q}"),
     T("households", "结对帮扶户", _c("户", 20, 900, "pca"), "确定结对帮扶户{Q}"),
@@ -761,7 +762,7 @@ class _Writer:
                 t = self.rng.choice(templates)
             avoid.add(t.text)
         q = t.make(self.rng)
-        f = _Fact(q, place, initiative, t.indicator, t.subject, per=t.per)
+        f = _Fact(q, place, t.programme or initiative, t.indicator, t.subject, per=t.per)
         head, _, tail = t.text.partition("{Q}")
         if head.endswith(("达", "达到")) and q.text.startswith(_PREFIX_WORDS):
             head = head[:-2] if head.endswith("达到") else head[:-1]  # 收入超过189万元, not 达超过
