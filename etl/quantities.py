@@ -332,6 +332,17 @@ def find_quantities(text: str) -> list[Mention]:
             continue
         last_end = m.end()
         mention = _convert(text, m, stop, titles)
+        if (mention is not None and prev is not None and out and out[-1] is prev and prev.unit == mention.unit
+                and text[prev.end:mention.start] in ("到", "至") and _SPAN_END.match(text, mention.end)
+                and prev.qualifier == "exact" and mention.qualifier == "exact"):
+            # 每户出资从1万元到3万元不等: one range, written with its unit twice
+            out[-1] = prev = replace(prev, end=mention.end, text=text[prev.start:mention.end], qualifier="range",
+                                     value_low=prev.value, value_high=mention.value)
+            continue
+        if mention is not None and mention.unit == "栋" and (
+                _ADDRESS.search(text, max(0, mention.start - 3), mention.start)
+                or _HOME_AFTER.match(text, mention.end)) and not text.startswith(("楼", "居民楼", "住宅", "房"), mention.end):
+            mention = None  # 住在12栋的…, 先去28栋: a building's number, an address
         if mention is not None:
             if prev is not None and prev.per and not mention.per and mention.unit == prev.unit:
                 mention = _carry_per(text, prev, mention)
@@ -340,6 +351,9 @@ def find_quantities(text: str) -> list[Mention]:
     return out
 
 
+_SPAN_END = re.compile(r"不等|之间")
+_ADDRESS = re.compile(r"(?:住在|住|去|到|在|来到|走进)$")
+_HOME_AFTER = re.compile(r"[\u4e00-\u9fff]{2,3}家(?:的|里|门)")  # 28栋刘德顺家的暖气: whose home
 _COMPARISON = re.compile(r"高于|低于|高出|低出|超出|比|较|增加|增长|提高|下降|减少")
 
 

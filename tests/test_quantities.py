@@ -248,6 +248,8 @@ SENTENCES = [
     # 约 before a verb of having or making up: the number after it is approximate
     ("约有四成常年在外放牧", [("四成", 40, "%", "approx", "")]),
     ("约占城区住宅小区总数的七成", [("七成", 70, "%", "approx", "")]),
+    # a range written with its unit twice, closed by 不等/之间
+    ("每户出资从1万元到3万元不等", [("1万元到3万元", 10000, "元", "range", "户")]),
 ]
 
 
@@ -309,6 +311,12 @@ TRAPS = [
     # session 5: 对 as a verb or preposition, 来 after a year, a lone 一 in a story's time
     "3对口帮扶", "实行1对1帮扶", "3对多结对", "2023年以来", "近三年来", "一来二去", "花了一个小时", "一个小时后",
 ]
+
+
+@pytest.mark.parametrize("trap", ["住在12栋的退休电解工", "先去28栋，老刘家的暖气不热", "傍晚时分，28栋刘德顺家的暖气热了"])
+def test_a_buildings_number_is_an_address_not_a_count(trap: str) -> None:
+    assert find_quantities(trap) == []
+    assert [q.value for q in find_quantities("社区对43栋楼进行了改造，全村有28栋房屋")] == [43, 28]
 
 
 @pytest.mark.parametrize("trap", TRAPS)
