@@ -59,7 +59,7 @@ _HEADS = (
 # Head nouns for unquoted noun phrases (multi-character only: 农牧户 or 主体 are no programme).
 _UNQUOTED_HEADS = (
     "中心户", "联合体", "驿站", "夜校", "书屋", "服务队", "工作室", "顾问团", "人才库", "护林队", "宣讲团", "宣讲队",
-    "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨", "护边队", "车间", "工坊", "示范田", "示范岗",
+    "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨", "护边队", "车间", "工坊", "示范田", "示范岗", "议事厅",
 )
 # Verbs that launch, spread, name or use a programme (from real writing of the genre).
 _VERBS = (
@@ -536,8 +536,10 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
     names = _names(text, head_end, lex)
     # a short form of a longer name the article establishes (“飞地抱团” … 抱团项目, 要“抱团”) is that name
     for name, (canonical, rank) in list(names.items()):
-        longer = [n for n, (_, r) in names.items() if r == STRONG and len(n) >= len(name) + 2 and n.endswith(name)
-                  and "+" not in n]
+        # (or, quoted, its first word: “头雁” … “头雁领航”工程)
+        longer = [n for n, (_, r) in names.items() if r == STRONG and len(n) >= len(name) + 2 and "+" not in n
+                  and (n.endswith(name) or (n.startswith(name) and "“" + name + "”" in text
+                                            and not _named_with_word(text, name)))]
         if longer and rank == STRONG and "+" not in name and name not in lex.canonical:
             names[name] = (names[min(longer, key=len)][0], rank)
             continue
@@ -645,6 +647,17 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             target = max(named_before, key=last_named.__getitem__) if named_before else refs[word]
             found.append(InitiativeMention(start, end, target, "reference"))
     return found
+
+
+def _named_with_word(text: str, name: str) -> bool:
+    """Whether the text ever gives the quoted name a programme word (“河套先锋”党建品牌): a name of its own."""
+    q = "“" + name + "”"
+    i = text.find(q)
+    while i >= 0:
+        if _SUFFIX_AFTER.match(text, i + len(q)):
+            return True
+        i = text.find(q, i + 1)
+    return False
 
 
 def _all_at(text: str, word: str) -> list[int]:

@@ -267,6 +267,9 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # a demonstration plot or post a campaign sets up (党员示范田, 党员示范岗) is a programme's unit
     ("莫旗大豆\n\n莫旗推广党员示范田，已经写进了述职评议的内容。全旗今年划定党员示范田312块，由1400多名党员领种。",
      [(312, "党员示范田"), (1400, "党员示范田")]),
+    # a meeting room a campaign sets up (楼院议事厅) is a programme head noun
+    ("老街新事\n\n社区推行“红色物业”。\n\n大事小情，居民在楼院议事厅里商量。目前，长征社区已建起楼院议事厅9个，议定事项140余件。",
+     [(9, "楼院议事厅"), (140, "楼院议事厅")]),
     # a workshop a campaign sets up (帮扶车间) is counted as the programme's units
     ("京蒙协作“组合拳” 前旗7个帮扶车间“热”起来\n\n大兴区安排京蒙协作资金1450万元。截至目前，全旗已建成帮扶车间7个，"
      "吸纳当地群众就业410人。",

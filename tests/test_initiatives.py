@@ -191,3 +191,15 @@ def test_a_name_the_text_gives_people_as_a_nickname_is_no_programme_even_in_the_
     text = ("奈曼旗：老旧小区来了“红管家”\n\n大沁他拉镇推行“红色物业”。各小区推选党员骨干担任楼栋长，全镇共412名，"
             "居民们亲切地称他们“红管家”。")
     assert {m.name for m in find_initiatives(text, "奈曼旗：老旧小区来了“红管家”", 15)} == {"红色物业"}
+
+
+def test_a_quoted_first_word_used_bare_is_the_longer_names_short_form():
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "fixtures/genre/320_chifeng_aohan_weixin.txt").read_text(encoding="utf-8-sig")
+    found = find_initiatives(text)
+    bare = [m for m in found if text[m.start:m.end] == "头雁"]
+    assert bare and {m.name for m in bare} == {"头雁领航"}
+    # …but not a name the text gives a programme word of its own (“河套先锋”党建品牌 beside 河套先锋大讲堂)
+    text = "以“河套先锋”党建品牌为引领，开办“河套先锋大讲堂”。"
+    assert {m.name for m in find_initiatives(text)} == {"河套先锋", "河套先锋大讲堂"}
