@@ -101,7 +101,7 @@ _SERVICE_TIME_BEFORE = re.compile(
     r"骑行|开车|驾车|服务|志愿|每期|每次|培训|办结|办理|审批|到达|上门)[^，。；！？\n]{0,8}$")
 _SERVICE_TIME_AFTER = re.compile(r"(?:左右|以内|之内|内)?(?:必须|必|要|须|务必|保证|确保|一定|都|就|便)?"
                                  r"(?:就能|即可|就可|就有人|就上门|就到|就赶到|办结|到达|上门|就办|就能到|就能办|赶到|送达|"
-                                 r"响应|答复|回复|反馈|处置|办理|给说法|给答复|有回音|有回复|解决|到场|到位|"
+                                 r"响应|答复|回复|反馈|处置|办理|给说法|给答复|有回音|有回复|解决|到场|到位|上报|报|"
                                  r"给[\u4e00-\u9fff]{1,4}?(?:答复|回复|说法|反馈))")
 # What 成 must not be followed by to be a share: 三成员, 七成熟, 五成群.
 _NOT_SHARE_AFTER = frozenset("员立为功果本绩熟效就长交年人都批片型套品分色语群家事龙才")
@@ -148,6 +148,7 @@ _BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$)"
 _PATTERN = re.compile(
     f"(?=[0-9０-９{_CD}{_CU}万萬])(?![一壹](?![0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]|个?(?:小时|分钟|工作日)))"
     r"(?:(?P<pct>百分之)(?P<pnum>" + _NUM + ")"
+    r"|(?P<fden>[二三四五六七八九十])分之(?P<fnum>[一二三四五六七八九])(?![分之])"
     r"|(?P<num>" + _NUM + "(?:" + _SEP + _NUM + ")?)"
     r"(?:(?!(?=[" + _REJECT_FIRST + "])(?:" + _REJECT_ALT + r"))(?=[" + _UNIT_FIRST + "])(?P<unit>" + _UNIT_ALT + f")"
     f"|(?<=[{_BU}])" + _BARE_END + f"|(?<=[{_BU}][余多])" + _BARE_END + "))"
@@ -293,8 +294,10 @@ def _per(text: str, start: int) -> str:
     if cut >= 0:
         window = window[cut + 1:]
     found = None
-    for found in _PER_RE.finditer(window):
-        pass
+    for m in _PER_RE.finditer(window):
+        if found is not None and m.start() == found.end() and not _TIME_PER.fullmatch(found.group(0)):
+            continue  # 每个社区每年…, 每户每年: the thing the figure is per, not the period (每月每平方米 → 平方米)
+        found = m
     if found is None:
         return ""
     cls = found.group("cls")
@@ -348,10 +351,41 @@ def find_quantities(text: str) -> list[Mention]:
                 mention = _carry_per(text, prev, mention)
             out.append(mention)
             prev = mention
+    if "平均年龄" in text:
+        out = _group_ages(text, out)
     return out
 
 
+# 平均年龄34岁, 平均年龄比上一届下降4.3岁, 比…低6岁左右: a group's age is a statistic (a person's age is not)
+_AGE = re.compile(r"(?:平均年龄(?:为|是|在|仅|只有)?|(?:下降|降低|降了|低|小|年轻|提高|增加|高|大)了?)"
+                  r"(?P<n>[0-9０-９]+(?:\.[0-9０-９]+)?|[一二两三四五六七八九十]{1,3})岁(?P<post>左右|以上|以下)?")
+
+
+def _group_ages(text: str, out: list[Mention]) -> list[Mention]:
+    """Add the ages of a group the sentence gives (平均年龄…岁) to the mentions found."""
+    taken = [(m.start, m.end) for m in out]
+    added = []
+    for a in _AGE.finditer(text):
+        s0 = max(text.rfind(c, 0, a.start()) for c in "。！？\n") + 1
+        if "平均年龄" not in text[s0:a.end()]:
+            continue
+        n0, n1 = a.span("n")
+        if any(x < n1 and n0 < y for x, y in taken):
+            continue
+        try:
+            parsed = _parse(a.group("n"))
+        except NumberFormatError:
+            continue
+        post = a.group("post") or ""
+        added.append(Mention(start=n0, end=a.end(), text=text[n0:a.end()], value=parsed.value, unit="岁",
+                             qualifier=_POST_QUALIFIER[post] if post else "exact", classifier="岁"))
+    return sorted(out + added, key=lambda m: m.start) if added else out
+
+
+_CHN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十") if i}
 _SPAN_END = re.compile(r"不等|之间")
+_TIME_PER = re.compile(r"每(?:一)?(?:个)?(?:年|月|周|天|日|季度|季)")
+_POPULATION_BEFORE = re.compile(r"(?:人口|人数)(?:总数|总量)?(?:已|共|约)?(?:有|达|达到|为|超过|突破)?$")
 _ADDRESS = re.compile(r"(?:住在|住|去|到|在|来到|走进)$")
 _HOME_AFTER = re.compile(r"[\u4e00-\u9fff]{2,3}家(?:的|里|门)")  # 28栋刘德顺家的暖气: whose home
 _COMPARISON = re.compile(r"高于|低于|高出|低出|超出|比|较|增加|增长|提高|下降|减少")
@@ -375,8 +409,15 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
     pct, pnum, num_text, unit_written, per2, post = m.group("pct", "pnum", "num", "unit", "per2", "post")
     unit_written = unit_written or ""
     post = post or ""
+    if m.group("fden"):
+        # 四分之一 → 25 %, 三分之二 → 66.67 % (a share of a whole, like 百分之)
+        den, numer = _CHN_DIGIT[m.group("fden")], _CHN_DIGIT[m.group("fnum")]
+        if numer >= den:
+            return None
+        pct, num_text, unit_written = "fraction", f"{round(numer * 100 / den, 2):g}", "%"
     if pct:
-        num_text, unit_written = pnum, "%"
+        if pct != "fraction":
+            num_text, unit_written = pnum, "%"
         num_start = m.start()
         pct_word = True
     else:
@@ -395,6 +436,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         if before in "-－" and (two_before.isdigit() or (two_before.isascii() and two_before.isalnum())
                                 or (two_before != "" and two_before in "-－")):
             return None  # the tail of 0471-6251234, 2023-01-09, A-3
+    if (not unit_written and num_text[-1:] in "万亿"
+            and _POPULATION_BEFORE.search(text, max(0, num_start - 12), _prefix(text, num_start)[0])):
+        unit_written = "人"  # 流动人口接近4万: a population counts people
     if not unit_written and post:
         return None  # "以上" after a bare number: not a quantity of anything known
     first = num_text[0]
