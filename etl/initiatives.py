@@ -94,7 +94,7 @@ _AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突�
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
 _PEOPLE_COUNT = re.compile(r"[名位]$")
 # 全市“红色物业”小区达到86个 / “党员中心户”1870户: a number right after the name (and its head noun)
-_COUNT_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:共|已|累计|总数|数量|总量)?(?:达到|达|增至|增加到|突破|超过|逾|近|约|为|有|共有|已有|已达)?"
+_COUNT_AFTER = re.compile(r"(?:(?!的)[\u4e00-\u9fff]){0,4}?(?:共|已|累计|总数|数量|总量)?(?:达到|达|增至|增加到|突破|超过|逾|近|约|为|有|共有|已有|已达)?"
                           r"(?:[0-9０-９]|[一二两三四五六七八九十百千万](?:[一二两三四五六七八九十百千万]*)(?:个|支|处|家|所|座|户|名))")
 
 # Shapes that are never programmes.

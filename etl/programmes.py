@@ -56,12 +56,19 @@ _PARAGRAPH = re.compile(r"\n+")
 def _body_programme(ctx: Context, strong: list) -> str:
     """The body's programme: the opening paragraph's, else the one it names most."""
     text = ctx.article.text
-    lede_end = text.find("\n", ctx.body_start)
-    lede = [i for i in strong if ctx.body_start <= i.start < (lede_end if lede_end > 0 else len(text))]
+    lede_start = ctx.body_start
+    first_end = text.find("\n", lede_start)
+    if 0 < first_end - lede_start <= 60 and text[first_end - 1] in "：:":
+        # 各乡镇党委，县委各部门：/ 尊敬的各位领导：— a salutation; the lede is the paragraph after it
+        lede_start = first_end + 1
+        while text.startswith("\n", lede_start):
+            lede_start += 1
+    lede_end = text.find("\n", lede_start)
+    lede = [i for i in strong if lede_start <= i.start < (lede_end if lede_end > 0 else len(text))]
     named = Counter(i.name for i in strong)
     # the opening paragraph says what the report is about, unless it only cites a name once in a report
     # whose body goes on about other programmes (对照五化协同、大抓基层要求，… then 民情夜访, 托管模式…)
-    lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1]
+    lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1 or _titled_in_lede(ctx, i)]
     if lede:
         return lede[0].name
     # a round-up of items each led by its place (库伦旗——…, 达茂旗：…) has no programme of its own
@@ -87,6 +94,17 @@ def _body_programme(ctx: Context, strong: list) -> str:
         if (n >= 2 or (not rest and one_place)) and (not rest or rest[0][1] < n) and n * 2 >= sum(named.values()):
             return name
     return ""
+
+
+def _titled_in_lede(ctx: Context, i) -> bool:
+    """A lede's programme that the headline names by what it does (开展“强基固本”村级党组织集中整顿行动 under
+    关于…集中整顿工作情况的通报): what the report is about, though named once."""
+    text = ctx.article.text
+    head = text[:ctx.body_start]
+    tail = text[i.end:i.end + 16]
+    cut = min((k for k in (tail.find(c) for c in "，。；、") if k >= 0), default=len(tail))
+    tail = tail[:cut]
+    return any(tail[k:k + 3] in head for k in range(len(tail) - 2)) if head else False
 
 
 def _closest(items: list[InitiativeMention], m: Mention) -> InitiativeMention:

@@ -270,6 +270,13 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # a meeting room a campaign sets up (楼院议事厅) is a programme head noun
     ("老街新事\n\n社区推行“红色物业”。\n\n大事小情，居民在楼院议事厅里商量。目前，长征社区已建起楼院议事厅9个，议定事项140余件。",
      [(9, "楼院议事厅"), (140, "楼院议事厅")]),
+    # a notice's lede after its salutation names what the notice is about, named once and described by the
+    # headline's words (开展“强基固本”…集中整顿行动 under …集中整顿工作情况的通报); “空壳”运转的3个 is a description
+    ("关于全县软弱涣散村党组织集中整顿工作情况的通报\n\n各乡镇党委，县委各部门：\n\n"
+     "今年以来，县委在全县开展“强基固本”村级党组织集中整顿行动。\n\n一、排查认定情况\n\n"
+     "共认定软弱涣散村党组织14个，其中集体经济薄弱、长期“空壳”运转的3个。\n\n二、主要措施\n\n"
+     "依托“领头雁”培育工程，调整书记6名。\n\n三、存在的问题\n\n尚有3个村党组织未达到转化标准。",
+     [(14, "强基固本"), (3, "强基固本"), (6, "领头雁"), (3, "强基固本")]),
     # a workshop a campaign sets up (帮扶车间) is counted as the programme's units
     ("京蒙协作“组合拳” 前旗7个帮扶车间“热”起来\n\n大兴区安排京蒙协作资金1450万元。截至目前，全旗已建成帮扶车间7个，"
      "吸纳当地群众就业410人。",
