@@ -416,7 +416,10 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         if len(quoted) == 1:  # 杭锦旗：4800余名在职党员进社区“双报到” (but not a kicker of three slogans)
             head_starts.add(quoted[0].start())
         colon = max(line.find("："), line.find(":"))
-        for start in (a, a + colon + 1) if 0 < colon < 14 else (a,):
+        bar = max(line.find("丨"), line.find("｜"), line.find("|"))
+        # 国门党旗红丨口岸联盟聚合力: a column's label, then the headline
+        starts = (a + bar + 1,) if 0 < bar < 14 else (a, a + colon + 1) if 0 < colon < 14 else (a,)
+        for start in starts:
             v = _LAUNCH_AT.match(text, start, b)
             h = _HEAD_UNQUOTED.match(text, v.end() if v else start, b)
             if h is None:
@@ -602,7 +605,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             owners.setdefault(u.group(1), []).append(canonical)
         # “链上先锋”党建联合体: a named one of the genre's units; the unit's short form (联合体) points back to
         # it as well as to the unit (the latest named wins)
-        unit = next((w for w in lex.units if text.startswith(w, i + len(name) + 2)), "")
+        unit = _unit_after(text, i + len(name) + 2, lex)  # “同心国门”口岸党建联盟: a word of what kind between
         if unit:
             for ref in {h for h in _REFERENCE_HEADS if unit.endswith(h) and len(unit) > len(h)} & refs.keys():
                 owners.setdefault(ref, [refs[ref]]).append(canonical)
@@ -627,8 +630,8 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
                                 and inner not in names for a, b, inner in quoted_spans):
             continue
         how = "headline" if end <= head_end else "text"
-        if (word in lex.units and found and found[-1].end == start - 1 and found[-1].strong
-                and text[start - 1] in "”\"」" and found[-1].name != names.get(word, ("",))[0]):
+        if (word in lex.units and found and found[-1].strong and _quoted_unit_gap(text, found[-1].end, start)
+                and found[-1].name != names.get(word, ("",))[0]):
             # “链上先锋”党建联合体: the quoted name's unit, not the unit in general
             last_named[found[-1].name] = start
             found.append(InitiativeMention(start, end, found[-1].name, "reference"))
@@ -658,6 +661,25 @@ def _named_with_word(text: str, name: str) -> bool:
             return True
         i = text.find(q, i + 1)
     return False
+
+
+def _quoted_unit_gap(text: str, quote_end: int, start: int) -> bool:
+    """A closing quote at quote_end, then at most four characters of a word, then the unit at start."""
+    if not (quote_end < start and text[quote_end] in "”\"」"):
+        return False
+    gap = text[quote_end + 1:start]
+    return len(gap) <= 4 and (not gap or _HAN.fullmatch(gap) is not None)
+
+
+def _unit_after(text: str, pos: int, lex: Lexicon) -> str:
+    """The genre unit (党建联盟, 党员中心户…) written at pos or after a word of at most four characters."""
+    for k in range(5):
+        if k and not ("\u4e00" <= text[pos + k - 1:pos + k] <= "\u9fff"):
+            break
+        unit = next((w for w in lex.units if text.startswith(w, pos + k)), "")
+        if unit:
+            return unit
+    return ""
 
 
 def _all_at(text: str, word: str) -> list[int]:

@@ -203,3 +203,17 @@ def test_a_quoted_first_word_used_bare_is_the_longer_names_short_form():
     # …but not a name the text gives a programme word of its own (“河套先锋”党建品牌 beside 河套先锋大讲堂)
     text = "以“河套先锋”党建品牌为引领，开办“河套先锋大讲堂”。"
     assert {m.name for m in find_initiatives(text)} == {"河套先锋", "河套先锋大讲堂"}
+
+
+def test_a_quoted_name_before_a_described_unit_names_that_unit():
+    text = "市委组织部组建“同心国门”口岸党建联盟。目前，联盟成员单位已达23家。全市各类党建联盟已有46个。"
+    found = find_initiatives(text)
+    got = [(text[m.start:m.end], m.name) for m in found]
+    assert got[:2] == [("同心国门", "同心国门"), ("党建联盟", "同心国门")]
+    assert got[-1] == ("党建联盟", "党建联盟")  # the unit in general (全市各类党建联盟) stays the unit
+
+
+def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
+    title = "国门党旗红丨口岸联盟聚合力"
+    names = {m.name for m in find_initiatives(title + "\n\n正文。", title)}
+    assert not any("丨" in n or n.startswith("国门党旗红") for n in names)

@@ -270,3 +270,11 @@ def test_a_research_groups_line_under_the_title_is_its_byline():
             "近年来，牧区嘎查普遍面临人口外流等难题。全旗已组建党建联盟14个。")
     (article,) = split_articles(Document("w.txt", text, "x"))
     assert article.title == "关于达茂旗以党建联盟带动嘎查抱团发展的调研报告"
+
+
+def test_a_wechat_original_marks_account_line_without_a_time_is_furniture():
+    text = ("国门党旗红丨口岸联盟聚合力 边关处处“志愿红”\n\n原创 二连浩特市委组织部 二连浩特发布 2024-08-16 内蒙古\n\n"
+            "点击蓝字关注我们\n\n二连浩特，是我国对蒙古国开放的最大陆路口岸。")
+    articles = split_articles(Document("w.txt", text, "x"))
+    assert articles[0].title == "国门党旗红丨口岸联盟聚合力 边关处处“志愿红”"
+    assert "2024-08-16" not in articles[0].text
