@@ -45,7 +45,7 @@ _SUFFIXES = (
     "课堂", "夜校", "家园", "服务队", "志愿服务", "做法", "经验", "制度", "体系", "载体", "工作", "服务", "品牌创建",
     "创建", "行动计划", "试点", "改革", "赛", "比武", "竞赛", "大赛", "擂台赛", "讲堂", "课程", "系列活动",
     "专栏", "栏目", "驿站", "示范点", "示范村", "示范带", "示范区", "示范户", "小区", "联盟", "基地", "阵地", "网格",
-    "服务中心", "微课堂", "志愿服务队", "宣讲团", "工作室", "书屋", "之家", "超市", "食堂", "队伍", "队",
+    "服务中心", "微课堂", "志愿服务队", "产业园", "园区", "招牌", "宣讲团", "工作室", "书屋", "之家", "超市", "食堂", "队伍", "队",
     "培训班", "示范培训班", "讲法", "帮扶", "协作", "路子", "办法", "路径", "党建联合体", "联合体", "党建联盟", "流动党课车", "党课车", "服务车", "议事会", "说事点",
 )
 # A quoted name that ends in one of these is a programme by itself (“强基工程”, “草原夜校”, “红色驿站”).
@@ -71,14 +71,16 @@ _VERBS = (
     "建好", "办好", "做强", "做优", "做实", "做亮", "做响", "形成", "总结提炼", "提炼", "培树", "树立", "担任",
     "探索推行", "探索建立", "创新推出", "办起", "建起", "搭起", "组成", "兴办", "开办起", "新开", "新设", "新建", "开起",
     "创新开展", "积极推行", "大力推行", "大力推广", "全面推广", "全力打造", "着力打造", "精心打造", "倾力打造", "建设",
+    "推开", "打出", "铺开",
 )
 # (‘…’ inside a quotation: 他说：“我们旗组建‘马背宣讲队’……”)
 _QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{2,24})[”\"」’]")
 _SUFFIX_AFTER = re.compile("(?:等)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(map(re.escape, sorted(_SUFFIXES, key=len, reverse=True))) + ")")
 # the verb may be followed by 了, 起, 出 and a count or a determiner: 打造了一批“红色驿站”, 建成12个“草原书屋”
 _COUNT = r"(?:[0-9０-９]+|(?!一(?:[批些系]|[个支处家所座间户名类项种条期场次]))[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支)"
-_VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了|起|出|好|成)?"
-                          r"(?:" + _COUNT + r"|一批|一支|一系列|若干|多个|系列|全域|全面|首个|首批|新一批)?$")
+# (推开的“党员治沙责任区”: the one the verb launched; 搞了个“社区合伙人”: a colloquial one)
+_VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了|起|出|好|成|的)?"
+                          r"(?:" + _COUNT + r"|一批|一支|一系列|若干|多个|系列|全域|全面|首个|首批|新一批|个)?$")
 # A launching verb a few words before (启动农牧民党员“冬训”, 开展机关干部“双报到”)
 _LAUNCH = ("开展", "推行", "实施", "实行", "启动", "推出", "组建", "打造", "建立", "设立", "开设", "创建", "举办", "发起", "探索",
            "推广", "深化", "叫响", "擦亮", "培育", "组织开展", "深入开展", "全面推行")
@@ -277,7 +279,10 @@ def _headed(name: str) -> bool:
     return not (name.endswith(("制", "法")) and name[-2] in _NOT_SYSTEM)
 
 
-def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) -> bool:
+_DEMONSTRATIVE_BEFORE = re.compile(r"(?:这些|那些|这类|那类|这种|那种|这点|这份)$")
+
+
+def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, head: bool = False) -> bool:
     """Tell whether a quoted name is a title, honour, nickname, metaphor, formula or tier, by its shape and place.
 
     Titles, honours, ranks and tiers are never programmes; a person's nickname, a metaphor, a
@@ -294,6 +299,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
         return True
     launched = (_LAUNCH_RIGHT_BEFORE.search(text, max(0, start - 6), start) is not None
                 or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start) is not None)
+    # (——…“党建+治沙”见闻: a headline's one quoted name is what the report is about, composed or not)
+    composed = launched or head
     if not suffix and (_PERSON_SHAPE.search(name)
                        or _VERB_GE.search(name)  # “吹个哨”, “搭个台”: a verb phrase, not a name
                        or _LIKE_BEFORE.search(text, max(0, start - 4), start)
@@ -303,8 +310,10 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool) ->
                        or _CRITICISED_BEFORE.search(text, max(0, start - 9), start)
                        or _RIDE_BEFORE.search(text, max(0, start - 12), start)
                        or text.startswith("在", start - 1)  # 在“云端”宣讲: a place, not a name
+                       # 这些“小事”: a common word the sentence points back to, not a name it introduces
+                       or (_DEMONSTRATIVE_BEFORE.search(text, max(0, start - 2), start) and _ordinary_word(name))
                        or (_FORMULA.match(name) and not launched)  # 两个确立, 三个作用 (but 实行“三个一”, “四比”活动)
-                       or (("+" in name or "＋" in name) and not launched)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
+                       or (("+" in name or "＋" in name) and not composed)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
                        or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
         return True
     return False
@@ -354,7 +363,10 @@ _TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|�
 # “一带五”是四子王旗今年推出的庭院帮带机制: a name the sentence defines as a programme
 _DEFINED_AS = re.compile(r"[，,]?(?:就|也|便|正|即)?是[^。！？；\n“”]{0,24}?(?:推出|推行|创新|探索|建立|实行|首创|打造|实施|开展|"
                          r"总结|提炼|形成)[^。！？；，\n“”]{0,8}?的[^。！？；，\n“”]{0,8}?(?:机制|模式|做法|工作法|品牌|活动|"
-                         r"工程|举措|办法|制度|平台|项目|行动)")
+                         r"工程|举措|办法|制度|平台|项目|行动)"
+                         # “民情夜访”已经成了干部的规定动作: what it has become says what it is
+                         r"|(?:已经|已|逐渐|渐渐|早已)?(?:成了|成为|变成了?)[^。！？；\n“”]{0,12}?(?:规定动作|品牌|名片|招牌|"
+                         r"做法|机制|模式|抓手|载体|亮点)")
 
 
 def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
@@ -393,7 +405,7 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
         suffix = _SUFFIX_AFTER.match(text, q1) is not None
         if suffix:
             worded.add(name)
-        if not known and _rejected_shape(name, text, q0, q1, suffix):
+        if not known and _rejected_shape(name, text, q0, q1, suffix, q0 in head_starts):
             if _CALLED_BEFORE.search(text, max(0, q0 - 8), q0):
                 nicknames.add(name)
             continue
@@ -645,6 +657,10 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             # “林城暖家”驿站: the unit of the quoted name right before it, not a reference to another
             if found and found[-1].end in (start - 1, start):
                 found.append(InitiativeMention(start, end, found[-1].name, "reference"))
+        elif found and found[-1].strong and _quoted_unit_gap(text, found[-1].end, start):
+            # “胡杨先锋”护边服务队: the quoted name's unit (a word of what kind between), not a reference
+            # back to another programme's 服务队
+            found.append(InitiativeMention(start, end, found[-1].name, "reference"))
         elif refs[word] in first_named:  # a reference only points back: to the latest of its programmes named
             named_before = [c for c in owners.get(word, [refs[word]]) if c in last_named]
             target = max(named_before, key=last_named.__getitem__) if named_before else refs[word]

@@ -97,7 +97,9 @@ _BULLET = re.compile(r"^[^\w\s“”‘’\"'《（(【\[［〔<]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _SENTENCE_PUNCT = re.compile(r"[。，！？]")
 # "科尔沁右翼前旗：服务站45个", "1. …", "（一）…", "一是…": items of a list or table rows
-_LIST_ITEM = re.compile(r"^(?:[\u4e00-\u9fff“”]{2,14}(?:[：:]\s*\S*|[|｜]\s*\S{0,10}|\s+)[\d０-９]|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是|[-•·])")
+# A figure set as the label of its line (682个：排查整顿…; 87.4%：…占比), as in a 数读 box
+_FIGURE_LABEL = r"[\d０-９][\d０-９.．]*(?:万|亿)?[\u4e00-\u9fff%％]{0,2}[：:]"
+_LIST_ITEM = re.compile(r"^(?:" + _FIGURE_LABEL + r"|[\u4e00-\u9fff“”]{2,14}(?:[：:]\s*\S*|[|｜]\s*\S{0,10}|\s+)[\d０-９]|\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]是|[-•·])")
 
 
 @dataclass
@@ -222,7 +224,7 @@ def is_table_row(line: str) -> bool:
         [c for c in re.split(r"[ \u3000]*[|｜\t][ \u3000]*", line.strip()) if c]) >= 2
 
 
-def _raw_blocks(text: str) -> list[str]:
+def _raw_blocks(text: str, post: bool = False) -> list[str]:
     """Split into blocks at blank lines and at single newlines that follow a finished sentence.
 
     Consecutive table rows (blank lines between them allowed) make one block, one row per line.
@@ -239,6 +241,12 @@ def _raw_blocks(text: str) -> list[str]:
         # / 村集体经济收入 / 也突破了30万元。) is prose broken by the layout: a bare line in it is no headline
         prose = (len(lines) >= 4 and sum(map(len, lines)) <= 24 * len(lines)
                  and sum(ln.rstrip()[-1:] in _PHRASE_END for ln in lines) >= 0.6 * len(lines))
+        if not prose and _phrase_stack(lines, post and bool(blocks)):
+            # one phrase per line with no punctuation at all (早上七点半 / 小区东门的修车摊前 / 已经排起了
+            # 小队): running text, kept line by line; a headline stack is at most three lines
+            blocks.append("\n".join(lines))
+            table_open = False
+            continue
         for line in lines:
             if table_open and current is None and _TABLE_RULE.match(line):
                 blocks[-1] += "\n" + line  # |---|---| or ──── under a table's header: part of the table
@@ -278,6 +286,27 @@ def _raw_blocks(text: str) -> list[str]:
     return blocks
 
 
+def _phrase_stack(lines: list[str], post: bool = False) -> bool:
+    """Tell whether a chunk is running text set one phrase per line without punctuation (WeChat style).
+
+    Four lines or more (three in a WeChat post, whose only headline stack is its title), all short,
+    none a list item, a bullet, a table row, a byline or a rule, and together more than a headline
+    stack: phrases shorter than headlines, some going on a clause (a comma inside), or six lines or
+    more (in a post, three lines are enough).
+    """
+    if len(lines) < (3 if post else 4) or any(len(ln) > 30 for ln in lines):
+        return False
+    if any(_LIST_ITEM.match(ln) or _BULLET.match(ln) or is_table_row(ln) or _RULE_LINE.match(ln)
+           or _BYLINE.match(ln) or _META.match(ln) or ln.rstrip()[-1:] in "：:" for ln in lines):
+        return False
+    if sum(ln.rstrip()[-1:] in TERMINAL for ln in lines) * 2 > len(lines):
+        return False  # lines of finished sentences: paragraphs, one per line
+    if post:
+        return True
+    # (a list of headlines, 【本期要目】's, has lines of a headline's length)
+    return sum(map(len, lines)) <= 14 * len(lines) and (len(lines) >= 6 or any("，" in ln for ln in lines))
+
+
 def _is_headline(text: str, as_first: bool = False) -> bool:
     """Tell whether a block looks like a headline: short, no full stop, not a clause ending.
 
@@ -289,7 +318,7 @@ def _is_headline(text: str, as_first: bool = False) -> bool:
     if (_LIST_ITEM.match(text) and not text.startswith("“") and not (as_first and len(text) >= 16 and "，" not in text)
             and not _HEADLINE_AFTER_NUMBER.search(text)):
         return False
-    if text.endswith(("，", "、", "：", ":", ",", "；")):
+    if text.endswith(("，", "、", "：", ":", ",", "；")) or (re.match(_FIGURE_LABEL, text) and not as_first):
         return False
     if text.endswith(("👇", "⬇", "↓", "⬇️")) and not as_first:
         return False  # a line that introduces what follows (…成绩单来啦👇), unless it is the page's first
@@ -321,8 +350,8 @@ def _classify(text: str) -> str:
         return "quote"
     if _QUOTE_SOURCE.match(text) and len(text) <= 100 and "。" not in text[:-1]:
         return "source"  # ——2017年10月18日，习近平在…: a quotation's source (not a speech's ——item。…。)
-    if _is_headline(text):
-        return "head"
+    if _is_headline(text) and "\n" not in text:
+        return "head"  # (lines kept together are a paragraph set one phrase per line)
     return "para"
 
 
@@ -331,11 +360,11 @@ def _ends_open(text: str) -> bool:
     return not text.endswith(tuple(TERMINAL)) and not text.endswith(("：", ":"))
 
 
-def _blocks(text: str) -> list[_Block]:
+def _blocks(text: str, post: bool = False) -> list[_Block]:
     """Classify blocks and join paragraphs that the layout broke in the middle of a word."""
     out: list[_Block] = []
     in_notes = False
-    for raw in _raw_blocks(text):
+    for raw in _raw_blocks(text, post):
         if _TAIL.match(raw):
             break
         # a table's notes (注：①本表统计时点… ②…指…): definitions and sources, no facts of the report
@@ -414,7 +443,7 @@ def split_articles(doc: Document) -> list[Article]:
     """Split a document's text into articles, captions and quotation columns."""
     text = normalise(doc.text)
     one_post = doc.kind != "html" and _WECHAT.search(text, 0, 300) is not None
-    blocks = _blocks(text)
+    blocks = _blocks(text, one_post)
     groups: list[dict] = []
     current: dict | None = None
     pending_heads: list[str] = []

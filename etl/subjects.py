@@ -267,6 +267,20 @@ def clean_subject(phrase: str) -> str:
 def subject_for(text: str, m: Mention, sent_start: int, sent_end: int) -> str:
     """Return what a number counts, in a few words of its sentence."""
     after = text[m.end:sent_end]
+    if after[:1] in "：:" and not text[text.rfind("\n", 0, m.start) + 1:m.start].strip(" \t\u3000·•◆●■▶"):
+        # a figure set as its line's label (682个：整顿提升的软弱涣散村党组织): the label says what it counts,
+        # in its last words (after its last 的)
+        label = _PUNCT.split(after[1:], 1)[0]
+        label = label[label.rfind("的") + 1:]
+        words = list(_words(label))
+        tail: list[str] = []
+        for w in reversed(words):
+            if w in _STOP_AFTER and tail:
+                break
+            tail.insert(0, w)
+        subject = _clean(tail)
+        if subject:
+            return subject[-14:]
     if after.startswith(("“", "\"")):
         q = _QUOTED_HEAD.match(after)
         if q:

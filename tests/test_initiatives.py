@@ -217,3 +217,35 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     title = "国门党旗红丨口岸联盟聚合力"
     names = {m.name for m in find_initiatives(title + "\n\n正文。", title)}
     assert not any("丨" in n or n.startswith("国门党旗红") for n in names)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a launching verb with 的 (the one they rolled out), a colloquial 搞了个, a brand 打出
+    ("这就是苏木党委前年推开的“草场轮牧互助组”。", ["草场轮牧互助组"]),
+    ("街道去年还搞了个“楼栋议事员”，专门收集意见。", ["楼栋议事员"]),
+    ("镇里统一打出“塞外农家”的招牌，民宿增至18家。", ["塞外农家"]),
+    ("“绿野蘑香”产业园的30栋大棚已全部投产。", ["绿野蘑香"]),
+    # what a quoted name has become says what it is (but becoming the norm is no programme)
+    ("“周末夜谈”已经成了镇村干部的规定动作，群众诉求当场记下。", ["周末夜谈"]),
+    ("“少跑一趟路”成了常态。", []),
+    # a common word pointed back to by a demonstrative is emphasis, though a count follows
+    ("志愿者把送药、修灯这些“小事”办了1200余件。", []),
+    # a composed name (X+Y) is a description unless launched or named alone in a headline
+    ("群众都说，“党建+合作社”让日子有了奔头。", []),
+])
+def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
+    assert [m.name for m in find_initiatives(text)] == expected
+
+
+def test_a_composed_name_a_headline_quotes_alone_is_the_reports_programme():
+    title = "——科尔沁区两个苏木“党建+护林”见闻"
+    found = find_initiatives(title + "\n\n两地合力完成补植补造1.2万亩。", title)
+    assert [(m.name, m.how) for m in found] == [("党建+护林", "headline")]
+
+
+def test_a_quoted_names_unit_with_a_word_of_kind_between_is_that_names_not_an_earlier_programmes():
+    text = ("“驼峰”志愿服务队是全盟叫响的另一个品牌。已有4300余名党员编入服务队。\n\n额济纳旗：“界碑卫士”守边护民\n\n"
+            "旗委依托边境苏木嘎查党组织，组建“界碑卫士”护边服务队14支，选聘牧民护边员236名。")
+    found = find_initiatives(text)
+    got = [(text[m.start:m.end], m.name) for m in found]
+    assert got[-1] == ("服务队", "界碑卫士")  # not the 驼峰 team's 服务队 named before

@@ -278,3 +278,37 @@ def test_a_wechat_original_marks_account_line_without_a_time_is_furniture():
     articles = split_articles(Document("w.txt", text, "x"))
     assert articles[0].title == "国门党旗红丨口岸联盟聚合力 边关处处“志愿红”"
     assert "2024-08-16" not in articles[0].text
+
+
+def test_a_wechat_post_set_one_phrase_per_line_without_punctuation_keeps_every_line():
+    text = ("幸福里社区\n“红袖标”巡逻队的一天\n原创　幸福里社区　2024-09-03 19:20　内蒙古\n\n"
+            "傍晚六点\n巡逻队准时出发\n沿着小区转上一圈\n\n━━━━━━\n🌙 夜巡\n━━━━━━\n\n"
+            "入夏以来\n巡逻队走了180多趟\n劝离私拉电线12处\n\n━━━━━━\n📢 招募\n━━━━━━\n\n"
+            "巡逻队还缺人手！\n今年计划再招20名\n每周出勤不少于2次\n\n—END—")
+    articles = split_articles(Document("w.txt", text, "x"))
+    body = "\n".join(a.text for a in articles)
+    for line in ("巡逻队准时出发", "巡逻队走了180多趟", "劝离私拉电线12处", "今年计划再招20名", "每周出勤不少于2次"):
+        assert line in body
+    post = articles[0]
+    assert post.title == "“红袖标”巡逻队的一天"
+    # the phrases stay on their lines: one line, one sentence
+    assert "入夏以来\n巡逻队走了180多趟\n劝离私拉电线12处" in post.text
+    assert [post.text[s:e] for s, e in sentences(post.text) if "180" in post.text[s:e]] == ["巡逻队走了180多趟"]
+
+
+def test_a_boxs_lines_led_by_a_figure_and_a_colon_are_list_items_not_headlines():
+    text = ("全盟基层治理这一年\n\n【数字】\n\n520个：完成换届的嘎查村\n2.1万名：报到服务的在职党员\n"
+            "86.2%：年收入10万元以上的嘎查村占比\n\n【短评】\n\n治理的成效，要让群众来评判。")
+    body = "\n".join(a.text for a in split_articles(Document("w.txt", text, "x")))
+    for line in ("520个：完成换届的嘎查村", "2.1万名：报到服务的在职党员", "86.2%：年收入10万元以上的嘎查村占比"):
+        assert line in body
+
+
+def test_a_bulletins_list_of_contents_is_not_read_as_running_text():
+    text = ("基层治理简报\n\n【本期要目】\n青山街道幸福社区“红色物业”接管3个小区\n"
+            "兴胜镇新地村“积分超市”激活村民议事热情\n城关街道南关社区“老兵调解室”化解矛盾\n"
+            "沙湾镇前进村“庭院经济”带富群众\n友谊街道“党员中心户”结对独居老人\n民族街道“四点半课堂”暑期开课\n\n"
+            "■青山街道幸福社区：“红色物业”接管3个小区\n\n今年以来，社区将3个无物业小区纳入托管。")
+    articles = split_articles(Document("w.txt", text, "x"))
+    assert not any("兴胜镇新地村“积分超市”激活村民议事热情" in a.text.split("\n\n", 3)[-1] for a in articles[1:])
+    assert all("\n青山街道幸福社区“红色物业”接管3个小区\n兴胜镇" not in a.text for a in articles)

@@ -24,6 +24,9 @@ def subject_of(sentence: str, number: str) -> tuple[str, str]:
     ("赤峰市2423名基层书记走上讲台。", "2423名", "基层书记", "cadres"),
     ("社区100余名党员志愿者担任“红色小马甲”。", "100余名", "党员志愿者", "volunteers"),
     ("乡级党群服务中心设置2个综合窗口。", "2个", "综合窗口", "services"),
+    # a figure set as its line's label (a 数读 box): the label's last words say what it counts
+    ("640个：完成换届的嘎查村", "640个", "嘎查村", "other"),
+    ("2.3万名：到社区报到服务的在职党员", "2.3万名", "在职党员", "party_members"),
     # nothing follows: the words before the number
     ("收集民情民意200多条，解决群众急难愁盼问题。", "200多条", "民情民意", "requests"),
     ("宣讲受众人群已达4万多人。", "4万多人", "宣讲受众人群", "people_reached"),
