@@ -388,6 +388,7 @@ def _blocks(text: str, post: bool = False) -> list[_Block]:
         # "…，引" + "导群众…": a long open paragraph continues in the next block, whatever the
         # next block looks like on its own ("‘零距离’，大雪天…" is short but not a headline).
         if (prev is not None and prev.kind == "para" and _ends_open(prev.text) and kind in ("para", "head")
+                and "\n" not in prev.text  # (a paragraph set one phrase per line ends where its lines end)
                 and (len(prev.text) >= 30 or "。" in prev.text)
                 and not _LIST_ITEM.match(raw) and not _LIST_ITEM.match(prev.text.rsplit("\n", 1)[-1])):
             # (…一起回顾—— / 🚩 “头雁领航”：…: a dash that introduces what follows, then a heading)

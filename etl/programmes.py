@@ -7,6 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from .initiatives import _LAUNCH_RIGHT_BEFORE, CANDIDATE, KNOWN, InitiativeMention
+from .layout import is_table_row
 from .schema import Mention
 from .textspans import (
     clause_end,
@@ -221,10 +222,17 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     s, e = sentence_of(ctx, m.start)
     c0, c1 = clause_start(text, s, m.start), clause_end(text, m.end, e)
     p0 = paragraph_start(text, s)
-    prev_start = text.rfind("\n\n", 0, max(p0 - 2, 0))
-    prev_start = prev_start + 2 if prev_start >= 0 else 0
     p1 = text.find("\n", e)
     p1 = len(text) if p1 < 0 else p1
+    if (p0 > 0 and text[p0 - 2:p0] != "\n\n" or text.startswith("\n", p1) and not text.startswith("\n\n", p1)) \
+            and not is_table_row(text[p0:p1]):
+        # a paragraph set one phrase per line (WeChat): its lines are one paragraph, not a table's rows
+        block = text.rfind("\n\n", 0, p0)
+        p0 = block + 2 if block >= 0 else 0
+        end = text.find("\n\n", e)
+        p1 = len(text) if end < 0 else end
+    prev_start = text.rfind("\n\n", 0, max(p0 - 2, 0))
+    prev_start = prev_start + 2 if prev_start >= 0 else 0
     # a paragraph of normal length; bounded so that a 50 MB single-line file stays linear
     inits = in_range(ctx.initiatives, ctx.init_starts, max(prev_start, s - 3000), min(p1, e + 3000))
     in_clause = [i for i in inits if c0 <= i.start and i.end <= c1 and not (i.start < m.end and i.end > m.start)]

@@ -470,3 +470,18 @@ def test_a_banners_short_name_is_not_read_inside_a_word():
     locs, _spans, _main = find_locs(load_gazetteer(), text, 0)
     assert [text[l.start:l.end] for l in locs if l.how == "name"] == ["察右前旗", "前旗"]
     assert text.index("支持前旗") + 2 in [l.start for l in locs]
+
+
+def test_a_paragraph_set_one_phrase_per_line_is_one_scope_for_its_programme():
+    # the stanza's lines are one paragraph: the name in its second line is the first line's too, and the
+    # next stanza (after a blank line) is not glued to it
+    text = ("和园社区\n“邻里之间”这一年\n原创　和园社区　2024-08-02 20:15　内蒙古\n\n"
+            "━━━━━━\n🌳 议事\n━━━━━━\n\n"
+            "社区联合辖区3家物业企业、5家驻区单位\n成立了“和园议事角”\n今年已议事12场\n\n"
+            "“有事大家商量\n商量好了再办”\n居民代表老周说\n\n"
+            "━━━━━━\n🍚 食堂\n━━━━━━\n\n"
+            "社区开办“和园食堂”\n每天供应午餐180份左右\n高龄老人每餐补贴4元\n\n—END—")
+    facts = facts_of(text)
+    assert one(facts, 3, "家").initiative == "和园议事角"
+    assert one(facts, 5, "家").initiative == "和园议事角"
+    assert one(facts, 180).initiative == "和园食堂"
