@@ -319,11 +319,11 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
     return False
 
 
-def _ordinary_word(name: str) -> bool:
+def _ordinary_word(name: str, floor: int = 100) -> bool:
     """A quoted word the dictionary knows well (串起“产业链”): emphasis, not a name, unless more says so."""
     from .subjects import common_word_frequency  # noqa: PLC0415  (jieba's tables, built once)
 
-    return common_word_frequency(name) >= 100
+    return common_word_frequency(name) >= floor
 
 
 # 称他们“红管家”, 牧民都叫他“骆驼书记”, 被誉为“…”: what people are called
@@ -388,6 +388,16 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
         or start in head_starts)
 
 
+def _counted_word(name: str, text: str, start: int, end: int, head_starts: set[int]) -> bool:
+    """A common word in quotes whose only evidence is a count near it (清理楼道里的“蜘蛛网”电线3000多米):
+    a metaphor or emphasis, not a name; a name needs a launching verb, a programme word or a headline."""
+    if (start in head_starts or _SUFFIX_AFTER.match(text, end) or _VERB_BEFORE.search(text, max(0, start - 12), start)
+            or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start) or _DEFINED_AS.match(text, end)
+            or _LAUNCH_NEAR.search(text, max(0, start - 10), start)):
+        return False
+    return _ordinary_word(name, 10)  # (蜘蛛网, 钱袋子: words of the dictionary, not coined names)
+
+
 def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tuple[str, int]]) -> None:
     """Quoted names confirmed by a programme word, a verb, a head noun, a count or the headline.
 
@@ -409,7 +419,8 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
             if _CALLED_BEFORE.search(text, max(0, q0 - 8), q0):
                 nicknames.add(name)
             continue
-        if known or (_headed(name) and not _ordinary_word(name)) or _evidence(text, q0, q1, head_starts):
+        if known or (_headed(name) and not _ordinary_word(name)) or (
+                _evidence(text, q0, q1, head_starts) and not _counted_word(name, text, q0, q1, head_starts)):
             names[name] = (lex.canonical.get(name, name), STRONG)
     for name in nicknames - worded:
         if name not in lex.canonical:

@@ -230,6 +230,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("“少跑一趟路”成了常态。", []),
     # a common word pointed back to by a demonstrative is emphasis, though a count follows
     ("志愿者把送药、修灯这些“小事”办了1200余件。", []),
+    # a dictionary word in quotes with only a count near it is a metaphor; a coined name is a name
+    ("清理楼道里的“蜘蛛网”电线2000多米，居民拍手叫好。", []),
+    ("“暖心小屋”已有26处，冬天供应热水。", ["暖心小屋"]),
     # a composed name (X+Y) is a description unless launched or named alone in a headline
     ("群众都说，“党建+合作社”让日子有了奔头。", []),
 ])
