@@ -224,6 +224,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("这就是苏木党委前年推开的“草场轮牧互助组”。", ["草场轮牧互助组"]),
     ("街道去年还搞了个“楼栋议事员”，专门收集意见。", ["楼栋议事员"]),
     ("镇里统一打出“塞外农家”的招牌，民宿增至18家。", ["塞外农家"]),
+    # 采取 introduces a method; a composed formula it introduces (a training's format) stays a description
+    ("宝龙山镇采取“联村共建”方式，共同出资380万元。", ["联村共建"]),
+    ("培训班采取“课堂讲授+现场观摩”的方式进行。", []),
     ("“绿野蘑香”产业园的30栋大棚已全部投产。", ["绿野蘑香"]),
     # what a quoted name has become says what it is (but becoming the norm is no programme)
     ("“周末夜谈”已经成了镇村干部的规定动作，群众诉求当场记下。", ["周末夜谈"]),
