@@ -147,6 +147,8 @@ _WORD_COUNTED = re.compile(r"(?:共|达|达到|已达|有)?[0-9０-９一二两�
 _BODY_UNQUOTED = re.compile(
     "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了)?"
     r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划|模式|制度)")
+_BODY_CAMPAIGN = re.compile(
+    "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了|好)?([\u4e00-\u9fff]{2,6}?(?:学习教育|主题教育))")
 # verb + noun phrase with a programme head noun: 设立党员中心户1870户, 建成暖心驿站21处 (a weak candidate)
 _BODY_HEADED = re.compile(
     "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了|起)?(?:" + _COUNT + r")?"
@@ -463,6 +465,11 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         if (_acceptable(name, lex) and (method or not _GENERIC.match(name)) and not _GENERIC_INSIDE.search(name)
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = (lex.canonical.get(name, name), STRONG)
+    # 扎实开展党纪学习教育: a campaign of study named by what it studies, the whole phrase its name
+    for m in _BODY_CAMPAIGN.finditer(text) if "教育" in text else ():
+        name = m.group(1)
+        if _acceptable(name, lex) and not _FUNCTION_WORD.search(name):
+            names.setdefault(name, (lex.canonical.get(name, name), STRONG))
     for pattern in (_BODY_HEADED, _COUNTED_HEADED) if any(h in text for h in _UNQUOTED_HEADS) else ():
         for m in _SCAN.get(pattern, pattern.finditer)(text):
             name = m.group(1)

@@ -227,6 +227,8 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     # 采取 introduces a method; a composed formula it introduces (a training's format) stays a description
     ("宝龙山镇采取“联村共建”方式，共同出资380万元。", ["联村共建"]),
     ("培训班采取“课堂讲授+现场观摩”的方式进行。", []),
+    # a campaign of study is named by what it studies: the whole phrase
+    ("深入开展党史学习教育，全镇386名党员参学。", ["党史学习教育"]),
     ("“绿野蘑香”产业园的30栋大棚已全部投产。", ["绿野蘑香"]),
     # what a quoted name has become says what it is (but becoming the norm is no programme)
     ("“周末夜谈”已经成了镇村干部的规定动作，群众诉求当场记下。", ["周末夜谈"]),
