@@ -199,6 +199,20 @@ def counted_programme(ctx: Context, m: Mention) -> str:
     return _closest(counted, m).name if counted else ""
 
 
+# a clause of nothing but scope and total words before its number: 全街道一共186户
+_BARE_COUNT_CLAUSE = re.compile(r"(?:全[\u4e00-\u9fff]{1,3}?|各[\u4e00-\u9fff]{1,3}?|目前|现在|如今|今年|共|一共|总共|"
+                                r"累计|合计|总计|已|已经|达到|达|有|共有|增至|增加到|发展到|\s)*")
+
+
+def _elided_count(text: str, m: Mention, c0: int, c1: int, earlier: list[InitiativeMention]) -> str:
+    """A count whose clause names nothing it counts (…确定了2户党员中心户，全街道一共186户): the head noun is
+    left out, and the unit says which: the sentence's earlier programme whose name ends in that unit."""
+    if not m.unit or c1 - m.end > 1 or not _BARE_COUNT_CLAUSE.fullmatch(text, c0, m.start):
+        return ""
+    same = [i for i in earlier if text[i.start:i.end].endswith(m.unit)]
+    return same[-1].name if same else ""
+
+
 def _specific(name: str, earlier: list[InitiativeMention]) -> str:
     """A programme earlier in the paragraph that is a more specific form of ``name`` (“中心户+护边” for 党员中心户)."""
     for i in reversed(earlier):
@@ -240,6 +254,9 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     named_counted = [i for i in counted if i.rank >= KNOWN]  # the programme the number counts
     if named_counted:
         return _closest(named_counted, m).name
+    elided = _elided_count(text, m, c0, c1, [i for i in inits if s <= i.start and i.end <= c0 and i.rank >= KNOWN])
+    if elided:
+        return elided
     clause = [i for i in in_clause if i.strong]
     if clause:
         return _closest(clause, m).name

@@ -281,6 +281,9 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("京蒙协作“组合拳” 前旗7个帮扶车间“热”起来\n\n大兴区安排京蒙协作资金1450万元。截至目前，全旗已建成帮扶车间7个，"
      "吸纳当地群众就业410人。",
      [(14500000, "京蒙协作"), (7, "帮扶车间"), (410, "帮扶车间")]),
+    # a count whose clause names nothing it counts takes the sentence's programme whose name ends in its unit
+    ("社区服务\n\n街道推行“邻里守望”服务。今年每个网格都选定了3户党员中心户，全街道一共214户。",
+     [(3, "党员中心户"), (214, "党员中心户")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
