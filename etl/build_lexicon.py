@@ -59,7 +59,8 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
         "党支部", "党组织", "党委", "党总支", "党小组", "党群服务中心", "党群服务站", "党员活动室", "村委会", "居委会",
         "嘎查委员会", "村民委员会", "合作社", "股份经济合作社", "网格", "新时代文明实践站", "新时代文明实践所",
         "新时代文明实践中心", "志愿服务队", "卫生室", "卫生院", "警务室", "调解室", "调解委员会", "便民服务站",
-        "便民服务中心", "服务站", "服务中心", "活动室", "幼儿园", "养老院", "敬老院", "农家书屋", "乌兰牧骑")],
+        "便民服务中心", "服务站", "服务中心", "活动室", "幼儿园", "养老院", "敬老院", "农家书屋", "乌兰牧骑",
+        "联席会议", "联席会议制度")],
     # Quoted words of the genre that are not programmes.
     ("一肩挑", "", "not_initiative", "stop"),
     ("两委", "", "not_initiative", "stop"),
@@ -78,6 +79,8 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     ("主心骨", "桥头堡|压舱石|定盘星|金钥匙|连心桥|顶梁柱", "not_initiative", "stop"),
     ("急难愁盼", "急难愁盼问题|心头事|烦心事|关键小事", "not_initiative", "stop"),
     ("十四五", "十三五|十五五|十二五", "not_initiative", "stop: five-year plan periods"),
+    # a follow-up review any campaign has (对网格开展了一次“回头看”): not a programme of its own
+    ("回头看", "", "not_initiative", "stop: a campaign's follow-up review"),
 ]
 
 # indicator, zh label, keywords ("|"-separated, matched in the subject and the words before the number)
