@@ -29,6 +29,8 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tupl
         p0 = p0 + 2 if p0 >= 0 else 0
         if p0 <= ctx.body_start or len(text[p0:loc.start]) > 30 or (cuts and p0 <= cuts[-1]):
             continue
+        if all(len(line) <= 12 for line in text[ctx.body_start:p0].split("\n")):
+            continue  # only a label above it (📢编者按, 【导语】): this is the body's first paragraph
         cuts.append(p0)
     if not cuts:
         return [(article, ctx)]

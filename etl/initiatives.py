@@ -94,6 +94,8 @@ _NAMED_RIGHT_BEFORE = re.compile(r"(?<!管)(?<!管这)(?<!管它)(?<!管这个)(
 # 以“组织工作提升年”为抓手: a programme used as the means
 _AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
+# 组建了4支党员农机服务队: a launching verb, then how many it set up
+_LAUNCH_COUNTED_BEFORE = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?(?:" + _COUNT + r")?$")
 _PEOPLE_COUNT = re.compile(r"[名位]$")
 # 全市“红色物业”小区达到86个 / “党员中心户”1870户: a number right after the name (and its head noun)
 _COUNT_AFTER = re.compile(r"(?:(?!的)[\u4e00-\u9fff]){0,4}?(?:共|已|累计|总数|数量|总量)?(?:达到|达|增至|增加到|突破|超过|逾|近|约|为|有|共有|已有|已达)?"
@@ -160,7 +162,9 @@ _COUNTED_HEADED = re.compile(
 _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生|产业|示范|专项|乡村振兴|基层党建|党建|全面|各项|多项|新型"
                       r"|常态化|长效|规范化|标准化|信息化|数字化|一体化|新建|改扩建|标准|规范|综合|便民|临时|流动|固定|村级|"
                       r"嘎查|社区|苏木|乡镇|镇级|旗级|县级|市级|盟级|各级|基层|各地|全旗|全市|全盟|全区|一批批|多支|多家)")
-_DESCRIPTIVE = re.compile(r"(?:产业|型|式|类|级|村|镇|社区|嘎查|区域|城乡|行业|领域|企业)$")
+# (or who they are: 年轻党员中心户, 女党员中心户, 流动党员中心户 are 党员中心户 of a kind)
+_DESCRIPTIVE = re.compile(r"(?:产业|型|式|类|级|村|镇|社区|嘎查|区域|城乡|行业|领域|企业|年轻|青年|女|妇女|老|老年|优秀|骨干|"
+                          r"流动|新|示范|星级|边境|牧区|农村|城镇|城市)$")
 # The two to four characters before a programme head noun, after a boundary (的, punctuation, a verb's object)
 _REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 # A model named by who runs what (党组织领办合作社, 党支部领办的合作社, 党员创办企业): the party body, a verb of
@@ -493,13 +497,14 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
     for name, (canonical, rank) in list(names.items()):
         if rank == CANDIDATE and text.count(name) >= 2 and len(name) >= 4:
             names[name] = (canonical, STRONG)
-    # a candidate the text sets up (设立了老杨调解工作室) and then refers back to by its head noun (工作室成立以来…)
+    # a candidate the text sets up (设立了老杨调解工作室, 组建了4支党员农机服务队) and then refers back to by its
+    # head noun (工作室成立以来…, 编进了农机服务队)
     for name, (canonical, rank) in list(names.items()):
         if rank != CANDIDATE or len(name) < 5 or name[0] in "一二两三四五六七八九十每各":
             continue  # 建立一支服务队, 一苏木一队: a count or a formula, not a name
         head = next((h for h in _UNQUOTED_HEADS if name.endswith(h)), "")
         at = text.find(name)
-        if (head and at >= 0 and _LAUNCH_RIGHT_BEFORE.search(text, max(0, at - 6), at)
+        if (head and at >= 0 and _LAUNCH_COUNTED_BEFORE.search(text, max(0, at - 12), at)
                 and text.find(head, at + len(name), at + len(name) + 120) >= 0):
             names[name] = (canonical, STRONG)
     # a noun phrase with a programme head noun that the article names again and again (他们的积分超市…

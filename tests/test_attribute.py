@@ -488,3 +488,20 @@ def test_a_paragraph_set_one_phrase_per_line_is_one_scope_for_its_programme():
     assert one(facts, 3, "家").initiative == "和园议事角"
     assert one(facts, 5, "家").initiative == "和园议事角"
     assert one(facts, 180).initiative == "和园食堂"
+
+
+def test_a_unit_of_a_kind_by_who_they_are_is_the_unit():
+    # 年轻党员中心户 are 党员中心户 of a kind: the programme stays 党员中心户 everywhere
+    text = ("庭院经济\n\n旗委组织部新选树年轻党员中心户46户。截至6月底，全旗共确定党员中心户1580户，"
+            "每户联系周边农户10户左右。")
+    facts = facts_of(text)
+    assert {f.initiative for f in facts if f.value in (46, 1580, 10)} == {"党员中心户"}
+
+
+def test_a_label_above_the_first_paragraph_does_not_cut_the_body_off_as_a_fragment():
+    text = ("“头雁领航”让村集体收入翻了番\n原创 翁旗组工 翁旗组工 2024-11-26 08:30 发表于内蒙古\n\n"
+            "👆点击上方蓝字“翁旗组工”关注我们\n\n📢编者按\n\n"
+            "集体经济强不强，关键看“头雁”。今年，旗委对186名村党组织书记逐一研判。\n\n"
+            "敖汉旗四家子镇热水汤村是个典型。")
+    _articles, facts = extract_document(Document("w.txt", text, "x"))
+    assert one(facts, 186).initiative == "头雁领航"

@@ -312,3 +312,11 @@ def test_a_bulletins_list_of_contents_is_not_read_as_running_text():
     articles = split_articles(Document("w.txt", text, "x"))
     assert not any("兴胜镇新地村“积分超市”激活村民议事热情" in a.text.split("\n\n", 3)[-1] for a in articles[1:])
     assert all("\n青山街道幸福社区“红色物业”接管3个小区\n兴胜镇" not in a.text for a in articles)
+
+
+def test_a_wechat_follow_prompt_and_an_original_mark_with_names_only_are_furniture():
+    text = ("翁旗组工\n2024年7月16日 18:30  内蒙古\n\n826户党员中心户带富一方 翁旗小院有了新门路\n\n"
+            "原创  翁牛特旗委组织部  翁旗组工\n\n👆点击上方蓝字，关注我们\n\n盛夏时节，走进翁牛特旗的村屯，小院里瓜果飘香。")
+    articles = split_articles(Document("w.txt", text, "x"))
+    assert articles[0].title == "826户党员中心户带富一方 翁旗小院有了新门路"
+    assert "关注我们" not in articles[0].text and "原创" not in articles[0].text
