@@ -232,6 +232,7 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     # a campaign's follow-up review and a standard joint meeting are no programmes of their own
     ("对全市网格开展了一次“回头看”，核定网格1200个。", []),
     ("社区牵头物业企业建立联席会议制度，诉求2小时内响应。", []),
+    ("建立村集体经济项目储备库，推动更多村迈上新台阶。", []),  # an economic category, not a project's name
     # a campaign of study is named by what it studies: the whole phrase
     ("深入开展党史学习教育，全镇386名党员参学。", ["党史学习教育"]),
     ("“绿野蘑香”产业园的30栋大棚已全部投产。", ["绿野蘑香"]),
