@@ -164,7 +164,7 @@ _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生
                       r"嘎查|社区|苏木|乡镇|镇级|旗级|县级|市级|盟级|各级|基层|各地|全旗|全市|全盟|全区|一批批|多支|多家)")
 # (or who they are: 年轻党员中心户, 女党员中心户, 流动党员中心户 are 党员中心户 of a kind)
 _DESCRIPTIVE = re.compile(r"(?:产业|型|式|类|级|村|镇|社区|嘎查|区域|城乡|行业|领域|企业|年轻|青年|女|妇女|老|老年|优秀|骨干|"
-                          r"流动|新|示范|星级|边境|牧区|农村|城镇|城市)$")
+                          r"流动|新|示范|星级|边境|牧区|农村|城镇|城市|片区|网格|楼栋)$")
 # The two to four characters before a programme head noun, after a boundary (的, punctuation, a verb's object)
 _REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 # A model named by who runs what (党组织领办合作社, 党支部领办的合作社, 党员创办企业): the party body, a verb of
@@ -520,6 +520,8 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         _led_by(text, head_end, lex, names)
     for m in _BODY_ALLIANCE.finditer(text) if "联盟" in text else ():
         name = m.group(1)
+        if _DESCRIPTIVE.search(name[:-2]):
+            continue  # 组建片区联盟十七个: alliances of a kind (the article's own, by district), not a name
         if _acceptable(name, lex) and not _GENERIC.match(name) and not _FUNCTION_WORD.search(name):
             names.setdefault(name, (lex.canonical.get(name, name), STRONG))
     for m in _SCAN[_TITLED](text) if "《" in text else ():  # the scan costs as much as all the rest

@@ -251,6 +251,12 @@ def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
 
 
+def test_alliances_of_a_kind_refer_back_to_the_articles_own_alliance():
+    text = ("旗委组织部推行“煤村同行”党建联盟。目前全旗已组建片区联盟12个，每个片区联盟由1名镇领导任盟长。")
+    got = [(text[m.start:m.end], m.name) for m in find_initiatives(text)]
+    assert {name for _w, name in got} == {"煤村同行"}
+
+
 def test_a_composed_name_a_headline_quotes_alone_is_the_reports_programme():
     title = "——科尔沁区两个苏木“党建+护林”见闻"
     found = find_initiatives(title + "\n\n两地合力完成补植补造1.2万亩。", title)
