@@ -169,7 +169,8 @@ _DESCRIPTIVE = re.compile(r"(?:产业|型|式|类|级|村|镇|社区|嘎查|区�
 _REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
 # A model named by who runs what (党组织领办合作社, 党支部领办的合作社, 党员创办企业): the party body, a verb of
 # leading or founding, and the economic unit; the article's name for it drops the owner's level (嘎查村) and 的
-_LED_BY = re.compile(r"(党组织|党支部|党总支|党委|支部|党员)(领办|领创|领建|创办|牵头创办)(的)?"
+# (村党支部领办的丰禾种植专业合作社: a relative clause, the cooperative's own name between)
+_LED_BY = re.compile(r"(党组织|党支部|党总支|党委|支部|党员)(领办|领创|领建|创办|牵头创办)(的(?:(?![和与及或等])[\u4e00-\u9fff]){0,8}?)?"
                      r"(专业合作社|股份经济合作社|合作社|企业|公司|经济实体|实体|扶贫车间|车间)")
 _LED_PRESENTED_AFTER = re.compile(r"[”\"」]?(?:模式|工作|作为|为抓手|试点|改革|行动|以来|覆盖|全覆盖|提质|规范|成效)")
 # An alliance founded in the text keeps its word: 成立口岸党建联盟 → 口岸党建联盟.

@@ -281,6 +281,11 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("京蒙协作“组合拳” 前旗7个帮扶车间“热”起来\n\n大兴区安排京蒙协作资金1450万元。截至目前，全旗已建成帮扶车间7个，"
      "吸纳当地群众就业410人。",
      [(14500000, "京蒙协作"), (7, "帮扶车间"), (410, "帮扶车间")]),
+    # a relative clause with the cooperative's own name (村党支部领办的丰收种植专业合作社) is the model the
+    # article names, not the programme of the paragraph before
+    ("合作社\n\n土右旗推行党支部领办合作社模式，全旗已有120家。\n\n旗里还推行村级“小微权力”清单。\n\n"
+     "在讨速号村，村党支部领办的丰收种植专业合作社今年流转土地2100亩。",
+     [(120, "党支部领办合作社"), (2100, "党支部领办合作社")]),
     # a count whose clause names nothing it counts takes the sentence's programme whose name ends in its unit
     ("社区服务\n\n街道推行“邻里守望”服务。今年每个网格都选定了3户党员中心户，全街道一共214户。",
      [(3, "党员中心户"), (214, "党员中心户")]),
