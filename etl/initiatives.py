@@ -212,7 +212,8 @@ class InitiativeMention:
     start: int
     end: int
     name: str
-    how: str  # headline | text | reference (a short form after the full name: 联盟 for 口岸党建联盟)
+    how: str  # headline | text | reference (a short form after the full name: 联盟 for 口岸党建联盟) | described
+    # (a unit named with a description: 跨村党建联合体 → 党建联合体)
     rank: int = 2
 
     @property
@@ -487,8 +488,9 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
                 # and 区域型党建联合体 are descriptions of it
                 unit = next(u for u in lex.units if name.endswith(u))
                 if _DESCRIPTIVE.search(name[:-len(unit)]):
-                    # a description, never stronger than the programme the sentence names
-                    names[name] = (unit, KNOWN)
+                    # a description of the unit (the unit's programme where a verb sets it up: 组建跨村党建联合体),
+                    # never stronger than a programme the sentence names (mentions "described")
+                    names[name] = (unit, STRONG if pattern is _BODY_HEADED else KNOWN)
                     continue
                 rank = STRONG if pattern is _BODY_HEADED else KNOWN
             else:
@@ -678,6 +680,8 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             canonical, rank = names[word]
             first_named.setdefault(canonical, start)
             last_named[canonical] = start
+            if how == "text" and word != canonical and canonical in lex.units and word.endswith(canonical):
+                how = "described"  # 蜜瓜产业党建联合体: the unit, described
             found.append(InitiativeMention(start, end, canonical, how, rank))
         elif text[start - 1:start] in "”\"」" and start > 0:
             # “林城暖家”驿站: the unit of the quoted name right before it, not a reference to another

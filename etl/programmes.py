@@ -213,6 +213,12 @@ def _elided_count(text: str, m: Mention, c0: int, c1: int, earlier: list[Initiat
     return same[-1].name if same else ""
 
 
+def _plain_first(items: list[InitiativeMention]) -> list[InitiativeMention]:
+    """The programmes named as such, when there are any, else the described units (组建跨村党建联合体)."""
+    plain = [i for i in items if i.how != "described"]
+    return plain or items
+
+
 def _specific(name: str, earlier: list[InitiativeMention]) -> str:
     """A programme earlier in the paragraph that is a more specific form of ``name`` (“中心户+护边” for 党员中心户)."""
     for i in reversed(earlier):
@@ -257,7 +263,7 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     elided = _elided_count(text, m, c0, c1, [i for i in inits if s <= i.start and i.end <= c0 and i.rank >= KNOWN])
     if elided:
         return elided
-    clause = [i for i in in_clause if i.strong]
+    clause = _plain_first([i for i in in_clause if i.strong])
     if clause:
         return _closest(clause, m).name
     # (a name after a ； that follows the number opens the next part of the sentence: 全年举办6期书记示范班，…；
@@ -271,6 +277,7 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
         listed = [i for i in sentence if text[i.start - 1:i.start] == "、" or text.startswith(("、", "等"), i.end)]
         if listed and len(listed) < len(sentence):
             sentence = [i for i in sentence if i not in listed]
+    sentence = _plain_first(sentence)
     if sentence:
         return _specific(_closest(sentence, m).name, [i for i in inits if i.strong and i.end <= s and i.start >= p0])
     # a programme the lexicon knows as a unit (党员中心户), named without evidence: its own clause only
@@ -280,10 +287,11 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     if level in ("region", "outside"):
         return ""
     strong = [i for i in inits if i.strong]
-    earlier = [i for i in strong if p0 <= i.start and i.end <= s]
+    # (a described unit reaches only its own sentence)
+    earlier = [i for i in strong if p0 <= i.start and i.end <= s and i.how != "described"]
     if earlier:
         return earlier[-1].name
-    later = [i for i in strong if e <= i.start and i.end <= p1]
+    later = [i for i in strong if e <= i.start and i.end <= p1 and i.how != "described"]
     if later:
         return later[0].name
     section = _section_programme(ctx, p0) if p0 > ctx.body_start else ""
