@@ -49,6 +49,8 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     # the same unit under its other common name (口岸党建联盟, 跨嘎查党建联盟: real pages of 二连浩特, 达茂旗)
     ("党建联盟", "", "unit", "genre:real pages"),
     ("红色驿站", "", "unit", "genre:real pages"),
+    # village-owned companies (村里注册成立强村公司): a model spread nationwide, named without quotes
+    ("强村公司", "", "unit", "genre: the 强村公司 model"),
     ("一村一品", "", "产业发展", "genre:real pages"),
     # a national programme the genre names in passing (在职党员到社区“双报到”), often with no launching verb
     # near it (real pages: northnews.cn 鄂温克旗, bynesrmtzx.cn 五原县 2023-08)

@@ -291,6 +291,9 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("土右旗推行“强村富民”行动。\n\n后荒地村党支部牵头，联合周边4个村组建跨村党建联合体，统一建设温室大棚86栋。"
      "近三年全旗集体经济总收入达到3.5亿元。\n\n库伦旗启动荞麦品牌提升工程，建成荞麦种植基地4.5万亩，组建荞麦产业党建联合体7个。",
      [(4, "党建联合体"), (86, "党建联合体"), (350000000, "强村富民"), (45000, "荞麦品牌提升"), (7, "党建联合体")]),
+    # a village-owned company (强村公司) is a model the genre names without quotes
+    ("沟门镇\n\n大城西村趟出了一条“服务增收”的新路子：村里注册成立强村公司，今年已承接项目27个。",
+     [(27, "强村公司")]),
     # a count whose clause names nothing it counts takes the sentence's programme whose name ends in its unit
     ("社区服务\n\n街道推行“邻里守望”服务。今年每个网格都选定了3户党员中心户，全街道一共214户。",
      [(3, "党员中心户"), (214, "党员中心户")]),
