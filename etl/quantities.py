@@ -197,7 +197,8 @@ _CLAUSE_END_CHARS = "，。；！？：,;!?\n、…"
 _PER_RE = re.compile(
     r"每(?:一)?(?:个(?P<noun>服务点|服务站|服务中心|站点|网格|村民小组|村|嘎查村|嘎查|社区|苏木|乡镇|镇|小区|家庭|窗口"
     r"|党支部|支部|学校|企业|合作社|项目|单位|部门|街道|旗县|小组|组)"
-    r"|(?P<cls>平方公里|平方千米|平方米|公顷|亩|个|名|位|户|人|只|头|年|月|天|日|周|次|家|所|村|嘎查村|嘎查|株|棵|吨|斤|公斤|场|期|顿|餐))"
+    r"|(?P<cls>平方公里|平方千米|平方米|公顷|亩|个|名|位|户|人|只|头|年|月|天|日|周|次|家|所|村|嘎查村|嘎查|株|棵|吨|斤|公斤|场|期|顿|餐"
+    r"|处|座|支|间))"
     r"|(?P<avg>人|户|亩|村|年|月|日|头|只|场)均"
 )
 _MONEY_CONTEXT = re.compile(r"补贴|收入|增收|资金|收益|投入|投资|经费|分红|工资|销售额|产值|营业额|营收|奖金|存款|贷款|钱|挣|赚")
@@ -294,16 +295,49 @@ def _per(text: str, start: int) -> str:
     if cut >= 0:
         window = window[cut + 1:]
     found = None
+    found_end = -1
+    noun = ""
     for m in _PER_RE.finditer(window):
-        if found is not None and m.start() == found.end() and not _TIME_PER.fullmatch(found.group(0)):
+        if found is not None and m.start() == found_end and not _TIME_PER.fullmatch(found.group(0)):
             continue  # 每个社区每年…, 每户每年: the thing the figure is per, not the period (每月每平方米 → 平方米)
-        found = m
+        found, found_end, noun = m, m.end(), ""
+        if m.group("cls") in _NOUN_CLASSIFIERS:
+            # 每个片区由1名…, 每处驿站配…, 每家企业每年…: the thing the classifier counts, not the classifier
+            noun = _noun_after(window, m.end())
+            found_end = m.end() + len(noun)
     if found is None:
         return ""
+    if noun:
+        return noun
     cls = found.group("cls")
     if cls in ("名", "位"):
         cls = "人"  # as in units: 每名党员 → per 人
     return found.group("noun") or cls or found.group("avg") or ""
+
+
+# classifiers whose noun, right after them, is what a figure is per (每个片区, 每处驿站, 每支服务队, 每家企业)
+_NOUN_CLASSIFIERS = frozenset("个处座支所间家")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,8}")
+_VERBAL_NOUNS = frozenset({"联系", "服务", "负责", "管理", "帮扶", "包联", "结对", "对接", "配备", "覆盖", "补贴", "奖励", "收入"})
+
+
+def _noun_after(window: str, pos: int) -> str:
+    """The noun right after a classifier (片区由… → 片区, 中心户联系… → 中心户), by the dictionary's word
+    classes: nouns, and a measure word glued to a noun (中心 + 户); "" when a verb or nothing follows."""
+    run = _HAN_RUN.match(window, pos)
+    if run is None:
+        return ""
+    from .subjects import tagged_words  # noqa: PLC0415  (jieba's tables, built once)
+
+    noun = ""
+    for word, tag in tagged_words(run.group(0)):
+        if word in _VERBAL_NOUNS:
+            break  # (中心户联系10户: 联系 is the verb here)
+        if tag[:1] in ("n", "j") or tag in ("vn", "x") or (noun and tag[:1] == "q" and len(word) == 1):
+            noun += word
+        else:
+            break
+    return noun if len(noun) <= 6 else ""
 
 
 _parse = lru_cache(maxsize=16384)(parse_number)

@@ -228,6 +228,11 @@ def _tagged(window: str) -> tuple[tuple[str, str], ...]:
     return tuple((w, tags.get(w, "x")) for w in _words(window))
 
 
+def tagged_words(window: str) -> tuple[tuple[str, str], ...]:
+    """(word, part of speech) of a short window, with the project's dictionary."""
+    return _tagged(window)
+
+
 @lru_cache(maxsize=65536)
 def _words(window: str) -> tuple[str, ...]:
     tokenizer, tables = _dictionary()
