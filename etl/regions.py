@@ -328,8 +328,17 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention],
                     continue
             if chosen is None:
                 if parent is None and cands:
-                    # ambiguous alone: keep what all candidates share (often the league)
-                    shared = _shared_region(cands)
+                    # ambiguous alone: keep what all candidates share (often the league); those in the
+                    # passage's banner (or the article's one banner), when some are, share that banner
+                    home = _passage_banner(text, locs, pm.start) or only_banner
+                    pool = [c for c in cands if home is not None and home.banner_code
+                            and c.chain.banner_code == home.banner_code]
+                    if not pool:  # …or the one banner of the article's that has a place of that name
+                        named_in = [c for c in cands if c.chain.banner_code in banners]
+                        if len({c.chain.banner_code for c in named_in}) == 1:
+                            pool = named_in
+                    pool = pool or cands
+                    shared = _shared_region(pool)
                     if shared is not None:
                         parent = shared
                         locs.append(Loc(pm.start, pm.end, shared, "shared"))

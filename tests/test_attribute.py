@@ -518,3 +518,11 @@ def test_a_label_above_the_first_paragraph_does_not_cut_the_body_off_as_a_fragme
             "敖汉旗四家子镇热水汤村是个典型。")
     _articles, facts = extract_document(Document("w.txt", text, "x"))
     assert one(facts, 186).initiative == "头雁领航"
+
+
+def test_a_village_name_several_banners_share_takes_the_one_banner_of_the_article_that_has_it():
+    # 猎民村 exists in several banners of 呼伦贝尔市; of the two banners the article names, only 鄂伦春自治旗 has one
+    text = ("林区见闻\n\n记者从鄂伦春自治旗阿里河镇出发，一路向北。\n\n莫力达瓦达斡尔族自治旗的同行也来观摩。\n\n"
+            "巴彦猎民村组建起护林队，队员15人，其中党员6人。")
+    f = one(facts_of(text), 15)
+    assert (f.league, f.banner) == ("呼伦贝尔市", "鄂伦春自治旗")
