@@ -99,7 +99,7 @@ _VENUE_AFTER = re.compile(r"[^，。；！？\n]{0,10}?(?:召开|举行|举办)"
 
 
 # An outside name used as a modifier (北京企业, 北京方面) is not a region.
-_OUTSIDE_MODIFIER = re.compile(r"(?:企业|客商|游客|专家|市场|消费者|高校|医院|商户|方面|地区的|籍|产)")
+_OUTSIDE_MODIFIER = re.compile(r"(?:企业|客商|游客|专家|市场|消费者|高校|医院|商户|地区的|籍|产)")
 
 
 @dataclass
@@ -681,7 +681,10 @@ def _outside_patterns() -> tuple[re.Pattern, ...]:
 
 
 # Partners named by their role, not by name: 京蒙协作结对区投入…, 对口帮扶城市…
-_PARTNER_ROLE = re.compile(r"(?:京蒙)?(?:协作)?结对(?:区|城区|地区|方|城市)|对口(?:帮扶|支援|协作)(?:区|方|城市|地区|单位)|帮扶方|协作方")
+# (方 as a side, not the 方 of 方面/方式/方法/方案/方向: 京蒙协作方面，全旗… is no partner)
+_SIDE = r"方(?![面式法案向针])"
+_PARTNER_ROLE = re.compile(r"(?:京蒙)?(?:协作)?结对(?:区|城区|地区|" + _SIDE + r"|城市)|对口(?:帮扶|支援|协作)(?:区|" + _SIDE
+                           + r"|城市|地区|单位)|帮扶" + _SIDE + r"|协作" + _SIDE)
 _partner_roles_in = scanner(_PARTNER_ROLE)
 
 

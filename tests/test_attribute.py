@@ -526,3 +526,12 @@ def test_a_village_name_several_banners_share_takes_the_one_banner_of_the_articl
             "巴彦猎民村组建起护林队，队员15人，其中党员6人。")
     f = one(facts_of(text), 15)
     assert (f.league, f.banner) == ("呼伦贝尔市", "鄂伦春自治旗")
+
+
+def test_a_partner_side_is_its_own_agent_and_an_aspect_is_no_partner():
+    # 京蒙协作方面 (as to the cooperation) names no partner; 北京方面 (the Beijing side) is the partner as agent
+    text = ("全旗会议讲话\n\n京蒙协作方面，四子王旗去年争取到位帮扶资金1.2亿元，实施项目38个，"
+            "北京方面还选派了19名挂职干部到我旗工作。")
+    facts = facts_of(text)
+    assert one(facts, 38).banner == "四子王旗"
+    assert one(facts, 19).region_level == "outside"
