@@ -129,6 +129,7 @@ _TITLE_SHAPE = re.compile(
     r"(?:之乡|之城|之都|之窗|之源|之花|之星|之最|明珠|名片|星级|示范单位|文明单位|先进集体|模范集体|先进单位|称号|荣誉)$"
     r"|^(?:最美|最佳|十佳|百佳|十大|百强|优秀|先进|模范|文明|标兵|明星|金牌|全国|全区|国家级|自治区级|盟级|市级|旗级|县级|"
     r"五星|四星|三星|二星|一星|红旗|五好|十星)|星级")
+_GRADE_AFTER = re.compile(r"(?:等次|等级|档次)")
 _PERSON_SHAPE = re.compile(r"(?:书记|主任|队长|大叔|大姐|大嫂|大妈|大爷|阿妈|额吉|阿爸|老人|铁人|能人|达人|状元|愚公|先生|女士|"
                            r"贴心人|带头人|领路人|引路人|当家人|守护人|主心骨|领头雁|排头兵|老黄牛|孺子牛|娘家人|好人|"
                            r"秀才|专家|工匠|巧匠|师傅|骨干|标兵|模范|明星|状元|能手|把式|党员|支书|干部|教师)$")
@@ -298,6 +299,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
     """
     if _TITLE_SHAPE.search(name) or _TIER.search(name) or _COHORT.match(name) or _ASPECT_END.search(name):
         return True
+    if _GRADE_AFTER.match(text, end):
+        return True  # “基本称职”等次5名: a grade of an assessment, not a programme
     while text.startswith("”", start - 1) or text.startswith("、", start - 1) and text.startswith("”", start - 2):
         back = text.rfind("“", max(0, start - 30), start - 1)  # 作为“信息员”“调解员”: the verb before the row
         if back < 0:
@@ -619,6 +622,13 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             names[word] = (lex.canonical[word], STRONG if strong or word not in lex.units else KNOWN)
     if not names:
         return []
+    # a quoted short form of a unit the lexicon knows (就数嘎查的“中心户” beside 党员中心户) is that unit
+    for name, (canonical, rank) in list(names.items()):
+        if canonical != name or name in lex.canonical or "+" in name:
+            continue
+        longer = [n for n in names if n in lex.canonical and n.endswith(name) and len(n) >= len(name) + 2]
+        if longer:
+            names[name] = (names[min(longer, key=len)][0], rank)
     # Short references back to a named place-like programme: 口岸党建联盟 … 各类党建联盟46个 / 联盟还…
     refs: dict[str, str] = {}
     owners: dict[str, list[str]] = {}  # a reference word → every programme it may point back to

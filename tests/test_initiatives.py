@@ -233,6 +233,8 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("对全市网格开展了一次“回头看”，核定网格1200个。", []),
     ("社区牵头物业企业建立联席会议制度，诉求2小时内响应。", []),
     ("建立村集体经济项目储备库，推动更多村迈上新台阶。", []),  # an economic category, not a project's name
+    # a grade of an assessment is no programme
+    ("评定“优秀”等次61名、“基本称职”等次5名。", []),
     # a campaign of study is named by what it studies: the whole phrase
     ("深入开展党史学习教育，全镇386名党员参学。", ["党史学习教育"]),
     ("“绿野蘑香”产业园的30栋大棚已全部投产。", ["绿野蘑香"]),
@@ -269,3 +271,10 @@ def test_a_quoted_names_unit_with_a_word_of_kind_between_is_that_names_not_an_ea
     found = find_initiatives(text)
     got = [(text[m.start:m.end], m.name) for m in found]
     assert got[-1] == ("服务队", "界碑卫士")  # not the 驼峰 team's 服务队 named before
+
+
+def test_a_quoted_short_form_of_a_unit_the_lexicon_knows_is_that_unit():
+    title = "326户党员中心户，守住草原深处的“家门口”"
+    text = title + "\n\n牧民们说，草原上最亲的，就数嘎查的“中心户”。\n\n全旗已设立党员中心户326户，其中由女党员担任中心户的不到三成。"
+    names = [(text[m.start:m.end], m.name) for m in find_initiatives(text, title)]
+    assert ("中心户", "中心户") not in names and ("中心户", "党员中心户") in names

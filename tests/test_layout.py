@@ -320,3 +320,11 @@ def test_a_wechat_follow_prompt_and_an_original_mark_with_names_only_are_furnitu
     articles = split_articles(Document("w.txt", text, "x"))
     assert articles[0].title == "826户党员中心户带富一方 翁旗小院有了新门路"
     assert "关注我们" not in articles[0].text and "原创" not in articles[0].text
+
+
+def test_a_follow_prompt_naming_the_account_is_furniture():
+    text = ("巴林右旗组工\n原创  巴林右旗委组织部  巴林右旗组工\n2024年10月18日 07:45  内蒙古\n\n"
+            "326户党员中心户守住草原\n\n▲点击上方蓝字  关注巴林右旗组工\n\n霜降一过，\n北部的草场就黄透了。\n"
+            "打草机停了，\n牛羊开始往冬营盘赶。")
+    articles = split_articles(Document("w.txt", text, "x"))
+    assert articles[0].title == "326户党员中心户守住草原"
