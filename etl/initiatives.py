@@ -111,6 +111,8 @@ _RANK_BEFORE = re.compile(
 # (but 搞的是“积分超市”, 推行的是“…”: what was done, named)
 _LIKE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|做好|堪称|好比|俨然|"
                           r"(?<!搞的)(?<!做的)(?<!办的)(?<!推行的)(?<!实行的)(?<!开展的)(?<!推的)(?<!干的)是|像|犹如|宛如|如同)(?:了|为|的)?$")
+# 三条路子。第一条是“飞地抱团”。/ 一是“村企联建”: a way the text counts off, by its name
+_ENUMERATED_BEFORE = re.compile(r"(?:第[一二三四五六七八九十]+(?:条|种|项|个|招|步)|[一二三四五六七八九十]是)(?:就)?是?$")
 # 成为群众家门口的“幸福驿站”: what something becomes, with a modifier in between
 _LIKE_DE_BEFORE = re.compile(r"(?:成为|变成|化身|当好|争当|争做|堪称|打造成|建设成|建成为|誉为|作为)[^，。；！？“”]{0,10}的$")
 # 也是牧民身边的“宣传员”, 成了合伙人的“暖心驿站”: what something is to someone (but 这是该旗首创的“草原夜校”)
@@ -138,6 +140,7 @@ _FORMULA = re.compile(r"^[一二两三四五六七八九十百千万\d]+(?:个|�
 _TIER = re.compile(r"[-－—–─]|^[两三四五]级|级联动$|级联创$|级联建$")
 _SPEECH = re.compile(r"[，。！？!?：:；;]")
 _NUMERIC = re.compile(r"[\d０-９.%]+")
+_NUMBERED_RULE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:分配办法|办法|模式|机制|分配法|工作法|制度)")
 _FUNCTION_WORD = re.compile(r"[的和及与在对把被让向从给]")
 # Unquoted: a headline that starts with a programme's name (口岸党建联盟激活…), or a named
 # project after a verb in the body (公忽洞村建设现代羊共享牧场项目 → 现代羊共享牧场).
@@ -314,7 +317,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
     composed = launched or head
     if not suffix and (_PERSON_SHAPE.search(name)
                        or _VERB_GE.search(name)  # “吹个哨”, “搭个台”: a verb phrase, not a name
-                       or _LIKE_BEFORE.search(text, max(0, start - 4), start)
+                       or (_LIKE_BEFORE.search(text, max(0, start - 4), start)
+                           and not _ENUMERATED_BEFORE.search(text, max(0, start - 6), start))  # (第一条是“…”)
                        or _LIKE_DE_BEFORE.search(text, max(0, start - 14), start)
                        or _copula_de(text, start)
                        or _QUALITY_BEFORE.search(text, max(0, start - 2), start)
@@ -386,6 +390,7 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
         return False
     return bool(
         _DEFINED_AS.match(text, end)
+        or _ENUMERATED_BEFORE.search(text, max(0, start - 6), start)
         or
         _LEAD_TITLE.match(text, end) and _LEAD_BEFORE.search(text, max(0, start - 10), start)  # 旗级领导“领题讲”。…
         or
@@ -419,9 +424,12 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
     worded: set[str] = set()
     for m in _QUOTED.finditer(text):
         name = _clean(m.group(1))
+        q0, q1 = m.start(), m.end()
+        if _NUMERIC.fullmatch(name) and len(name) >= 3 and "." not in name and "%" not in name and _NUMBERED_RULE_AFTER.match(text, q1):
+            names[name] = (name, STRONG)  # “631”收益分配办法: a rule named by its numbers
+            continue
         if not _acceptable(name, lex):
             continue
-        q0, q1 = m.start(), m.end()
         known = name in lex.canonical
         suffix = _SUFFIX_AFTER.match(text, q1) is not None
         if suffix:

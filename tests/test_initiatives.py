@@ -233,6 +233,10 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("对全市网格开展了一次“回头看”，核定网格1200个。", []),
     ("社区牵头物业企业建立联席会议制度，诉求2小时内响应。", []),
     ("建立村集体经济项目储备库，推动更多村迈上新台阶。", []),  # an economic category, not a project's name
+    # ways the text counts off by name (第一条是“…”), and a rule named by its numbers (“532”分配办法)
+    ("做法有两条。第一条是“联村共富”。第二条是“企村结对”。", ["联村共富", "企村结对"]),
+    ("村里定了“532”收益分配办法：50%用于再生产。", ["532"]),
+    ("收入增长了“15%”左右。", []),
     # a grade of an assessment is no programme
     ("评定“优秀”等次61名、“基本称职”等次5名。", []),
     # a campaign of study is named by what it studies: the whole phrase
