@@ -519,6 +519,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
             if region is None:
                 # an article whose head was cut off: the antecedent comes later, written out
                 for l in locs[bisect_left(starts, m.end()):][:200]:
+                    if main is not None and main.league_code and l.region.league_code != main.league_code:
+                        continue  # (a visitor's village from another league, pages later, is not it)
                     if text[l.start:l.end].endswith(want) and l.how != "anaphor":
                         region = at_kind(l.region, want)
                         forward = True

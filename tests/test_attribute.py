@@ -535,3 +535,11 @@ def test_a_partner_side_is_its_own_agent_and_an_aspect_is_no_partner():
     facts = facts_of(text)
     assert one(facts, 38).banner == "四子王旗"
     assert one(facts, 19).region_level == "outside"
+
+
+def test_a_bare_whole_village_does_not_point_forward_to_a_visitors_village_in_another_league():
+    text = ("界河畔的旅游村\n——额尔古纳市党建引领乡村旅游见闻\n\n额尔古纳市地处祖国北疆，村屯分散。\n\n"
+            "村党支部书记给记者算账：全村186户，经营家庭游的有97户。\n\n"
+            "来自兴安盟阿尔山市白狼镇林俗村的书记也来取经。")
+    f = one(facts_of(text), 186)
+    assert (f.league, f.banner) == ("呼伦贝尔市", "额尔古纳市")
