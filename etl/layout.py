@@ -57,6 +57,9 @@ _META = re.compile(
     # follow prompt (点击上方蓝字 关注我们)
     r"|^[^。，！？]{0,24}?\s*(19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d\s*[\u4e00-\u9fff]{0,8}$"
     r"|^[^。！？]{0,14}关注(?:我们|公众号)[!！]?$|^[^。！？]{0,4}点击上方[^。！？]{0,24}$"
+    # a page's weather box (今日天气　临河　晴　13℃～27℃) and a newspaper's imprint (本报地址…邮编…零售价…)
+    r"|^(?:今日|明日|今天|明天)?天气[：:\s][^。！？]{0,40}$"
+    r"|^[^。！？]{0,60}(?:邮编|邮政编码|广告热线|发行热线|零售价|定价)[：:][^。！？]{0,80}$"
     # a WeChat 原创 mark with the author and account names only (原创  敖汉旗委组织部  敖汉组工)
     r"|^原创\s+[\u4e00-\u9fff·]{2,20}(?:\s+[\u4e00-\u9fff·]{2,20}){0,2}$"
     # a bulletin's print run (（共印80份）) and its distribution lines (报：…  送：…  发：…)

@@ -109,7 +109,7 @@ _CLASSIFIERS: tuple[str, ...] = (
     "条", "只", "项", "次", "场次", "批次", "批", "种", "场", "所", "座", "间", "处", "支", "件", "套",
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
     "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根", "起", "部", "分",
-    "趟", "峰", "节", "排", "户次", "件次", "袋", "箱", "桶", "瓶", "对", "头只",
+    "趟", "峰", "节", "排", "户次", "件次", "亩次", "袋", "箱", "桶", "瓶", "对", "头只",
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
@@ -501,6 +501,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         if unit_written in UNITS and UNITS[unit_written][1] == "count":
             if (nxt1 and nxt1 in _CD) or (nxt1 in _NAME_AFTER and not after.startswith(("联合", "联络", "联系"))):
                 return None  # 三位一体, 三支一扶, 三起三落; 五户联保, 十户长, 三段式 (but 两个联合体)
+            if unit_written == "轮" and nxt1 in "车摩":
+                return None  # 三轮车, 四轮车: a vehicle, not three rounds
             if unit_written == "组" and text[max(0, num_start - 2):num_start].endswith(("村", "嘎查", "社区", "屯")):
                 return None  # 嘎查二组, 东村三组: a village group's name
             if unit_written == "个" and after.startswith(_SLOGAN_AFTER_GE):

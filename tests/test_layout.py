@@ -328,3 +328,11 @@ def test_a_follow_prompt_naming_the_account_is_furniture():
             "打草机停了，\n牛羊开始往冬营盘赶。")
     articles = split_articles(Document("w.txt", text, "x"))
     assert articles[0].title == "326户党员中心户守住草原"
+
+
+def test_a_weather_box_and_a_newspapers_imprint_are_furniture():
+    text = ("巴彦淖尔日报　2024年9月10日　星期二　03\n今日天气　临河　晴　13℃～27℃　西北风3级\n\n"
+            "太荣村党总支带领村民整合土地\n\n全村1.2万亩耕地重新规划。\n\n"
+            "本报地址：巴彦淖尔市临河区新华西街　　邮编：015000　　零售价：每份1.50元")
+    body = "\n".join(a.text for a in split_articles(Document("w.txt", text, "x")))
+    assert "13℃" not in body and "零售价" not in body and "1.2万亩" in body

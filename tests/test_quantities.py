@@ -262,6 +262,9 @@ SENTENCES = [
     # two 每: the thing the figure is per, not the period
     ("每个社区每年的专项经费在20万元以上", [("20万元以上", 200000, "元", "more", "社区")]),
     ("物业费每月每平方米0.35元", [("0.35元", 0.35, "元", "exact", "平方米")]),
+    # a vehicle is no count of rounds; area served times (亩次) is a unit of its own
+    ("村民往三轮车上装葵花盘，开展三轮巡查", [("三轮", 3, "轮", "exact", "")]),
+    ("全年托管作业2.6万亩次", [("2.6万亩次", 26000, "亩次", "exact", "")]),
     # a classifier's noun is what the figure is per (每个片区, 每处驿站, 每家企业每年), not the classifier
     ("每个片区由1名镇领导包联", [("1名", 1, "人", "exact", "片区")]),
     ("每处驿站由1名党员牧民担任站长", [("1名", 1, "人", "exact", "驿站")]),
