@@ -265,6 +265,8 @@ SENTENCES = [
     # a vehicle is no count of rounds; area served times (亩次) is a unit of its own
     ("村民往三轮车上装葵花盘，开展三轮巡查", [("三轮", 3, "轮", "exact", "")]),
     ("全年托管作业2.6万亩次", [("2.6万亩次", 26000, "亩次", "exact", "")]),
+    # orders and jobs (接了160多单), but never a building's unit or a 单位
+    ("他一个人就接了160多单活儿，住在5号楼3单元", [("160多单", 160, "单", "more", "")]),
     # a classifier's noun is what the figure is per (每个片区, 每处驿站, 每家企业每年), not the classifier
     ("每个片区由1名镇领导包联", [("1名", 1, "人", "exact", "片区")]),
     ("每处驿站由1名党员牧民担任站长", [("1名", 1, "人", "exact", "驿站")]),
