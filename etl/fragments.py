@@ -31,6 +31,8 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tupl
             continue
         if all(len(line) <= 12 for line in text[ctx.body_start:p0].split("\n")):
             continue  # only a label above it (📢编者按, 【导语】): this is the body's first paragraph
+        if loc.region.banner and loc.region.banner in article.byline:
+            continue  # 全旗 in a report its banner's office issued (中共鄂托克前旗委员会组织部): not a lost head
         cuts.append(p0)
     if not cuts:
         return [(article, ctx)]

@@ -543,3 +543,15 @@ def test_a_bare_whole_village_does_not_point_forward_to_a_visitors_village_in_an
             "来自兴安盟阿尔山市白狼镇林俗村的书记也来取经。")
     f = one(facts_of(text), 186)
     assert (f.league, f.banner) == ("呼伦贝尔市", "额尔古纳市")
+
+
+def test_a_whole_banner_in_a_report_its_banners_office_issued_is_no_lost_head():
+    # 全旗辖… after 一、基本情况 in a 汇报 issued by 中共鄂托克前旗委员会组织部 (byline): the banner is the issuer's
+    from etl.fragments import split_fragments  # noqa: PLC0415
+    from etl.layout import split_articles  # noqa: PLC0415
+    from etl.sources import read  # noqa: PLC0415
+
+    path = Path(__file__).parent / "fixtures" / "genre" / "426_etuokeqianqi_gongzuo_huibao.txt"
+    article = split_articles(read(path))[0]
+    assert "中共鄂托克前旗委员会组织部" in article.byline
+    assert [a.kind for a, _ctx in split_fragments(article)] == ["article"]
