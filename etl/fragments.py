@@ -33,6 +33,8 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tupl
             continue  # only a label above it (📢编者按, 【导语】): this is the body's first paragraph
         if loc.region.banner and loc.region.banner in article.byline:
             continue  # 全旗 in a report its banner's office issued (中共鄂托克前旗委员会组织部): not a lost head
+        if _named_before(ctx, loc, p0):
+            continue  # 街道党工委… in a post that named 哈达街道 stanzas before: the place it already named
         cuts.append(p0)
     if not cuts:
         return [(article, ctx)]
@@ -45,3 +47,14 @@ def split_fragments(article: Article, gaz: Gazetteer | None = None) -> list[tupl
         else:
             out.append((replace(article, text=piece, title="", kind="fragment", byline=""), None))
     return out
+
+
+def _named_before(ctx: Context, loc, p0: int) -> bool:
+    """Whether the place a forward reference resolves to was written out before its paragraph."""
+    r = loc.region
+    code = r.township_code if r.township_code else r.banner_code
+    if not code:
+        return False
+    return any(l.end <= p0 and not l.how.startswith("anaphor")
+               and (l.region.township_code if r.township_code else l.region.banner_code) == code
+               for l in ctx.locs)

@@ -555,3 +555,13 @@ def test_a_whole_banner_in_a_report_its_banners_office_issued_is_no_lost_head():
     article = split_articles(read(path))[0]
     assert "中共鄂托克前旗委员会组织部" in article.byline
     assert [a.kind for a, _ctx in split_fragments(article)] == ["article"]
+
+
+def test_a_forward_reference_to_a_place_written_out_stanzas_before_is_no_lost_head():
+    # a WeChat post in stanzas: 哈达街道 named two stanzas before 街道党工委, then again later
+    text = ("6处“银龄饭桌”开到家门口\n原创　哈达街道　2024-05-17 18:30　内蒙古\n\n"
+            "中午11点半，\n锦绣社区门口\n已经排起了小队。\n\n🍲 饭桌开到楼底下\n\n哈达街道是红山区的老城区，\n辖区老年人\n"
+            "有1.2万余人。\n\n独居、空巢老人\n“做饭难、吃饭难”，\n一直是一块心病。\n\n"
+            "去年以来，街道党工委盘活闲置用房，建起6处“银龄饭桌”。\n\n哈达街道还为饭桌争取到补贴。")
+    f = one(facts_of(text), 6, "处")
+    assert f.initiative == "银龄饭桌"
