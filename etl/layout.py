@@ -387,7 +387,7 @@ def _blocks(text: str, post: bool = False) -> list[_Block]:
             kind = "head"  # a page's first short line is its headline, even "鄂前旗：“飞地抱团”让32个…"
         if kind == "meta":
             if out and out[-1].kind == "head":  # 来源：阿拉善日报 2024-11-05 right under a headline
-                out.append(_Block("", "meta"))
+                out.append(_Block(raw, "meta"))  # (its text only tells a post's time line from a source line)
             continue
         prev = out[-1] if out else None
         # "…，引" + "导群众…": a long open paragraph continues in the next block, whatever the
@@ -445,6 +445,10 @@ _WECHAT = re.compile(r"(?m)^[^：:\n]{0,24}(?:19|20)\d\d(?:年\d{1,2}月\d{1,2}�
                      r"|点击.{0,4}蓝字|关注我们")
 
 
+# a post's account name and its author, side by side (哈达街道  红山区哈达街道办事处)
+_ACCOUNT_NAMES = re.compile(r"[\u4e00-\u9fff·]{2,20}(?:\s+[\u4e00-\u9fff·]{2,20})+")
+
+
 def split_articles(doc: Document) -> list[Article]:
     """Split a document's text into articles, captions and quotation columns."""
     text = normalise(doc.text)
@@ -494,6 +498,10 @@ def split_articles(doc: Document) -> list[Article]:
                 pending_heads = []
                 i += 1
                 continue
+            if (one_post and not groups and len(pending_heads) >= 2 and _WECHAT.search(b.text)
+                    and _ACCOUNT_NAMES.fullmatch(pending_heads[-1])):
+                # the headline, then the account's name and author (哈达街道  红山区哈达街道办事处), then the time
+                pending_heads.pop()
             if pending_heads:
                 current = open_group(pending_heads)
                 groups.append(current)

@@ -336,3 +336,11 @@ def test_a_weather_box_and_a_newspapers_imprint_are_furniture():
             "本报地址：巴彦淖尔市临河区新华西街　　邮编：015000　　零售价：每份1.50元")
     body = "\n".join(a.text for a in split_articles(Document("w.txt", text, "x")))
     assert "13℃" not in body and "零售价" not in body and "1.2万亩" in body
+
+
+def test_a_wechat_posts_account_and_author_line_under_the_headline_is_not_its_title():
+    text = ("6处“银龄饭桌”开到家门口｜街道这样守护老人\n\n哈达街道  红山区哈达街道办事处\n2024年05月17日 18:30  内蒙古\n\n"
+            "👆点击上方蓝字  关注我们\n\n中午11点半，\n锦绣社区门口\n已经排起了小队。")
+    articles = split_articles(Document("w.txt", text, "x"))
+    assert articles[0].title == "6处“银龄饭桌”开到家门口｜街道这样守护老人"
+    assert "红山区哈达街道办事处" not in articles[0].text
