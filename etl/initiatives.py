@@ -446,6 +446,17 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
             names.pop(name, None)
 
 
+def _without_place(name: str) -> str:
+    """A headline's name without the place it starts with (关于奈曼旗党员中心户… → 党员中心户)."""
+    from .gazetteer import load_gazetteer  # noqa: PLC0415  (built once, cached)
+
+    first = next(iter(load_gazetteer().find_places(name)), None)
+    if (first is not None and first.start == 0 and len(name) - first.end >= 3 and first.candidates
+            and all(c.level in ("league", "banner", "township") for c in first.candidates)):
+        return name[first.end:]
+    return name
+
+
 def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]:
     """Collect the programme names an article establishes: name as written → (canonical name, rank)."""
     names: dict[str, tuple[str, int]] = {}
@@ -467,7 +478,7 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             if h is None:
                 continue
             # 关于达茂旗以党建联盟带动…: the name is what follows the report's framing (关于…以/用/靠)
-            name = _HEAD_FRAME.sub("", h.group(1))
+            name = _without_place(_HEAD_FRAME.sub("", h.group(1)))
             if (len(name) >= 3 and _acceptable(name, lex) and not text.startswith("“", start)
                     and not _generic_np(name, lex)):
                 names[name] = (lex.canonical.get(name, name), STRONG)

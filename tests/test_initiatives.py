@@ -282,3 +282,9 @@ def test_a_quoted_short_form_of_a_unit_the_lexicon_knows_is_that_unit():
     text = title + "\n\n牧民们说，草原上最亲的，就数嘎查的“中心户”。\n\n全旗已设立党员中心户326户，其中由女党员担任中心户的不到三成。"
     names = [(text[m.start:m.end], m.name) for m in find_initiatives(text, title)]
     assert ("中心户", "中心户") not in names and ("中心户", "党员中心户") in names
+
+
+def test_a_headlines_unquoted_name_is_taken_without_the_place_it_starts_with():
+    title = "关于扎鲁特旗党员中心户参与村级治理情况的调研报告"
+    found = find_initiatives(title + "\n\n全旗共设立党员中心户1120户。", title)
+    assert {m.name for m in found} == {"党员中心户"}
