@@ -33,7 +33,8 @@ _BYLINE = re.compile(r"^[□■◇◆●○]?\s*(?:[\u4e00-\u9fff]{2,8}?(?:日�
 _PHOTO_CREDIT = re.compile(r"^[^。！？，]{1,24}\s(摄|供图|摄影)$|^(本报记者\s*)?[^。！？，\s]{1,12}\s*摄$")
 _QUOTE_ITEM = re.compile(r"^[★☆]")  # a quotation column's item (◆ ● ■ are bullets of lists and briefs)
 # A page's rule between articles: ━━━━, ────, ＝＝＝＝, ****
-_RULE_LINE = re.compile(r"^[━─—－=＝*＊~～·•_＿\-]{5,}$")
+# (or a line of nothing but emoji and signs: 🌿🌿🌿🌿🌿, a post's divider)
+_RULE_LINE = re.compile(r"^[━─—－=＝*＊~～·•_＿\-]{5,}$|^[^\w\s“”‘’\"'《》（）()【】\[\]]{3,}$")
 # An article continued from another page: （上接第1版）…
 _CONTINUED = re.compile(r"^[■□◆●▲◇]?\s*[（(]?\s*(?:上接|接上|接)第?\s*[0-9０-９一二三四五六七八九十]+\s*版\s*[)）]?")
 # A news brief in a column of briefs: ◆本报乌海12月5日讯, ◆赤峰市巴林左旗近日…
@@ -57,6 +58,8 @@ _META = re.compile(
     # follow prompt (点击上方蓝字 关注我们)
     r"|^[^。，！？]{0,24}?\s*(19|20)\d\d年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d\d\s*[\u4e00-\u9fff]{0,8}$"
     r"|^[^。！？]{0,14}关注(?:我们|公众号)[!！]?$|^[^。！？]{0,4}点击上方[^。！？]{0,24}$"
+    # a column's issue label (草原上的党旗红·第12期)
+    r"|^[^。，！？：:]{0,20}?[·•・丨|｜\s]*第\s*[0-9０-９一二三四五六七八九十百]+\s*期$"
     # a page's weather box (今日天气　临河　晴　13℃～27℃) and a newspaper's imprint (本报地址…邮编…零售价…)
     r"|^(?:今日|明日|今天|明天)?天气[：:\s][^。！？]{0,40}$"
     r"|^[^。！？]{0,60}(?:邮编|邮政编码|广告热线|发行热线|零售价|定价)[：:][^。！？]{0,80}$"

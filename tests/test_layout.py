@@ -344,3 +344,11 @@ def test_a_wechat_posts_account_and_author_line_under_the_headline_is_not_its_ti
     articles = split_articles(Document("w.txt", text, "x"))
     assert articles[0].title == "6处“银龄饭桌”开到家门口｜街道这样守护老人"
     assert "红山区哈达街道办事处" not in articles[0].text
+
+
+def test_a_columns_issue_label_and_an_emoji_divider_do_not_push_out_the_headline():
+    text = ("苏左旗组工\n苏尼特左旗委组织部　2024-08-21 07:30　发表于内蒙古\n\n"
+            "37个嘎查党支部领办合作牧场｜“联草共牧”让牧民富起来\n\n草原上的党旗红·第12期\n🌿🌿🌿🌿🌿\n\n"
+            "入伏以后\n苏尼特草原接连落了几场透雨\n绿色一直铺到天边")
+    articles = split_articles(Document("w.txt", text, "x"))
+    assert articles[0].title == "37个嘎查党支部领办合作牧场｜“联草共牧”让牧民富起来"
