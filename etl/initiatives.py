@@ -141,7 +141,7 @@ _TIER = re.compile(r"[-－—–─]|^[两三四五]级|级联动$|级联创$|�
 _SPEECH = re.compile(r"[，。！？!?：:；;]")
 _NUMERIC = re.compile(r"[\d０-９.%]+")
 _NUMBERED_RULE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:分配办法|办法|模式|机制|分配法|工作法|制度)")
-_FUNCTION_WORD = re.compile(r"[的和及与在对把被让向从给]")
+_FUNCTION_WORD = re.compile(r"[的和及与在对把将被让向从给]")
 # Unquoted: a headline that starts with a programme's name (口岸党建联盟激活…), or a named
 # project after a verb in the body (公忽洞村建设现代羊共享牧场项目 → 现代羊共享牧场).
 _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法|服务队|护边队|宣讲队|宣讲团"
