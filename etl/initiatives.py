@@ -132,6 +132,8 @@ _TITLE_SHAPE = re.compile(
     r"|^(?:最美|最佳|十佳|百佳|十大|百强|优秀|先进|模范|文明|标兵|明星|金牌|全国|全区|国家级|自治区级|盟级|市级|旗级|县级|"
     r"五星|四星|三星|二星|一星|红旗|五好|十星)|星级")
 _GRADE_AFTER = re.compile(r"(?:等次|等级|档次)")
+# a practice, though its name starts like an honour (“文明积分”, “文明实践”, “先锋行动”)
+_PRACTICE_END = re.compile(r"(?:积分|积分制|行动|活动|工程|计划|超市|银行|实践)$")
 _PERSON_SHAPE = re.compile(r"(?:书记|主任|队长|大叔|大姐|大嫂|大妈|大爷|阿妈|额吉|阿爸|老人|铁人|能人|达人|状元|愚公|先生|女士|"
                            r"贴心人|带头人|领路人|引路人|当家人|守护人|主心骨|领头雁|排头兵|老黄牛|孺子牛|娘家人|好人|"
                            r"秀才|专家|工匠|巧匠|师傅|骨干|标兵|模范|明星|状元|能手|把式|党员|支书|干部|教师)$")
@@ -300,7 +302,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
     Titles, honours, ranks and tiers are never programmes; a person's nickname, a metaphor, a
     numbered formula or a composition is one only with a programme word after it (“双带头人”培育工程).
     """
-    if _TITLE_SHAPE.search(name) or _TIER.search(name) or _COHORT.match(name) or _ASPECT_END.search(name):
+    if ((_TITLE_SHAPE.search(name) and not _PRACTICE_END.search(name)) or _TIER.search(name) or _COHORT.match(name)
+            or _ASPECT_END.search(name)):
         return True
     if _GRADE_AFTER.match(text, end):
         return True  # “基本称职”等次5名: a grade of an assessment, not a programme

@@ -237,6 +237,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("做法有两条。第一条是“联村共富”。第二条是“企村结对”。", ["联村共富", "企村结对"]),
     ("村里定了“532”收益分配办法：50%用于再生产。", ["532"]),
     ("收入增长了“15%”左右。", []),
+    # a practice named like an honour (“文明积分”管理) is a programme; the honour itself (“文明户”) is not
+    ("全旗在161个行政村推行“文明积分”管理。", ["文明积分"]),
+    ("评出“文明户”126户。", []),
     # a grade of an assessment is no programme
     ("评定“优秀”等次61名、“基本称职”等次5名。", []),
     # a campaign of study is named by what it studies: the whole phrase
