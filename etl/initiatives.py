@@ -132,6 +132,7 @@ _TITLE_SHAPE = re.compile(
     r"|^(?:最美|最佳|十佳|百佳|十大|百强|优秀|先进|模范|文明|标兵|明星|金牌|全国|全区|国家级|自治区级|盟级|市级|旗级|县级|"
     r"五星|四星|三星|二星|一星|红旗|五好|十星)|星级")
 _GRADE_AFTER = re.compile(r"(?:等次|等级|档次)")
+_PEOPLE_CALL = re.compile(r"管[\u4e00-\u9fff]{1,8}(?:叫|称|喊)(?:作|做|为)?$")
 # a practice, though its name starts like an honour (“文明积分”, “文明实践”, “先锋行动”)
 _PRACTICE_END = re.compile(r"(?:积分|积分制|行动|活动|工程|计划|超市|银行|实践)$")
 _PERSON_SHAPE = re.compile(r"(?:书记|主任|队长|大叔|大姐|大嫂|大妈|大爷|阿妈|额吉|阿爸|老人|铁人|能人|达人|状元|愚公|先生|女士|"
@@ -307,6 +308,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
         return True
     if _GRADE_AFTER.match(text, end):
         return True  # “基本称职”等次5名: a grade of an assessment, not a programme
+    if not suffix and _PEOPLE_CALL.search(text, max(0, start - 12), start):
+        return True  # 牧民们管这些党员叫“草场上的哨兵”: what people call someone
     while text.startswith("”", start - 1) or text.startswith("、", start - 1) and text.startswith("”", start - 2):
         back = text.rfind("“", max(0, start - 30), start - 1)  # 作为“信息员”“调解员”: the verb before the row
         if back < 0:

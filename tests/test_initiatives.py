@@ -240,6 +240,8 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     # a practice named like an honour (“文明积分”管理) is a programme; the honour itself (“文明户”) is not
     ("全旗在161个行政村推行“文明积分”管理。", ["文明积分"]),
     ("评出“文明户”126户。", []),
+    # what people call someone (管这些党员叫“…”) is a nickname
+    ("牧民们半开玩笑地管这些党员叫“草原上的岗哨”，一共46人。", []),
     # a grade of an assessment is no programme
     ("评定“优秀”等次61名、“基本称职”等次5名。", []),
     # a campaign of study is named by what it studies: the whole phrase
