@@ -200,6 +200,46 @@ def _bytes_to_read(tasks) -> int:  # noqa: ANN001
     return total
 
 
+# Documents are written in groups, each in one transaction (a commit per document cost a fifth of
+# a dense run): a group is stored after this many files or seconds, whichever comes first.
+GROUP_FILES = 200
+GROUP_SECONDS = 1.0
+
+
+def _store_outcome(store, out: Outcome, report: RunReport, manifest: dict, manifest_notes: dict,  # noqa: ANN001
+                   states: dict, dir_key: str) -> Outcome:
+    """Write one file's outcome (its facts, or its failure) and count it in report; return it as stored."""
+    from .store import manifest_signature  # noqa: PLC0415
+
+    report.bytes_read += out.size
+    sig = manifest_signature(manifest.get(out.name))
+    if out.status == "loaded":
+        try:
+            store.load_document(out.document, out.articles, out.facts, input_dir=dir_key,
+                                manifest_sig=sig, note=" ".join(manifest_notes.get(out.name, [])),
+                                new=out.name not in states)
+        except DatabaseError as exc:
+            out = Outcome(out.name, "failed", out.size, out.content_hash, out.kind,
+                          reason=str(exc), advice=ADVICE_BUG)
+        else:
+            report.loaded += 1
+            report.articles += len(out.articles)
+            report.facts += len(out.facts)
+            report.count(out.kind, "facts", len(out.facts))
+            for reason, advice in out.document.notes:
+                report.warnings.append((out.name, reason, advice))
+    report.count(out.kind or format_of(out.name), "files")
+    report.count(out.kind or format_of(out.name), out.status)
+    if out.status == "failed":
+        store.record_failure(out.name, out.content_hash, out.reason, out.advice, input_dir=dir_key,
+                             kind=out.kind, manifest_sig=sig)
+        report.failed += 1
+        report.failures.append((out.name, out.reason, out.advice))
+    elif out.status == "skipped":
+        report.skipped += 1
+    return out
+
+
 def run_corpus(store, input_dir: Path, *, force: bool = False, workers: int = 1,  # noqa: ANN001
                on_progress: Callable[[Outcome], None] | None = None,
                on_start: Callable[[int, int], None] | None = None) -> RunReport:
@@ -254,35 +294,36 @@ def run_corpus(store, input_dir: Path, *, force: bool = False, workers: int = 1,
     n_workers = max(1, min(workers, sum(1 for t in tasks if t.unchanged_hash is None) or 1))
     if n_workers > 1 and _bytes_to_read(tasks) < SMALL_RUN_BYTES:
         n_workers = 1  # starting worker processes takes longer than a small run's work (an upload, a few reports)
-    for out in ordered_map(process_file, tasks, n_workers):
-        report.bytes_read += out.size
-        sig = manifest_signature(manifest.get(out.name))
-        if out.status == "loaded":
-            try:
-                store.load_document(out.document, out.articles, out.facts, input_dir=dir_key,
-                                    manifest_sig=sig, note=" ".join(manifest_notes.get(out.name, [])),
-                                    new=out.name not in states)
-            except DatabaseError as exc:
-                out = Outcome(out.name, "failed", out.size, out.content_hash, out.kind,
-                              reason=str(exc), advice=ADVICE_BUG)
-            else:
-                report.loaded += 1
-                report.articles += len(out.articles)
-                report.facts += len(out.facts)
-                report.count(out.kind, "facts", len(out.facts))
-                for reason, advice in out.document.notes:
-                    report.warnings.append((out.name, reason, advice))
-        report.count(out.kind or format_of(out.name), "files")
-        report.count(out.kind or format_of(out.name), out.status)
-        if out.status == "failed":
-            store.record_failure(out.name, out.content_hash, out.reason, out.advice, input_dir=dir_key,
-                                 kind=out.kind, manifest_sig=sig)
-            report.failed += 1
-            report.failures.append((out.name, out.reason, out.advice))
-        elif out.status == "skipped":
-            report.skipped += 1
-        if on_progress is not None:
-            on_progress(out)
+
+    def store_group(group: list[Outcome]) -> None:
+        stored: list[Outcome] = []
+        with store.batch():
+            for out in group:
+                stored.append(_store_outcome(store, out, report, manifest, manifest_notes, states, dir_key))
+        for out in stored:  # after the commit: a progress callback may write to the database itself
+            if on_progress is not None:
+                on_progress(out)
+
+    group: list[Outcome] = []
+    group_started = time.monotonic()
+    outcomes = ordered_map(process_file, tasks, n_workers)
+    while True:
+        try:
+            out = next(outcomes)
+        except StopIteration:
+            break
+        except BaseException:
+            if group:
+                store_group(group)  # Ctrl-C or a failure while reading: keep the whole documents read so far
+            raise
+        if not group:
+            group_started = time.monotonic()
+        group.append(out)
+        if len(group) >= GROUP_FILES or time.monotonic() - group_started >= GROUP_SECONDS:
+            store_group(group)
+            group = []
+    if group:
+        store_group(group)
 
     # Files named in the manifest but absent: recorded so that the documents table shows them.
     present = set(names)

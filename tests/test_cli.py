@@ -244,7 +244,7 @@ def _wait_for_loaded(url: str, at_least: int, proc: subprocess.Popen, timeout: f
 def test_kill_9_mid_load_leaves_consistent_database_and_rerun_completes(tmp_path, backend, request):
     url = request.getfixturevalue(f"{backend}_url")
     data = tmp_path / "in"
-    write_corpus(data, 120)
+    write_corpus(data, 600)  # long enough to span several write groups (etl.cli.GROUP_SECONDS)
     proc = _start_run(data, url, "--no-export", "--workers", "2")
     try:
         _wait_for_loaded(url, 5, proc)
@@ -256,12 +256,12 @@ def test_kill_9_mid_load_leaves_consistent_database_and_rerun_completes(tmp_path
     # The killed run's workers die with the pool (or finish their one file) — give them a moment.
     time.sleep(0.5)
     n_docs, _ = _db_counts(url)
-    assert 5 <= n_docs < 120
+    assert 5 <= n_docs < 600
     assert _integrity(url) == []
     out = tmp_path / "out"
     rerun = run_cli("run", str(data), "-d", url, "--export", str(out), "--workers", "2")
     _assert_ok(rerun)
-    assert _db_counts(url)[0] == 120
+    assert _db_counts(url)[0] == 600
     assert _integrity(url) == []
     # The interrupted-then-completed database equals a database built in one go.
     fresh = f"sqlite:///{tmp_path}/fresh.db"

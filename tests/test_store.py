@@ -92,6 +92,36 @@ def test_failed_load_changes_nothing(db_url, make_rows):
         assert store.integrity_problems() == []
 
 
+def test_batch_refused_document_leaves_the_others_of_its_group(db_url, make_rows):
+    """In a batch (one commit per group of documents), a refused document is rolled back alone."""
+    doc_a, arts_a, fs_a = make_rows("a.txt")
+    with open_store(db_url) as store:
+        store.load_document(doc_a, arts_a, fs_a)
+        with store.batch():
+            store.load_document(*make_rows("b.txt", 1, 2))
+            doc2, arts2, fs2 = make_rows("a.txt", text_variant="改")
+            with pytest.raises(DatabaseError, match="违反约束"):
+                store.load_document(doc2, arts2, fs2 + [fs2[0]])
+            store.record_failure("c.txt", "h", "文件是空的", "请放入报道原文")
+            with store.engine.connect() as other:  # nothing is visible before the group's commit
+                assert other.execute(select(func.count()).select_from(documents)).scalar() == 1
+        with store.engine.connect() as conn:
+            hashes = dict(conn.execute(select(documents.c.source_file, documents.c.content_hash)).all())
+            ids = set(conn.execute(select(facts.c.fact_id).where(facts.c.source_file == "a.txt")).scalars())
+        assert set(hashes) == {"a.txt", "b.txt", "c.txt"}
+        assert hashes["a.txt"] == doc_a.content_hash and ids == {f.fact_id for f in fs_a}
+        assert _count(store, facts) == len(fs_a) + 2
+        assert store.integrity_problems() == []
+
+
+def test_batch_rolls_back_whole_on_an_error(db_url, make_rows):
+    with open_store(db_url) as store:
+        with pytest.raises(KeyboardInterrupt), store.batch():
+            store.load_document(*make_rows("b.txt", 1, 2))
+            raise KeyboardInterrupt
+        assert _count(store, documents) == 0 and _count(store, facts) == 0
+
+
 def test_record_failure_removes_old_facts_and_keeps_reason(db_url, make_rows):
     doc, arts, fs = make_rows("a.txt")
     with open_store(db_url) as store:
