@@ -371,9 +371,12 @@ def find_quantities(text: str) -> list[Mention]:
         last_end = m.end()
         mention = _convert(text, m, stop, titles)
         if (mention is not None and prev is not None and out and out[-1] is prev and prev.unit == mention.unit
-                and text[prev.end:mention.start] in ("到", "至") and _SPAN_END.match(text, mention.end)
+                and text[prev.end:mention.start] in ("到", "至")
+                and (_SPAN_END.match(text, mention.end)
+                     or not _CHANGE_FROM.search(text, max(0, prev.start - 12), prev.start))
                 and prev.qualifier == "exact" and mention.qualifier == "exact"):
-            # 每户出资从1万元到3万元不等: one range, written with its unit twice
+            # 每户出资从1万元到3万元不等, 每村扶持50万元至100万元: one range, written with its unit twice
+            # (从8000元到1.2万元 alone is a change from one figure to another: two figures)
             out[-1] = prev = replace(prev, end=mention.end, text=text[prev.start:mention.end], qualifier="range",
                                      value_low=prev.value, value_high=mention.value)
             continue
@@ -419,6 +422,7 @@ def _group_ages(text: str, out: list[Mention]) -> list[Mention]:
 
 _CHN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十") if i}
 _SPAN_END = re.compile(r"不等|之间")
+_CHANGE_FROM = re.compile(r"(?:从|由)[^，。；！？\n]*$")  # 从/由 earlier in the clause: a change, not a range
 _TIME_PER = re.compile(r"每(?:一)?(?:个)?(?:年|月|周|天|日|季度|季)")
 _POPULATION_BEFORE = re.compile(r"(?:人口|人数)(?:总数|总量)?(?:已|共|约)?(?:有|达|达到|为|超过|突破)?$")
 _ADDRESS = re.compile(r"(?:住在|住|去|到|在|来到|走进)$")

@@ -250,6 +250,10 @@ SENTENCES = [
     ("约占城区住宅小区总数的七成", [("七成", 70, "%", "approx", "")]),
     # a range written with its unit twice, closed by 不等/之间
     ("每户出资从1万元到3万元不等", [("1万元到3万元", 10000, "元", "range", "户")]),
+    # … or plain, with 至/到 and no 从/由 before it in the clause (从A到B alone is a change: two figures)
+    ("每村扶持50万元至100万元，支持合作社", [("50万元至100万元", 500000, "元", "range", "村")]),
+    ("每斤高出0.3元至0.5元", [("0.3元至0.5元", 0.3, "元", "range", "斤")]),
+    ("人均收入从8000元到1.2万元", [("8000元", 8000, "元", "exact", "人"), ("1.2万元", 12000, "元", "exact", "人")]),
     # a fraction is a share; a population in 万 counts people; a report deadline is a service time
     ("差不多占到常住人口的四分之一左右", [("四分之一左右", 25, "%", "approx", "")]),
     ("流动人口接近4万，", [("接近4万", 40000, "人", "approx", "")]),
