@@ -96,7 +96,6 @@ _AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突�
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
 # 组建了4支党员农机服务队: a launching verb, then how many it set up
 _LAUNCH_COUNTED_BEFORE = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?(?:" + _COUNT + r")?$")
-_PEOPLE_COUNT = re.compile(r"[名位]$")
 # 全市“红色物业”小区达到86个 / “党员中心户”1870户: a number right after the name (and its head noun)
 _COUNT_AFTER = re.compile(r"(?:(?!的)[\u4e00-\u9fff]){0,4}?(?:共|已|累计|总数|数量|总量)?(?:达到|达|增至|增加到|突破|超过|逾|近|约|为|有|共有|已有|已达)?"
                           r"(?:[0-9０-９]|[一二两三四五六七八九十百千万](?:[一二两三四五六七八九十百千万]*)(?:个|支|处|家|所|座|户|名))")
@@ -294,6 +293,8 @@ def _headed(name: str) -> bool:
     return not (name.endswith(("制", "法")) and name[-2] in _NOT_SYSTEM)
 
 
+# 选派12名技术骨干担任“田秀才”: a role the programme sets up, which people take on (not what people call someone)
+_TAKES_ROLE = re.compile(r"(?:担任|聘为|聘任为|选聘为|聘请为|当起了?|当上了?)$")
 _DEMONSTRATIVE_BEFORE = re.compile(r"(?:这些|那些|这类|那类|这种|那种|这点|这份)$")
 
 
@@ -321,7 +322,7 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
                 or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start) is not None)
     # (——…“党建+治沙”见闻: a headline's one quoted name is what the report is about, composed or not)
     composed = launched or head
-    if not suffix and (_PERSON_SHAPE.search(name)
+    if not suffix and ((_PERSON_SHAPE.search(name) and not _TAKES_ROLE.search(text, max(0, start - 4), start))
                        or _VERB_GE.search(name)  # “吹个哨”, “搭个台”: a verb phrase, not a name
                        or (_LIKE_BEFORE.search(text, max(0, start - 4), start)
                            and not _ENUMERATED_BEFORE.search(text, max(0, start - 6), start))  # (第一条是“…”)
@@ -405,7 +406,8 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
         or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start)
         or _LAUNCH_NEAR.search(text, max(0, start - 10), start)
         or (text.startswith("以", start - 1) and _AS_MEANS.match(text, end))
-        or (_COUNT_BEFORE.search(text, max(0, start - 6), start) and not _PEOPLE_COUNT.search(text, max(0, start - 6), start))
+        # (由9名“红色管家”轮流值守: people counted under a role's name; a nickname is a person's, not counted)
+        or _COUNT_BEFORE.search(text, max(0, start - 6), start)
         or _COUNT_AFTER.match(text, end)
         or start in head_starts)
 
@@ -711,6 +713,14 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             last_named[found[-1].name] = start
             found.append(InitiativeMention(start, end, found[-1].name, "reference"))
             continue
+        if (word in names and found and found[-1].strong and found[-1].end in (start - 1, start)
+                and text[start - 1:start] in "”\"」" and names[word][0] != found[-1].name
+                and word.endswith(_REFERENCE_HEADS) and "“" + word + "”" not in text):
+            # “滦源红驿”党群驿站: the kind of thing the quoted name is, not a second programme (驿站 … points
+            # back to the quoted name from then on)
+            last_named[found[-1].name] = start
+            found.append(InitiativeMention(start, end, found[-1].name, "reference"))
+            continue
         if word in names:
             canonical, rank = names[word]
             first_named.setdefault(canonical, start)
@@ -726,7 +736,8 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             # “胡杨先锋”护边服务队: the quoted name's unit (a word of what kind between), not a reference
             # back to another programme's 服务队
             found.append(InitiativeMention(start, end, found[-1].name, "reference"))
-        elif refs[word] in first_named:  # a reference only points back: to the latest of its programmes named
+        elif any(c in first_named for c in owners.get(word, [refs[word]])):
+            # a reference only points back: to the latest of its programmes named
             named_before = [c for c in owners.get(word, [refs[word]]) if c in last_named]
             target = max(named_before, key=last_named.__getitem__) if named_before else refs[word]
             found.append(InitiativeMention(start, end, target, "reference"))

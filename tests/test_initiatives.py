@@ -257,6 +257,10 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("“暖心小屋”已有26处，冬天供应热水。", ["暖心小屋"]),
     # a composed name (X+Y) is a description unless launched or named alone in a headline
     ("群众都说，“党建+合作社”让日子有了奔头。", []),
+    # people counted under a role's name (9名“红色管家”), a role people take on (担任“田秀才”): programmes
+    ("村里由9名“红色管家”轮流值守。", ["红色管家"]),
+    ("镇里选派12名技术骨干担任“田秀才”，每月进院授课。", ["田秀才"]),
+    ("大家都叫他“田秀才”，种了20亩桔梗。", []),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
@@ -293,3 +297,13 @@ def test_a_headlines_unquoted_name_is_taken_without_the_place_it_starts_with():
     title = "关于扎鲁特旗党员中心户参与村级治理情况的调研报告"
     found = find_initiatives(title + "\n\n全旗共设立党员中心户1120户。", title)
     assert {m.name for m in found} == {"党员中心户"}
+
+
+def test_a_kind_word_right_after_a_quoted_name_is_that_names_and_points_back_to_it():
+    # “滦源红驿”党群驿站: what kind of thing the quoted name is, not a second programme; 驿站 later is the name's
+    title = "县委组织部关于“滦源红驿”党群驿站运行情况的通报"
+    text = (title + "\n\n全县把“滦源红驿”党群驿站作为服务群众的阵地。全县建成“滦源红驿”党群驿站21处，"
+            "两级驿站网络基本成形。上半年，各驿站累计开展服务1860余场次。")
+    got = [(text[m.start:m.end], m.name) for m in find_initiatives(text, title)]
+    assert {name for _w, name in got} == {"滦源红驿"} and ("驿站", "滦源红驿") in got
+
