@@ -300,10 +300,10 @@ def _table_facts(ctx: Context, t: Table, published: str) -> list[Fact]:
     anchor = t.caption.start if t.caption is not None else t.start
     context_region, _scope = region_for(ctx, _pseudo(anchor))
     if t.caption is not None:
-        table_programme = _named_programme(ctx, t.caption.start, t.caption.end)
+        caption_programme = _named_programme(ctx, t.caption.start, t.caption.end)
     else:
-        table_programme = ""
-    table_programme = table_programme or initiative_for(ctx, _pseudo(anchor))
+        caption_programme = ""
+    table_programme = caption_programme or initiative_for(ctx, _pseudo(anchor))
     header_quote = text[t.header_line[0]:t.header_line[1]] if t.header_line else ""
     # a caption that gives the unit of every cell (…收入情况（单位：万元）)
     caption_unit = _CAPTION_UNIT.search(t.caption.text) if t.caption is not None else None
@@ -358,8 +358,10 @@ def _table_facts(ctx: Context, t: Table, published: str) -> list[Fact]:
                     programme = programme or _named_programme(ctx, row_[col].start, row_[col].end)
             if not programme and label is not None:
                 programme = _named_programme(ctx, label.start, label.end)
-            if level_of(cell_region or Region()) in ("region", "outside") and not programme:
-                programme = ""
+            if level_of(cell_region or Region()) in ("region", "outside"):
+                # a partner's or the region's cell takes only what its own row, header or caption names (the
+                # caption is the table's sentence), as a region-wide figure in running text takes only its sentence's
+                programme = programme or caption_programme
             else:
                 programme = programme or table_programme
             del header_cell

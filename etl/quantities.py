@@ -377,6 +377,10 @@ def find_quantities(text: str) -> list[Mention]:
                 and prev.qualifier == "exact" and mention.qualifier == "exact"):
             # 每户出资从1万元到3万元不等, 每村扶持50万元至100万元: one range, written with its unit twice
             # (从8000元到1.2万元 alone is a change from one figure to another: two figures)
+            if text.startswith("的", mention.end) and _COUNT_LATER.match(text, mention.end):
+                out.pop()  # 10万元至30万元的有58个村: a class of the count that follows, not a figure
+                prev = None
+                continue
             out[-1] = prev = replace(prev, end=mention.end, text=text[prev.start:mention.end], qualifier="range",
                                      value_low=prev.value, value_high=mention.value)
             continue

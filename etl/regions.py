@@ -499,7 +499,7 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
             for l in reversed(window):  # a place written at that level, as a subject
                 if (text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor")
                         and not is_object(text, l, locs, starts) and not _list_part(text, l)
-                        and not (want == "市" and _in_list(text, l))):
+                        and not (want == "市" and _in_list(text, l)) and not _belongs_to(text, l)):
                     region = at_kind(l.region, want)
                     if region is not None:
                         break
@@ -549,6 +549,11 @@ _VISIT_AFTER = re.compile(r"[^，。；！？\n]{0,24}?(?:赶来|前来|来到|�
 def _visitor(text: str, loc: Loc) -> bool:
     """Tell whether a place is where visitors come from (来自X旗的…, X旗…专程赶来取经)."""
     return text.endswith("来自", 0, loc.start) or _VISIT_AFTER.match(text, loc.end) is not None
+
+
+def _belongs_to(text: str, loc: Loc) -> bool:
+    """Tell whether a place is what the subject belongs to (扎兰屯市…是呼伦贝尔市的农业大市), not the subject."""
+    return text[loc.start - 1:loc.start] == "是" and text.startswith("的", loc.end)
 
 
 def _in_list(text: str, loc: Loc) -> bool:

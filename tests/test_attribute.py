@@ -425,6 +425,10 @@ def test_programme_by_count_and_scope(text, expect):
      "6月上旬，阿荣旗音河达斡尔鄂温克民族乡的村干部专程来腾克镇观摩。\n\n"
      "腾克镇党委书记孟庆华算了一笔账：去年全镇大豆种植户户均增收3000元以上。",
      [(14, "莫力达瓦达斡尔族自治旗"), (3000, "莫力达瓦达斡尔族自治旗")]),
+    # what the subject belongs to (是呼伦贝尔市的农业大市) is not what 全市 points back to
+    ("关于扎兰屯市村级集体经济情况的调研报告\n\n一、基本情况\n\n"
+     "扎兰屯市地处大兴安岭东麓，是呼伦贝尔市的农业大市，全市共有139个行政村。",
+     [(139, "扎兰屯市")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
@@ -569,3 +573,13 @@ def test_a_forward_reference_to_a_place_written_out_stanzas_before_is_no_lost_he
             "去年以来，街道党工委盘活闲置用房，建起6处“银龄饭桌”。\n\n哈达街道还为饭桌争取到补贴。")
     f = one(facts_of(text), 6, "处")
     assert f.initiative == "银龄饭桌"
+
+
+def test_a_partners_column_in_a_table_takes_the_tables_programme():
+    # region-wide and partner figures take only their own sentence's programme; a table's row is read with its
+    # caption and header, so the caption's programme is the cell's own
+    text = ("二连浩特市深化京蒙结对\n\n今年各结对单位的共建情况见下表。\n\n京蒙协作党建共建结对情况\n\n"
+            "二连浩特市结对单位 | 东城区结对单位 | 共建活动（场） | 北京方投入资金（万元）\n\n"
+            "格日勒敖都苏木 | 东直门街道 | 28 | 218.5\n\n国门社区 | 和平里街道 | 37 | 146.0")
+    got = {f.value: (f.league, f.initiative) for f in facts_of(text)}
+    assert got[2185000] == ("", "京蒙协作") and got[28] == ("锡林郭勒盟", "京蒙协作")

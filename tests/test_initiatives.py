@@ -261,6 +261,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("村里由9名“红色管家”轮流值守。", ["红色管家"]),
     ("镇里选派12名技术骨干担任“田秀才”，每月进院授课。", ["田秀才"]),
     ("大家都叫他“田秀才”，种了20亩桔梗。", []),
+    # a quoted word that says what kind of problem is no programme; a mediation room named so is
+    ("联盟收集通关“堵点”问题64个。", []),
+    ("乡里设立“驿调和”矛盾纠纷调解室，化解纠纷31起。", ["驿调和"]),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
