@@ -71,7 +71,7 @@ _VERBS = (
     "建好", "办好", "做强", "做优", "做实", "做亮", "做响", "形成", "总结提炼", "提炼", "培树", "树立", "担任",
     "探索推行", "探索建立", "创新推出", "办起", "建起", "搭起", "组成", "兴办", "开办起", "新开", "新设", "新建", "开起",
     "创新开展", "积极推行", "大力推行", "大力推广", "全面推广", "全力打造", "着力打造", "精心打造", "倾力打造", "建设",
-    "推开", "打出", "铺开", "采取", "采用",
+    "推开", "打出", "铺开", "采取", "采用", "上线",
 )
 # (‘…’ inside a quotation: 他说：“我们旗组建‘马背宣讲队’……”)
 _QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{2,24})[”\"」’]")
@@ -385,6 +385,7 @@ _LEAD_BEFORE = re.compile(r"(?:^|\n)[■□◆◇●○▲△▶►★☆◎※#
 _TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号)")
 
 
+_TOOL_LAUNCHED_BEFORE = re.compile(r"(?:上线|开发|研发|推出|开通|启用|搭建|建成|打造)(?:了)?(?:一款|一个|一套)?$")
 # “一带五”是四子王旗今年推出的庭院帮带机制: a name the sentence defines as a programme
 _DEFINED_AS = re.compile(r"[，,]?(?:就|也|便|正|即)?是[^。！？；\n“”]{0,24}?(?:推出|推行|创新|探索|建立|实行|首创|打造|实施|开展|"
                          r"总结|提炼|形成)[^。！？；，\n“”]{0,8}?的[^。！？；，\n“”]{0,8}?(?:机制|模式|做法|工作法|品牌|活动|"
@@ -396,8 +397,8 @@ _DEFINED_AS = re.compile(r"[，,]?(?:就|也|便|正|即)?是[^。！？；\n“
 
 def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
     """Tell whether the words around a quoted name (at text[start:end], quotes included) present it as a programme."""
-    if _TOOL_AFTER.match(text, end):
-        return False
+    if _TOOL_AFTER.match(text, end) and not _TOOL_LAUNCHED_BEFORE.search(text, max(0, start - 6), start):
+        return False  # (but 街道上线“格事速办”小程序: the app a programme launches is the programme)
     return bool(
         _DEFINED_AS.match(text, end)
         or _ENUMERATED_BEFORE.search(text, max(0, start - 6), start)

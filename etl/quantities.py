@@ -172,6 +172,7 @@ _BAD_BEFORE_CHN = frozenset(_CD + _CU + _BU + _APPROX + "数數")
 # Qualifier words written before the number (longest first), with characters that, when they
 # come right before the word, show it is part of another word (节约, 最近).
 _PREFIXES: tuple[tuple[str, str, str], ...] = (
+    ("超过了", "more", ""), ("突破了", "more", ""),  # 收入超过了60万元
     ("不少于", "more", ""), ("不低于", "more", ""), ("不超过", "less", ""),
     ("差不多", "approx", ""), ("大概", "approx", ""), ("约莫", "approx", ""),
     ("将近", "approx", ""), ("接近", "approx", ""), ("大约", "approx", ""), ("超过", "more", ""),
@@ -550,8 +551,10 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None  # 8点30分, 十分; a score only after 积分/得分: 兑换积分12万分
     if unit_written in _NOT_CLASSIFIER_AFTER and text[end:end + 1] in _NOT_CLASSIFIER_AFTER[unit_written]:
         return None  # 5部门联合, 3起来; but 1部工作手机, 纠纷86起
-    if post in ("以上", "以下", "以内") and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end):
+    if (post in ("以上", "以下", "以内") and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end)
+            and unit_written not in ("%", "％", "成")):
         return None  # 收入10万元以上的村达到45个: a threshold that says which villages are counted
+        # (but 70%以上的嘎查村收入要达到20万元: how many of them, a share)
     pre = _prefix(text, num_start)[1]
     if (unit_written in ("%", "％") and (pre in ("more", "less") or post in ("以上", "以下"))
             and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end)
@@ -562,7 +565,7 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
                  else _THRESHOLD_NOUN_AFTER.match(text, end))
             and (post in ("以上", "以下", "以内") or pre in ("more", "less"))):
         return None  # 收入5万元以下的薄弱嘎查村, 超过50万元的嘎查村, 有3名以上正式党员的小区: which ones, not how many
-    if pre in ("less", "more") and unit_written in _THRESHOLD_UNITS | {"人", "户"}:
+    if (pre in ("less", "more") or post in ("以上", "以下")) and unit_written in _THRESHOLD_UNITS | {"人", "户"}:
         k = _prefix(text, num_start)[0]
         if _COUNTED_THEN_MEASURE.search(text, max(0, k - 26), k):
             return None  # 近两成嘎查村经营性收入不足5万元, 有3个联村党委收益不足30万元: the threshold of the count before it

@@ -264,6 +264,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     # a quoted word that says what kind of problem is no programme; a mediation room named so is
     ("联盟收集通关“堵点”问题64个。", []),
     ("乡里设立“驿调和”矛盾纠纷调解室，化解纠纷31起。", ["驿调和"]),
+    # an app a programme launches is the programme; a tool people use is not
+    ("街道上线“格事速办”小程序，受理居民诉求2637件。", ["格事速办"]),
+    ("通过“学习强国”视频会议功能组织学习12次。", []),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected

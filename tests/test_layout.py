@@ -338,6 +338,13 @@ def test_a_weather_box_and_a_newspapers_imprint_are_furniture():
     assert "13℃" not in body and "零售价" not in body and "1.2万亩" in body
 
 
+def test_a_bracketed_weather_box_is_furniture():
+    text = ("鄂尔多斯日报　2024年7月2日　03\n\n杭锦旗党建联合体拉长产业链\n\n全旗组建党建联合体18个。\n\n"
+            "【今日天气】康巴什区多云19℃～32℃东南风3级")
+    body = "\n".join(a.text for a in split_articles(Document("w.txt", text, "x")))
+    assert "19℃" not in body and "18个" in body
+
+
 def test_a_wechat_posts_account_and_author_line_under_the_headline_is_not_its_title():
     text = ("6处“银龄饭桌”开到家门口｜街道这样守护老人\n\n哈达街道  红山区哈达街道办事处\n2024年05月17日 18:30  内蒙古\n\n"
             "👆点击上方蓝字  关注我们\n\n中午11点半，\n锦绣社区门口\n已经排起了小队。")

@@ -253,6 +253,9 @@ SENTENCES = [
     # … or plain, with 至/到 and no 从/由 before it in the clause (从A到B alone is a change: two figures)
     ("每村扶持50万元至100万元，支持合作社", [("50万元至100万元", 500000, "元", "range", "村")]),
     ("每斤高出0.3元至0.5元", [("0.3元至0.5元", 0.3, "元", "range", "斤")]),
+    # a share of the villages (70%以上的嘎查村) is the figure; what they reach (20万元以上) says which ones
+    ("全旗70%以上的嘎查村集体经济收入要达到20万元以上", [("70%以上", 70, "%", "more", "")]),
+    ("村集体收入超过了60万元", [("超过了60万元", 600000, "元", "more", "")]),
     ("10万元至30万元的有58个村", [("58个", 58, "个", "exact", "")]),  # a class of the count after it
     ("人均收入从8000元到1.2万元", [("8000元", 8000, "元", "exact", "人"), ("1.2万元", 12000, "元", "exact", "人")]),
     # a fraction is a share; a population in 万 counts people; a report deadline is a service time
