@@ -199,8 +199,9 @@ _PER_RE = re.compile(
     r"每(?:一)?(?:个(?P<noun>服务点|服务站|服务中心|站点|网格|村民小组|村|嘎查村|嘎查|社区|苏木|乡镇|镇|小区|家庭|窗口"
     r"|党支部|支部|学校|企业|合作社|项目|单位|部门|街道|旗县|小组|组)"
     r"|(?P<cls>平方公里|平方千米|平方米|公顷|亩|个|名|位|户|人|只|头|年|月|天|日|周|次|家|所|村|嘎查村|嘎查|株|棵|吨|斤|公斤|场|期|顿|餐"
-    r"|处|座|支|间))"
+    r"|处|座|支|间|栋|晚|辆|套))"
     r"|(?P<avg>人|户|亩|村|年|月|日|头|只|场)均"
+    r"|(?P<yld>亩)产"  # 亩产4500斤: per 亩
 )
 _MONEY_CONTEXT = re.compile(r"补贴|收入|增收|资金|收益|投入|投资|经费|分红|工资|销售额|产值|营业额|营收|奖金|存款|贷款|钱|挣|赚")
 # Verbs of money in speech: a phrase-final 块 after one of them is 元 (每只羊能多卖七八十块, 剩二三百块)
@@ -291,7 +292,7 @@ def _prefix(text: str, start: int) -> tuple[int, str]:
 def _per(text: str, start: int) -> str:
     """Return the 'per' unit from 每X / X均 earlier in the same clause, or ''."""
     window = text[max(0, start - 24):start]
-    if "每" not in window and "均" not in window:
+    if "每" not in window and "均" not in window and "亩产" not in window:
         return ""
     cut = max(window.rfind(c) for c in _CLAUSE_END_CHARS)
     if cut >= 0:
@@ -314,7 +315,7 @@ def _per(text: str, start: int) -> str:
     cls = found.group("cls")
     if cls in ("名", "位"):
         cls = "人"  # as in units: 每名党员 → per 人
-    return found.group("noun") or cls or found.group("avg") or ""
+    return found.group("noun") or cls or found.group("avg") or found.group("yld") or ""
 
 
 # classifiers whose noun, right after them, is what a figure is per (每个片区, 每处驿站, 每支服务队, 每家企业)
@@ -428,7 +429,7 @@ def _group_ages(text: str, out: list[Mention]) -> list[Mention]:
 _CHN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十") if i}
 _SPAN_END = re.compile(r"不等|之间")
 _CHANGE_FROM = re.compile(r"(?:从|由)[^，。；！？\n]*$")  # 从/由 earlier in the clause: a change, not a range
-_TIME_PER = re.compile(r"每(?:一)?(?:个)?(?:年|月|周|天|日|季度|季)")
+_TIME_PER = re.compile(r"每(?:一)?(?:个)?(?:年|月|周|天|日|晚|季度|季)")
 _POPULATION_BEFORE = re.compile(r"(?:人口|人数)(?:总数|总量)?(?:已|共|约)?(?:有|达|达到|为|超过|突破)?$")
 _ADDRESS = re.compile(r"(?:住在|住|去|到|在|来到|走进)$")
 _HOME_AFTER = re.compile(r"[\u4e00-\u9fff]{2,3}家(?:的|里|门)")  # 28栋刘德顺家的暖气: whose home

@@ -473,6 +473,15 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         elif in_answer and word.startswith("我") and home is not None and at_kind(
                 home, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]):
             region = at_kind(home, kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1])
+        elif (not in_answer and word.startswith("我") and "“" in text
+              and (speaker := _quote_speaker(text, locs, starts, m.start())) is not None):
+            # 阿荣旗查巴奇乡的一位村党支部书记直言：“我们村去年也设了3户…”: the speaker's own place, not the
+            # place the story is set in (the village under their township, when the text names no village)
+            want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
+            region = at_kind(speaker, want) or (
+                speaker if want in ("嘎查", "村", "社区") and level_of(speaker) == "township" else None)
+            if region is None:
+                continue
         elif word.startswith("他们"):
             # 他们苏木 in an answer: the other place the conversation is about, not the speaker's
             want = kind[-2:] if kind.endswith(("苏木", "嘎查", "社区", "街道")) else kind[-1]
@@ -499,7 +508,7 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
             for l in reversed(window):  # a place written at that level, as a subject
                 if (text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor")
                         and not is_object(text, l, locs, starts) and not _list_part(text, l)
-                        and not (want == "市" and _in_list(text, l)) and not _belongs_to(text, l)):
+                        and not (want == "市" and _in_list(text, l)) and not _belongs_to(text, l, window)):
                     region = at_kind(l.region, want)
                     if region is not None:
                         break
@@ -551,9 +560,42 @@ def _visitor(text: str, loc: Loc) -> bool:
     return text.endswith("来自", 0, loc.start) or _VISIT_AFTER.match(text, loc.end) is not None
 
 
-def _belongs_to(text: str, loc: Loc) -> bool:
-    """Tell whether a place is what the subject belongs to (扎兰屯市…是呼伦贝尔市的农业大市), not the subject."""
-    return text[loc.start - 1:loc.start] == "是" and text.startswith("的", loc.end)
+_SAYS_BEFORE_QUOTE = re.compile(r"(?:说|道|直言|坦言|表示|介绍|感慨|感叹|告诉记者|算账|算了一笔账)[：:，,]?$")
+
+
+def _quote_speaker(text: str, locs: list[Loc], starts: list[int], pos: int) -> Region | None:
+    """The place of the speaker who opens the quotation pos is in (…乡的一位村书记直言：“…), or None.
+
+    Only a speaker the sentence introduces with a place before a verb of saying; the place must be a
+    subject (not 来库如奇观摩's object) and the quotation must still be open at pos.
+    """
+    q = text.rfind("“", max(0, pos - 300), pos)
+    if q < 0 or "”" in text[q:pos] or not _SAYS_BEFORE_QUOTE.search(text, max(0, q - 8), q):
+        return None
+    s0 = max(text.rfind(c, 0, q) for c in "。！？\n”") + 1
+    inside = [l for l in locs[bisect_left(starts, s0):bisect_left(starts, q)]
+              if not l.how.startswith("anaphor") and not is_object(text, l, locs, starts)]
+    if not inside or not _SPEAKER_OF.match(text, inside[-1].end):
+        return None
+    return inside[-1].region
+
+
+# what follows a speaker's place: 的 + who they are (一位村党支部书记, 党委书记王某)
+_SPEAKER_OF = re.compile(r"[\u4e00-\u9fff]{0,12}?的?[^，。；！？\n“”]{0,14}?(?:书记|主任|部长|负责人|干部|队长|代表|牧民|村民|居民|社长|理事长)")
+
+
+def _belongs_to(text: str, loc: Loc, before: list[Loc]) -> bool:
+    """Tell whether a place is what the sentence's subject place belongs to (扎兰屯市…是呼伦贝尔市的农业大市).
+
+    Only a league is read so (怪勒村的做法，是莫旗…的缩影: 莫旗 is what the sentence is about).
+    """
+    if not (text[loc.start - 1:loc.start] == "是" and text.startswith("的", loc.end)):
+        return False
+    s0 = max(text.rfind(c, 0, loc.start) for c in "。！？\n") + 1
+    r = loc.region
+    return any(s0 <= l.start < loc.start and l.region != r and not l.how.startswith("anaphor")
+               and level_of(l.region) in ("banner", "township", "village") and level_of(r) == "league"
+               and _under(l.region, r) for l in before)
 
 
 def _in_list(text: str, loc: Loc) -> bool:

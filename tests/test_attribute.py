@@ -425,6 +425,11 @@ def test_programme_by_count_and_scope(text, expect):
      "6月上旬，阿荣旗音河达斡尔鄂温克民族乡的村干部专程来腾克镇观摩。\n\n"
      "腾克镇党委书记孟庆华算了一笔账：去年全镇大豆种植户户均增收3000元以上。",
      [(14, "莫力达瓦达斡尔族自治旗"), (3000, "莫力达瓦达斡尔族自治旗")]),
+    # a visiting speaker's 我们村 is under their own township, not the village the story is set in; the
+    # banner 是…的缩影 names is what the next 全旗 points back to
+    ("莫旗腾克镇库如奇村。\n\n今年9月，邻近的阿荣旗组织村干部来库如奇观摩。阿荣旗查巴奇鄂温克民族乡的一位村党支部书记"
+     "看完台账直言：“我们村去年也设了3户党员中心户，可事情办得零散。”\n\n怪勒村的做法，是莫旗的缩影。全旗现有党员1.6万多名。",
+     [(3, "阿荣旗"), (16000, "莫力达瓦达斡尔族自治旗")]),
     # what the subject belongs to (是呼伦贝尔市的农业大市) is not what 全市 points back to
     ("关于扎兰屯市村级集体经济情况的调研报告\n\n一、基本情况\n\n"
      "扎兰屯市地处大兴安岭东麓，是呼伦贝尔市的农业大市，全市共有139个行政村。",

@@ -256,6 +256,10 @@ SENTENCES = [
     # a share of the villages (70%以上的嘎查村) is the figure; what they reach (20万元以上) says which ones
     ("全旗70%以上的嘎查村集体经济收入要达到20万元以上", [("70%以上", 70, "%", "more", "")]),
     ("村集体收入超过了60万元", [("超过了60万元", 600000, "元", "more", "")]),
+    # per an evening, a building, a 亩's yield
+    ("每晚到课的牧民都在40人左右", [("40人左右", 40, "人", "approx", "晚")]),
+    ("每栋冷棚可为村集体增收1.8万元", [("1.8万元", 18000, "元", "exact", "栋")]),
+    ("西瓜亩产预计在4500斤左右", [("4500斤左右", 4500, "斤", "approx", "亩")]),
     ("10万元至30万元的有58个村", [("58个", 58, "个", "exact", "")]),  # a class of the count after it
     ("人均收入从8000元到1.2万元", [("8000元", 8000, "元", "exact", "人"), ("1.2万元", 12000, "元", "exact", "人")]),
     # a fraction is a share; a population in 万 counts people; a report deadline is a service time
