@@ -653,6 +653,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             names[word] = (lex.canonical[word], STRONG if strong or word not in lex.units else KNOWN)
     if not names:
         return []
+    _brand_units(text, names, lex)
     # a quoted short form of a unit the lexicon knows (就数嘎查的“中心户” beside 党员中心户) is that unit
     for name, (canonical, rank) in list(names.items()):
         if canonical != name or name in lex.canonical or "+" in name:
@@ -746,6 +747,40 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             target = max(named_before, key=last_named.__getitem__) if named_before else refs[word]
             found.append(InitiativeMention(start, end, target, "reference"))
     return found
+
+
+def _brand_units(text: str, names: dict[str, tuple[str, int]], lex: Lexicon) -> None:
+    """An article's one brand of a unit (“椒香联盟”党建联合体, “红色国门”口岸党建联盟): the unit, wherever the
+    article names it (the headline's 12个党建联合体, 全县已组建联合体12个), is that brand.
+
+    Only when the article brands the unit once: two brands of it (“椒香联盟”党建联合体 and “肉牛联盟”党建联合体)
+    leave the unit as it is.
+    """
+    brands: dict[str, set[str]] = {}
+    head_end = text.find("\n")
+    for name, (canonical, rank) in names.items():
+        if rank != STRONG or canonical != name or name in lex.canonical or "+" in name:
+            continue
+        q = "“" + name + "”"
+        if text.count(q) < 2 and not 0 <= text.find(q) < head_end:
+            continue  # (one section's brand in a round-up, named once, is not the article's)
+        i = text.find(q)
+        while i >= 0:
+            k = i + len(q)
+            unit = _unit_after(text, k, lex)
+            gap = text[k:text.find(unit, k)] if unit else ""
+            # (“红色网格”和党员中心户: two things; “驼乡先锋”党员中心户工作法: a method's name)
+            if unit and not any(c in gap for c in "和与及或、") \
+                    and not _SUFFIX_AFTER.match(text, k + len(gap) + len(unit)):
+                brands.setdefault(lex.canonical.get(unit, unit), set()).add(name)
+            i = text.find(q, i + 1)
+    for unit, owners in brands.items():
+        if len(owners) != 1:
+            continue
+        brand = next(iter(owners))
+        for name, (canonical, rank) in list(names.items()):
+            if canonical == unit:
+                names[name] = (brand, rank)
 
 
 def _named_with_word(text: str, name: str) -> bool:

@@ -313,3 +313,22 @@ def test_a_kind_word_right_after_a_quoted_name_is_that_names_and_points_back_to_
     got = [(text[m.start:m.end], m.name) for m in find_initiatives(text, title)]
     assert {name for _w, name in got} == {"滦源红驿"} and ("驿站", "滦源红驿") in got
 
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the article's one brand of a unit: the unit, wherever named, is the brand
+    ("开鲁县：“椒香联盟”串起红干椒产业链 12个党建联合体带动2万户\n\n县里组建“椒香联盟”党建联合体。"
+     "截至5月底，全县已组建联合体12个。", {"党建联合体": "椒香联盟", "联合体": "椒香联盟"}),
+    # …not a brand named once in one section of a round-up, nor “X”和 the unit, nor a method named after the unit
+    ("全区各地见闻\n\n某旗组成“沙海绿洲”党建联合体。全区已组建党建联合体214个。", {"党建联合体": "党建联合体"}),
+    ("各镇\n\n各镇“红色网格”和党员中心户建设情况见表。表1 重点镇“红色网格”和党员中心户。全县设立党员中心户2140户。",
+     {"党员中心户": "党员中心户"}),
+    ("全盟：“驼乡先锋”党员中心户工作法提质扩面\n\n全盟推行“驼乡先锋”党员中心户工作法，现有党员中心户946户。",
+     {"党员中心户": "党员中心户"}),
+])
+def test_an_articles_one_brand_of_a_unit_is_the_unit(text, expected):
+    title = text.split("\n")[0]
+    found = find_initiatives(text, title)
+    last = {text[m.start:m.end]: m.name for m in found}
+    for word, name in expected.items():
+        assert last[word] == name
