@@ -92,7 +92,8 @@ _LAUNCH_NEAR = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True
 _NAMED_RIGHT_BEFORE = re.compile(r"(?<!管)(?<!管这)(?<!管它)(?<!管这个)(?:叫做|叫作|取名为|取名|命名为|名为|简称|"
                                  r"叫)$")
 # 以“组织工作提升年”为抓手: a programme used as the means
-_AS_MEANS = re.compile(r"为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
+_AS_MEANS = re.compile(r"(?:作)?为(?:抓手|载体|牵引|引领|契机|切入点|突破口|主线|平台|依托|支撑|重点|核心|纽带|统领)")
+_AS_MEANS_BEFORE = ("以", "把", "将")  # 以“X”为抓手, 把“X”作为抓手
 _COUNT_BEFORE = re.compile(_COUNT + r"$")
 # 组建了4支党员农机服务队: a launching verb, then how many it set up
 _LAUNCH_COUNTED_BEFORE = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?(?:" + _COUNT + r")?$")
@@ -409,7 +410,7 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
         or _VERB_BEFORE.search(text, max(0, start - 12), start)
         or _NAMED_RIGHT_BEFORE.search(text, max(0, start - 4), start)
         or _LAUNCH_NEAR.search(text, max(0, start - 10), start)
-        or (text.startswith("以", start - 1) and _AS_MEANS.match(text, end))
+        or (text.startswith(_AS_MEANS_BEFORE, start - 1) and _AS_MEANS.match(text, end))
         # (由9名“红色管家”轮流值守: people counted under a role's name; a nickname is a person's, not counted)
         or _COUNT_BEFORE.search(text, max(0, start - 6), start)
         or _COUNT_AFTER.match(text, end)
@@ -649,7 +650,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             strong = (in_head  # a unit the headline names is what the article is about
                       or (not in_head and _VERB_BEFORE.search(text, max(0, m.start() - 12), m.start()) is not None)
                       or _SUFFIX_AFTER.match(text, m.end()) is not None
-                      or (text.startswith("以", m.start() - 1) and _AS_MEANS.match(text, m.end()) is not None))
+                      or (text.startswith(_AS_MEANS_BEFORE, m.start() - 1) and _AS_MEANS.match(text, m.end()) is not None))
             names[word] = (lex.canonical[word], STRONG if strong or word not in lex.units else KNOWN)
     if not names:
         return []

@@ -507,7 +507,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
                 window = [l for l in window if l.start >= _paragraph_before(text, p0)]
             for l in reversed(window):  # a place written at that level, as a subject
                 if (text[l.start:l.end].endswith(want) and not l.how.startswith("anaphor")
-                        and not is_object(text, l, locs, starts) and not _list_part(text, l)
+                        and (not is_object(text, l, locs, starts) or _news_source(text, l, m.start()))
+                        and not _list_part(text, l)
                         and not (want == "市" and _in_list(text, l)) and not _belongs_to(text, l, window)):
                     region = at_kind(l.region, want)
                     if region is not None:
@@ -560,6 +561,15 @@ def _visitor(text: str, loc: Loc) -> bool:
     return text.endswith("来自", 0, loc.start) or _VISIT_AFTER.match(text, loc.end) is not None
 
 
+_SOURCE_AFTER = re.compile(r"[^，。；！？\n]{0,14}?(?:获悉|了解到|得知)[，,]")
+
+
+def _news_source(text: str, loc: Loc, anaphor: int) -> bool:
+    """记者从赤峰市乡村振兴局获悉，今年全市…: the source of the news is what its 全市 is."""
+    return (text[loc.start - 1:loc.start] == "从" and (m := _SOURCE_AFTER.match(text, loc.end)) is not None
+            and m.end() <= anaphor and not any(c in text[m.end():anaphor] for c in "。！？\n"))
+
+
 _SAYS_BEFORE_QUOTE = re.compile(r"(?:说|道|直言|坦言|表示|介绍|感慨|感叹|告诉记者|算账|算了一笔账)[：:，,]?$")
 
 
@@ -570,14 +580,31 @@ def _quote_speaker(text: str, locs: list[Loc], starts: list[int], pos: int) -> R
     subject (not 来库如奇观摩's object) and the quotation must still be open at pos.
     """
     q = text.rfind("“", max(0, pos - 300), pos)
-    if q < 0 or "”" in text[q:pos] or not _SAYS_BEFORE_QUOTE.search(text, max(0, q - 8), q):
+    if q < 0 or "”" in text[q:pos]:
         return None
-    s0 = max(text.rfind(c, 0, q) for c in "。！？\n”") + 1
-    inside = [l for l in locs[bisect_left(starts, s0):bisect_left(starts, q)]
-              if not l.how.startswith("anaphor") and not is_object(text, l, locs, starts)]
-    if not inside or not _SPEAKER_OF.match(text, inside[-1].end):
+    if _SAYS_BEFORE_QUOTE.search(text, max(0, q - 8), q):
+        s0 = max(text.rfind(c, 0, q) for c in "。！？\n”") + 1
+        inside = [l for l in locs[bisect_left(starts, s0):bisect_left(starts, q)]
+                  if not l.how.startswith("anaphor") and not is_object(text, l, locs, starts)]
+        if inside and _SPEAKER_OF.match(text, inside[-1].end):
+            return inside[-1].region
         return None
-    return inside[-1].region
+    # “我们旗也搞了村企结对…”察右后旗旗委副书记赵志刚说。: the speaker named right after the quotation
+    close = text.find("”", pos, pos + 400)
+    if close < 0:
+        return None
+    k = bisect_left(starts, close + 1)
+    if k < len(locs) and locs[k].start == close + 1 and not locs[k].how.startswith("anaphor"):
+        first = locs[k]
+        while k + 1 < len(locs) and locs[k + 1].start == locs[k].end:  # (a chain: 察右后旗…苏木)
+            k += 1
+        last = locs[k]
+        if _SPEAKER_OF.match(text, last.end) and _SAYS_AFTER.match(text, last.end):
+            return last.region if last is not first else first.region
+    return None
+
+
+_SAYS_AFTER = re.compile(r"[^，。；！？\n“”]{0,24}?(?:说|表示|坦言|直言|介绍|感慨|告诉记者)")
 
 
 # what follows a speaker's place: 的 + who they are (一位村党支部书记, 党委书记王某)

@@ -267,6 +267,7 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     # an app a programme launches is the programme; a tool people use is not
     ("街道上线“格事速办”小程序，受理居民诉求2637件。", ["格事速办"]),
     ("通过“学习强国”视频会议功能组织学习12次。", []),
+    ("镇党委把“红色网格”作为抓手，将18个社区细分为236个网格。", ["红色网格"]),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
