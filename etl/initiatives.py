@@ -654,7 +654,7 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             names[word] = (lex.canonical[word], STRONG if strong or word not in lex.units else KNOWN)
     if not names:
         return []
-    _brand_units(text, names, lex)
+    branded = _brand_units(text, head_end, names, lex)
     # a quoted short form of a unit the lexicon knows (就数嘎查的“中心户” beside 党员中心户) is that unit
     for name, (canonical, rank) in list(names.items()):
         if canonical != name or name in lex.canonical or "+" in name:
@@ -729,6 +729,9 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             continue
         if word in names:
             canonical, rank = names[word]
+            if branded and text.startswith(_KINDS_OF, start - 2):
+                # 全市各类党建联合体: the unit in general, not the article's brand of it
+                canonical = next((u for u, b in branded.items() if b == canonical and word.endswith(u[-2:])), canonical)
             first_named.setdefault(canonical, start)
             last_named[canonical] = start
             if how == "text" and word != canonical and canonical in lex.units and word.endswith(canonical):
@@ -750,15 +753,14 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
     return found
 
 
-def _brand_units(text: str, names: dict[str, tuple[str, int]], lex: Lexicon) -> None:
+def _brand_units(text: str, head_end: int, names: dict[str, tuple[str, int]], lex: Lexicon) -> dict[str, str]:
     """An article's one brand of a unit (“椒香联盟”党建联合体, “红色国门”口岸党建联盟): the unit, wherever the
     article names it (the headline's 12个党建联合体, 全县已组建联合体12个), is that brand.
 
     Only when the article brands the unit once: two brands of it (“椒香联盟”党建联合体 and “肉牛联盟”党建联合体)
-    leave the unit as it is.
+    leave the unit as it is. Returns {unit: brand}.
     """
     brands: dict[str, set[str]] = {}
-    head_end = text.find("\n")
     for name, (canonical, rank) in names.items():
         if rank != STRONG or canonical != name or name in lex.canonical or "+" in name:
             continue
@@ -775,13 +777,19 @@ def _brand_units(text: str, names: dict[str, tuple[str, int]], lex: Lexicon) -> 
                     and not _SUFFIX_AFTER.match(text, k + len(gap) + len(unit)):
                 brands.setdefault(lex.canonical.get(unit, unit), set()).add(name)
             i = text.find(q, i + 1)
+    out: dict[str, str] = {}
     for unit, owners in brands.items():
         if len(owners) != 1:
             continue
         brand = next(iter(owners))
+        out[unit] = brand
         for name, (canonical, rank) in list(names.items()):
             if canonical == unit:
                 names[name] = (brand, rank)
+    return out
+
+
+_KINDS_OF = ("各类", "各种", "各级")
 
 
 def _named_with_word(text: str, name: str) -> bool:
