@@ -83,7 +83,7 @@ _GAP_NAME = re.compile(r"[^\W\d_的和与及在对把从到为是有将向给、
 
 # A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
-_OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
+_OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "放在", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
                   "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别", "通过", "借助", "依托")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
@@ -526,6 +526,13 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
                     and level_of(main) == "league" and region.league_code == main.league_code
                     and level_of(region) != "league" and at_kind(main, want) is not None):
                 region = at_kind(main, want)  # a league's report: 全市 is the league, not 满洲里市 named before
+            if region is None and want in ("嘎查", "村", "社区"):
+                # 托扎敏乡希日特奇猎民村…全村52户 (a village the datasets lack): at least the township the same
+                # paragraph just named — before looking forward for a cut-off head's antecedent
+                for l in reversed(window[-3:]):
+                    if l.region.township and "\n" not in text[l.end:m.start()]:
+                        region = cut_region(l.region, "township") if l.region.level != "village" else l.region
+                        break
             if region is None:
                 # an article whose head was cut off: the antecedent comes later, written out
                 for l in locs[bisect_left(starts, m.end()):][:200]:

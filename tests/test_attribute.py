@@ -435,6 +435,15 @@ def test_programme_by_count_and_scope(text, expect):
      "“我们旗也搞了村企结对，现在有20对左右。”察右后旗旗委副书记赵志刚说。\n\n"
      "记者从赤峰市乡村振兴局获悉，今年全市村企结对已超过1100对。",
      [(20, "察哈尔右翼后旗"), (1100, "")]),
+    # 全村 after a village the datasets lack: the township the paragraph just named, not a village named later
+    ("林海深处党旗红\n——兴安盟阿尔山市考察团鄂伦春自治旗观摩记\n\n7月下旬，阿尔山市考察团一行21人来到鄂伦春自治旗。\n\n"
+     "托扎敏乡希日特奇猎民村，是考察团的第二站。这个小村子，全村52户。\n\n"
+     "阿尔山市白狼镇林俗村的党支部书记说，回去也要试试。",
+     [(21, "阿尔山市"), (52, "鄂伦春自治旗")]),
+    # where a trip is set (第一站放在镶黄旗) is no antecedent of the speech's 全旗
+    ("在正镶白旗嘎查书记培训班上的讲话\n\n目前全旗有党员中心户213户。今年外出考察的第一站放在镶黄旗。\n\n"
+     "二是把党员中心户做优。今年全旗计划再新增党员中心户30户左右。",
+     [(213, "正镶白旗"), (30, "正镶白旗")]),
     # what the subject belongs to (是呼伦贝尔市的农业大市) is not what 全市 points back to
     ("关于扎兰屯市村级集体经济情况的调研报告\n\n一、基本情况\n\n"
      "扎兰屯市地处大兴安岭东麓，是呼伦贝尔市的农业大市，全市共有139个行政村。",
