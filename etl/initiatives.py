@@ -435,6 +435,7 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
     """
     nicknames: set[str] = set()
     worded: set[str] = set()
+    headings: frozenset[str] | None = None
     for m in _QUOTED.finditer(text):
         name = _clean(m.group(1))
         q0, q1 = m.start(), m.end()
@@ -452,11 +453,28 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
                 nicknames.add(name)
             continue
         if known or (_headed(name) and not _ordinary_word(name)) or (
-                _evidence(text, q0, q1, head_starts) and not _counted_word(name, text, q0, q1, head_starts)):
+                _evidence(text, q0, q1, head_starts) and not _counted_word(name, text, q0, q1, head_starts)) \
+                or name in (headings := headings if headings is not None else _heading_names(text)):
             names[name] = (lex.canonical.get(name, name), STRONG)
     for name in nicknames - worded:
         if name not in lex.canonical:
             names.pop(name, None)
+
+
+_HEADING_LINE = re.compile(r"^[▌■◆●▲★☆【\[（(〔\s]*(?:[一二三四五六七八九十]+[、.．]|[0-9０-９]+[、.．]|[（(][一二三四五六七八九十]+[)）])?"
+                           r"\s*[“\"]?([\u4e00-\u9fff]{3,8})[”\"]?[】\]〕]?(?:[\s　：:｜|丨—]|$)", re.M)
+
+
+def _heading_names(text: str) -> frozenset[str]:
+    """The names that open a section heading (▌社区合伙人　激活“一池春水”): a heading names its section's subject,
+    so a quoted name the body uses that a heading opens with is a programme."""
+    out = set()
+    for m in _HEADING_LINE.finditer(text):
+        end = text.find("\n", m.start())
+        line = text[m.start():end if end >= 0 else len(text)]
+        if len(line) <= 30 and "。" not in line:
+            out.add(m.group(1))
+    return frozenset(out)
 
 
 def _without_place(name: str) -> str:

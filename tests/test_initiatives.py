@@ -333,3 +333,11 @@ def test_an_articles_one_brand_of_a_unit_is_the_unit(text, expected):
     last = {text[m.start:m.end]: m.name for m in found}
     for word, name in expected.items():
         assert last[word] == name
+
+
+def test_a_quoted_name_a_section_heading_opens_with_is_a_programme():
+    text = ("▌社区合伙人　激活“一池春水”\n\n海南区还把驻区单位和商户请进来当“社区合伙人”。"
+            "目前全区已有126家驻区单位、商户成为“社区合伙人”。")
+    assert {m.name for m in find_initiatives(text)} == {"社区合伙人"}
+    # (the same quoted role with no heading naming it is no programme)
+    assert find_initiatives(text.split("\n\n", 1)[1]) == []
