@@ -333,11 +333,15 @@ def _noun_after(window: str, pos: int) -> str:
     from .subjects import tagged_words  # noqa: PLC0415  (jieba's tables, built once)
 
     noun = ""
-    for word, tag in tagged_words(run.group(0)):
+    words = tagged_words(run.group(0))
+    for k, (word, tag) in enumerate(words):
         if word in _VERBAL_NOUNS:
             break  # (中心户联系10户: 联系 is the verb here)
         if tag[:1] in ("n", "j") or tag in ("vn", "x") or (noun and tag[:1] == "q" and len(word) == 1):
             noun += word
+        elif (not noun and tag[:1] == "v" and k + 1 < len(words) and len(words[k + 1][0]) == 1
+              and words[k + 1][1][:1] == "n"):
+            noun += word  # 每支宣讲队: a verb and a one-character head noun make a noun (宣讲 + 队)
         else:
             break
     return noun if len(noun) <= 6 else ""
