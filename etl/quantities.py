@@ -315,6 +315,8 @@ def _per(text: str, start: int) -> str:
     cls = found.group("cls")
     if cls in ("名", "位"):
         cls = "人"  # as in units: 每名党员 → per 人
+    elif cls == "个" and window.startswith(("月", "季度", "星期", "小时"), found.end()):
+        cls = next(w for w in ("月", "季度", "星期", "小时") if window.startswith(w, found.end()))  # 每个月 → per 月
     return found.group("noun") or cls or found.group("avg") or found.group("yld") or ""
 
 
