@@ -101,7 +101,7 @@ _SERVICE_TIME_BEFORE = re.compile(
     r"骑行|开车|驾车|服务|志愿|每期|每次|培训|办结|办理|审批|到达|上门)[^，。；！？\n]{0,8}$")
 _SERVICE_TIME_AFTER = re.compile(r"(?:左右|以内|之内|内)?(?:必须|必|要|须|务必|保证|确保|一定|都|就|便)?(?:有人|作出|做出|予以|给予)?"
                                  r"(?:就能|即可|就可|就有人|就上门|就到|就赶到|办结|到达|上门|就办|就能到|就能办|赶到|送达|"
-                                 r"响应|回应|答复|回复|反馈|处置|办理|给说法|给答复|有回音|有回复|解决|到场|到位|上报|报|"
+                                 r"响应|回应|答复|回复|反馈|处置|办理|给说法|给答复|有回音|有回复|解决|到场|到位|上报|报|给出|拿出|"
                                  r"给[\u4e00-\u9fff]{1,4}?(?:答复|回复|说法|反馈))")
 # What 成 must not be followed by to be a share: 三成员, 七成熟, 五成群.
 _NOT_SHARE_AFTER = frozenset("员立为功果本绩熟效就长交年人都批片型套品分色语群家事龙才")
@@ -109,7 +109,7 @@ _CLASSIFIERS: tuple[str, ...] = (
     "条", "只", "项", "次", "场次", "批次", "批", "种", "场", "所", "座", "间", "处", "支", "件", "套",
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
     "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根", "起", "部", "分",
-    "趟", "峰", "节", "排", "户次", "件次", "亩次", "袋", "箱", "桶", "瓶", "对", "头只", "单",
+    "趟", "峰", "节", "排", "户次", "件次", "亩次", "袋", "箱", "桶", "瓶", "对", "头只", "单", "门",
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
@@ -234,12 +234,15 @@ _COUNTED_THEN_MEASURE = re.compile(
     r"(?:[0-9０-９一二两三四五六七八九十百千]+[个家所]|[近约超]?[一二两三四五六七八九]成(?:的)?|[0-9０-９.]+%(?:的)?)"
     r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
+# 有 + a count of places or bodies + what is measured of them, right before 不到/超过 (a threshold of the count)
+_HAVE_COUNT_THEN = re.compile(r"有[0-9０-９一二两三四五六七八九十百千]+(?:余|多)?[个家所处支座][\u4e00-\u9fff“”]{2,14}$")
 # a property measured as a share (占比, 比例, …率) right before a threshold in %
 _SHARE_PROPERTY_BEFORE = re.compile(r"(?:占比|比例|比重|率)(?:在|为|达)?$")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
 _SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评|成绩|分数|满意度")
 _NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码"),
                          "单": frozenset("元位独项据价身亲间子列纯一"),  # 接了160多单 (but 3单元, 5单位)
+                         "门": frozenset("口户店诊市前外里窗槛类派票卫板牌楼头岗"),  # 12门课 (but 门口, 门店, 门诊)
                          "对": frozenset("口接标照比于待象外话策应称准着了此其该这全我他她各0123456789０１２３４５６７８９一二两三四五六七八九十多")}  # 64对村党组织 (but 对口, 对接, 1对1: a verb, a ratio)
 _TITLE_RE = re.compile(r"《[^《》\n]{0,200}》")
 _CHN_CHARS = frozenset(_CD + _CU + _BU)
@@ -407,7 +410,7 @@ def find_quantities(text: str) -> list[Mention]:
 
 
 # 平均年龄34岁, 平均年龄比上一届下降4.3岁, 比…低6岁左右: a group's age is a statistic (a person's age is not)
-_AGE = re.compile(r"(?:平均年龄(?:为|是|在|仅|只有)?|(?:下降|降低|降了|低|小|年轻|提高|增加|高|大)了?)"
+_AGE = re.compile(r"(?:平均年龄(?:为|是|在|仅|只有|降到|降至|下降到|降低到)?|(?:下降|降低|降了|低|小|年轻|提高|增加|高|大)了?)"
                   r"(?P<n>[0-9０-９]+(?:\.[0-9０-９]+)?|[一二两三四五六七八九十]{1,3})岁(?P<post>左右|以上|以下)?")
 
 
@@ -576,6 +579,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         k = _prefix(text, num_start)[0]
         if _COUNTED_THEN_MEASURE.search(text, max(0, k - 26), k):
             return None  # 近两成嘎查村经营性收入不足5万元, 有3个联村党委收益不足30万元: the threshold of the count before it
+    if pre in ("less", "more") and _HAVE_COUNT_THEN.search(text, max(0, _prefix(text, num_start)[0] - 24),
+                                                           _prefix(text, num_start)[0]):
+        return None  # 有4个联合体全年集体议事不到3次, 有3处村级驿站上半年服务群众不足200人次: which ones, not a figure
     if post in ("以上", "以下") and text[m.start() - 1:m.start()] == "在" and _THRESHOLD_BEFORE.search(
             text, max(0, m.start() - 17), m.start() - 1):
         return None  # 仍有6个嘎查收入在10万元以下: the threshold of the count before it
