@@ -80,8 +80,9 @@ _META = re.compile(
     r"|^[^。，！？]{0,60}(?:>>|＞＞|\s>\s|\s＞\s)[^。，！？]{0,60}$"
     r"|^[【\[]?\s*(?:字号|小字号|大字号|字体|打印|关闭|分享到|收藏|返回顶部)[：:】\]\s大中小]*[】\]]?(?:\s*[【\[].{0,6}[】\]])*$")
 # Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
+_ATTACHMENT = re.compile(r"^附件\s*(?:[0-9０-９一二三四五六七八九十]+)?\s*(?:[：:.．、].*)?$")
 _DATE_LINE = re.compile(r"^[（(]?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?$")
-_ISSUER = (r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|办公室|办公厅|人民政府|政府|局)"
+_ISSUER = (r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|社会工作部|统战部|办公室|办公厅|人民政府|政府|局)"
            r"(?:调研组|课题组|调查组|考察组|督查组|工作组|联合调研组)?")
 _AUTHOR_LINE = re.compile(rf"^{_ISSUER}(?:\s+{_ISSUER})*$"
                           # a speaker under a speech's title: 阿拉善右旗塔木素布拉格苏木党委书记　巴音孟和
@@ -511,6 +512,15 @@ def split_articles(doc: Document) -> list[Article]:
                 pending_heads = []
             i += 1
             continue
+        if (pending_heads and current is not None and current["paras"] and not current.get("closed")
+                and current["kind"] == "article"
+                and (_ATTACHMENT.match(pending_heads[0])
+                     or (b.kind == "byline" and _DATE_LINE.match(b.text)
+                         and all(_AUTHOR_LINE.match(h) or _ATTACHMENT.match(h) for h in pending_heads)))):
+            # a notice's closing: its attachment list (附件：…统计表), the issuing offices over the date, and the
+            # attachment itself (附件 / its caption / its table) belong to the notice, not to a new article
+            current["paras"].extend(pending_heads)
+            pending_heads = []
         if pending_heads:
             nxt = b.kind
             opens = (

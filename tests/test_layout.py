@@ -359,3 +359,11 @@ def test_a_columns_issue_label_and_an_emoji_divider_do_not_push_out_the_headline
             "入伏以后\n苏尼特草原接连落了几场透雨\n绿色一直铺到天边")
     articles = split_articles(Document("w.txt", text, "x"))
     assert articles[0].title == "37个嘎查党支部领办合作牧场｜“联草共牧”让牧民富起来"
+
+
+def test_a_notices_signature_and_attachment_belong_to_the_notice():
+    text = ("中共某市委组织部关于“红色网格”运行情况的通报\n\n今年以来，全市划分“红色网格”386个。分镇乡办理情况见附件。\n\n"
+            "附件：各镇乡“红色网格”诉求办理情况统计表\n\n中共丰镇市委组织部\n\n中共丰镇市委社会工作部\n\n2024年10月15日\n\n"
+            "附件\n\n各镇乡“红色网格”诉求办理情况统计表\n\n镇 | 收集诉求（件）\n新城区街道 | 412\n旧城区街道 | 365")
+    articles = [a for a in split_articles(Document("n.txt", text, "x")) if a.kind == "article"]
+    assert len(articles) == 1 and "412" in articles[0].text
