@@ -343,3 +343,10 @@ def test_a_quoted_name_a_section_heading_opens_with_is_a_programme():
     assert {m.name for m in find_initiatives(text)} == {"社区合伙人"}
     # (the same quoted role with no heading naming it is no programme)
     assert find_initiatives(text.split("\n\n", 1)[1]) == []
+
+
+def test_a_compound_naming_a_unit_with_another_is_no_instance_of_the_unit():
+    # “网格+党员中心户”治理模式 combines the grid with the unit: 党员中心户 named on its own stays the unit
+    text = "镇党委推行“网格+党员中心户”治理模式，划分网格215个。各村从党员中择优确定党员中心户四百余户。"
+    got = [(text[m.start:m.end], m.name) for m in find_initiatives(text)]
+    assert ("党员中心户", "党员中心户") in got
