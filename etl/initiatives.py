@@ -387,6 +387,8 @@ _LEAD_BEFORE = re.compile(r"(?:^|\n)[■□◆◇●○▲△▶►★☆◎※#
 _TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号)")
 
 
+_HEADING_LAUNCH = re.compile(r"^[（(]?[一二三四五六七八九十0-9０-９]{1,2}[)）、.．]\s*(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True))
+                             + r")([\u4e00-\u9fff]{3,6})(?=[，,：:；;])", re.M)
 _TOOL_LAUNCHED_BEFORE = re.compile(r"(?:上线|开发|研发|推出|开通|启用|搭建|建成|打造)(?:了)?(?:一款|一个|一套)?$")
 # “一带五”是四子王旗今年推出的庭院帮带机制: a name the sentence defines as a programme
 _DEFINED_AS = re.compile(r"[，,]?(?:就|也|便|正|即)?是[^。！？；\n“”]{0,24}?(?:推出|推行|创新|探索|建立|实行|首创|打造|实施|开展|"
@@ -524,6 +526,12 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         method = text.startswith("工作法", m.end() - 3)
         if (_acceptable(name, lex) and (method or not _GENERIC.match(name)) and not _GENERIC_INSIDE.search(name)
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
+            names[name] = (lex.canonical.get(name, name), STRONG)
+    # （二）推行村企联建，让集体经济“壮起来”: a numbered section heading that launches a name the body names again
+    for m in _HEADING_LAUNCH.finditer(text) if "（" in text or "、" in text else ():
+        name = m.group(1)
+        if (name not in names and text.count(name) >= 2 and not _generic_np(name, lex)
+                and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = (lex.canonical.get(name, name), STRONG)
     # 扎实开展党纪学习教育: a campaign of study named by what it studies, the whole phrase its name
     for m in _BODY_CAMPAIGN.finditer(text) if "教育" in text else ():
@@ -790,7 +798,9 @@ def _brand_units(text: str, head_end: int, names: dict[str, tuple[str, int]], le
         i = text.find(q)
         while i >= 0:
             k = i + len(q)
-            unit = _unit_after(text, k, lex)
+            unit = _unit_after(text, k, lex) or next(
+                (n for n in names if text.startswith(n, k) and n != name and n.endswith(_UNQUOTED_HEADS)
+                 and "+" not in n and n not in lex.canonical), "")  # (“乳都先锋”服务驿站 … 新建服务驿站6处)
             gap = text[k:text.find(unit, k)] if unit else ""
             # (“红色网格”和党员中心户: two things; “驼乡先锋”党员中心户工作法: a method's name)
             if unit and not any(c in gap for c in "和与及或、") \

@@ -350,3 +350,18 @@ def test_a_compound_naming_a_unit_with_another_is_no_instance_of_the_unit():
     text = "镇党委推行“网格+党员中心户”治理模式，划分网格215个。各村从党员中择优确定党员中心户四百余户。"
     got = [(text[m.start:m.end], m.name) for m in find_initiatives(text)]
     assert ("党员中心户", "党员中心户") in got
+
+
+def test_a_numbered_heading_that_launches_a_name_the_body_names_again():
+    text = "汇报材料\n\n（二）推行村企联建，让集体经济“壮起来”\n\n镇党委牵头与辖区12家乳品企业签订村企联建协议。"
+    assert {m.name for m in find_initiatives(text, "汇报材料")} == {"村企联建"}
+    # (named once, in the heading only: not enough)
+    assert find_initiatives("汇报材料\n\n（二）推行村企联建，让集体经济“壮起来”\n\n镇党委牵头与企业签订协议。", "汇报材料") == []
+
+
+def test_a_quoted_names_headed_kind_named_bare_later_is_the_name():
+    title = "“乳都先锋”品牌"
+    text = (title + "\n\n（三）打造“乳都先锋”服务驿站，把服务送到奶站旁\n\n镇里建成“乳都先锋”服务驿站14处。\n\n"
+            "力争年内新建服务驿站6处。")
+    got = [(text[m.start:m.end], m.name) for m in find_initiatives(text, title)]
+    assert ("服务驿站", "乳都先锋") in got and ("服务驿站", "服务驿站") not in got
