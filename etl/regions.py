@@ -33,6 +33,7 @@ from .gazetteer import Gazetteer, PlaceMention
 from .paths import REFERENCE_DIR
 from .schema import Mention, Region
 from .textspans import (
+    CLAUSE_SEP,
     clause_start,
     covering,
     in_range,
@@ -925,6 +926,19 @@ def _subject_loc(ctx: Context, s: int, e: int) -> Loc | None:
     return first
 
 
+def _clause_opener(ctx: Context, s: int, c0: int) -> Loc | None:
+    """The place that opens the latest clause of text[s:c0] (旗里统筹用于…), if any clause opens with one."""
+    text = ctx.article.text
+    starts = [s] + [m.end() for m in CLAUSE_SEP.finditer(text, s, c0)]
+    for a in reversed(starts):
+        if a >= c0:
+            continue
+        k = bisect_left(ctx.loc_starts, a)
+        if k < len(ctx.locs) and ctx.locs[k].start == a and not is_object(text, ctx.locs[k], ctx.locs, ctx.loc_starts):
+            return ctx.locs[k]
+    return None
+
+
 def _loc_index(ctx: Context, loc: Loc) -> int:
     """``ctx.locs.index(loc)`` from where its start sorts (no loc before that can equal it)."""
     locs = ctx.locs
@@ -1006,6 +1020,15 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
             if group is not None:
                 return group, "clause"
         return _coordinated(text, clause_locs), "clause"
+    if c0 > s and not clause_locs:
+        # 北京结对区安排资金3280万元，旗里统筹用于…，实施协作项目14个: a clause without a subject goes on
+        # about the subject of the latest clause that opens with one (a topic chain), when that is a place here
+        # and the sentence's first subject is a partner outside
+        opener = _clause_opener(ctx, s, c0)
+        if opener is not None and opener.how != "outside":
+            first = _subject_loc(ctx, s, c0)
+            if first is not None and first.how == "outside":
+                return opener.region, "clause"
     semi = text.rfind("；", s, m.start)
     if semi >= 0:  # 一是阿拉善盟…；二是巴彦淖尔市…，60岁以上党员占比达到41%: the segment's own subject
         subj = _subject_loc(ctx, semi + 1, m.start)

@@ -444,6 +444,9 @@ def test_programme_by_count_and_scope(text, expect):
     ("在正镶白旗嘎查书记培训班上的讲话\n\n目前全旗有党员中心户213户。今年外出考察的第一站放在镶黄旗。\n\n"
      "二是把党员中心户做优。今年全旗计划再新增党员中心户30户左右。",
      [(213, "正镶白旗"), (30, "正镶白旗")]),
+    # a clause without a subject goes on about the latest clause's subject (旗里), not the partner the sentence opened with
+    ("苏尼特右旗京蒙协作\n\n今年，北京结对区又安排京蒙协作资金3280万元，旗里统筹用于产业和就业，实施协作项目14个。",
+     [(32800000, ""), (14, "苏尼特右旗")]),
     # what the subject belongs to (是呼伦贝尔市的农业大市) is not what 全市 points back to
     ("关于扎兰屯市村级集体经济情况的调研报告\n\n一、基本情况\n\n"
      "扎兰屯市地处大兴安岭东麓，是呼伦贝尔市的农业大市，全市共有139个行政村。",
