@@ -141,7 +141,24 @@ _PERSON_SHAPE = re.compile(r"(?:书记|主任|队长|大叔|大姐|大嫂|大妈
                            r"秀才|专家|工匠|巧匠|师傅|骨干|标兵|模范|明星|状元|能手|把式|党员|支书|干部|教师)$")
 # 两个确立, 三个作用, 四个意识, 五大优势: numbered formulas (unless a programme word follows: “四比”活动)
 _FORMULA = re.compile(r"^[一二两三四五六七八九十百千万\d]+(?:个|大|项|条|种|有|好|心|感|自信|维护|确立|必须|坚持|不|无|到位|基础)")
-_TIER = re.compile(r"[-－—–─]|^[两三四五]级|级联动$|级联创$|级联建$")
+_TIER = re.compile(r"^[两三四五]级|级联动$|级联创$|级联建$")
+_DASH = re.compile(r"[-－—–─]+")
+# the levels a tier formula (盟-旗-苏木-嘎查, 街道—社区—网格) chains; a chain of steps (接单—派单—办结—回访) is a practice
+_LEVEL_WORDS = frozenset(("自治区", "区", "盟", "市", "旗", "县", "苏木", "镇", "乡", "嘎查", "村", "社区", "街道", "网格",
+                          "楼栋", "单元", "户", "盟市", "旗县", "旗县区", "旗县市区", "苏木镇", "苏木乡镇", "乡镇", "嘎查村", "村组",
+                          "党委", "党工委", "党总支", "党支部", "支部", "党小组", "小组", "中心户", "党员", "小区", "楼长",
+                          "网格长", "网格员", "片区", "院落", "楼道", "家庭", "党组织"))
+_LEVEL_ENDS = tuple(sorted(_LEVEL_WORDS, key=len, reverse=True))  # (社区党委—网格党支部—楼栋党小组: levels too)
+
+
+def _tier_formula(name: str) -> bool:
+    """盟-旗-苏木 / 街道—社区—网格 / 两级联动: a formula of tiers, never a programme (a chain of steps can be one)."""
+    if _TIER.search(name):
+        return True
+    if not _DASH.search(name):
+        return False
+    parts = [p for p in _DASH.split(name) if p]
+    return len(parts) < 2 or sum(p.endswith(_LEVEL_ENDS) or p[-1:] in "级层" for p in parts) * 2 >= len(parts)
 _SPEECH = re.compile(r"[，。！？!?：:；;]")
 _NUMERIC = re.compile(r"[\d０-９.%]+")
 _NUMBERED_RULE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:分配办法|办法|模式|机制|分配法|工作法|制度)")
@@ -307,7 +324,7 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
     Titles, honours, ranks and tiers are never programmes; a person's nickname, a metaphor, a
     numbered formula or a composition is one only with a programme word after it (“双带头人”培育工程).
     """
-    if ((_TITLE_SHAPE.search(name) and not _PRACTICE_END.search(name)) or _TIER.search(name) or _COHORT.match(name)
+    if ((_TITLE_SHAPE.search(name) and not _PRACTICE_END.search(name)) or _tier_formula(name) or _COHORT.match(name)
             or _ASPECT_END.search(name)):
         return True
     if _GRADE_AFTER.match(text, end):

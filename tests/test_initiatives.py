@@ -231,6 +231,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("镇里组建了3支党员农技服务队，去年服务队上门指导200多户。", ["党员农技服务队", "党员农技服务队"]),
     ("组建了２６支党员治沙突击队，三年来，突击队累计参与造林治沙18.5万亩。", ["党员治沙突击队", "党员治沙突击队"]),
     ("乡党委在经营户中培育党员示范户26户，由示范户牵头制定服务标准。", ["党员示范户", "党员示范户"]),
+    # a chain of steps is a practice; a chain of tiers (社区党委—网格党支部—楼栋党小组) is not
+    ("全面推行“接单—派单—办结—回访”闭环机制，简单问题2小时内响应。", ["接单—派单—办结—回访"]),
+    ("构建“社区党委—网格党支部—楼栋党小组”组织体系，划分网格57个。", []),
     # a campaign's follow-up review and a standard joint meeting are no programmes of their own
     ("对全市网格开展了一次“回头看”，核定网格1200个。", []),
     ("社区牵头物业企业建立联席会议制度，诉求2小时内响应。", []),
