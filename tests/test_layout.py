@@ -367,3 +367,10 @@ def test_a_notices_signature_and_attachment_belong_to_the_notice():
             "附件\n\n各镇乡“红色网格”诉求办理情况统计表\n\n镇 | 收集诉求（件）\n新城区街道 | 412\n旧城区街道 | 365")
     articles = [a for a in split_articles(Document("n.txt", text, "x")) if a.kind == "article"]
     assert len(articles) == 1 and "412" in articles[0].text
+
+
+def test_pointers_to_other_pages_are_furniture():
+    text = ("全区各地推进基层治理\n\n全盟已将1200余名机关干部编入网格。\n\n【相关阅读】\n"
+            "·包头87个社区试点“邻里食堂”（A03版）\n·鄂尔多斯：4.6万名党员亮身份践承诺（A05版）")
+    body = "\n".join(a.text for a in split_articles(Document("w.txt", text, "x")))
+    assert "87个" not in body and "4.6万" not in body and "1200余名" in body
