@@ -203,7 +203,8 @@ _PER_RE = re.compile(
     r"|(?P<avg>人|户|亩|村|年|月|日|头|只|场)均"
     r"|(?P<yld>亩)产"  # 亩产4500斤: per 亩
 )
-_MONEY_CONTEXT = re.compile(r"补贴|收入|增收|资金|收益|投入|投资|经费|分红|工资|销售额|产值|营业额|营收|奖金|存款|贷款|钱|挣|赚")
+_MONEY_CONTEXT = re.compile(r"补贴|收入|增收|资金|收益|投入|投资|经费|分红|工资|销售额|产值|营业额|营收|奖金|存款|贷款|钱|挣|赚|进账|"
+                            r"卖了|卖出|[0-9０-９一二两三四五六七八九十百千万]元")  # (卖了11万多元，比原来多出三四万)
 # Verbs of money in speech: a phrase-final 块 after one of them is 元 (每只羊能多卖七八十块, 剩二三百块)
 _SPOKEN_MONEY_VERB = re.compile(r"卖|买|挣|赚|花|剩|省|价|贵|便宜|收|给|发|补|交|少|多")
 # 1块2, 3块五: the digit after 块 is 角 (never 块2个: a digit followed by more digits or a classifier)
