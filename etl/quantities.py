@@ -146,7 +146,7 @@ _BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$)"
 # The pattern starts with a character class so that the engine skips ahead fast; the look-behind
 # checks are done in Python on the few candidates.
 _PATTERN = re.compile(
-    f"(?=[0-9０-９{_CD}{_CU}万萬])(?![一壹](?![0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]|个?(?:小时|分钟|工作日)))"
+    f"(?=[0-9０-９{_CD}{_CU}万萬])(?![一壹](?![0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]|个?(?:小时|分钟|工作日)|成))"
     r"(?:(?P<pct>百分之)(?P<pnum>" + _NUM + ")"
     r"|(?P<fden>[二三四五六七八九十])分之(?P<fnum>[一二三四五六七八九])(?![分之])"
     r"|(?P<num>" + _NUM + "(?:" + _SEP + _NUM + ")?)"
@@ -162,7 +162,7 @@ _PATTERN = re.compile(
 # (but not before (个)小时/分钟/工作日: 不到一个小时就能赶到 is a time limit; _convert decides).
 _START = "0-9０-９零〇一二两三四五六七八九十百千万"
 _RUN = re.compile(
-    f"[{_START}](?:(?<!一)|(?=[0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]|个?(?:小时|分钟|工作日)))[0-9０-９{_CD}{_CU}{_BU}]*"
+    f"[{_START}](?:(?<!一)|(?=[0-9０-９{_CD}{_CU}{_BU}点點{_APPROX}]|个?(?:小时|分钟|工作日)|成))[0-9０-９{_CD}{_CU}{_BU}]*"
 )
 # 兆 is not read as a scale in running text (兆瓦), so a numeral right after it is the tail of
 # a number we cannot read (四十九兆九千…).
@@ -235,6 +235,7 @@ _COUNTED_THEN_MEASURE = re.compile(
     r"(?:[0-9０-９一二两三四五六七八九十百千]+[个家所]|[近约超]?[一二两三四五六七八九]成(?:的)?|[0-9０-９.]+%(?:的)?)"
     r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
+_SHARE_VERB_BEFORE = re.compile(r"(?:占|占到|增长|提高|下降|降低|增加|减少|达到|达)$")  # 占一成, 增长一成
 # 有 + a count of places or bodies + what is measured of them, right before 不到/超过 (a threshold of the count)
 _HAVE_COUNT_THEN = re.compile(r"有[0-9０-９一二两三四五六七八九十百千]+(?:余|多)?[个家所处支座][\u4e00-\u9fff“”]{2,14}$")
 # a property measured as a share (占比, 比例, …率) right before a threshold in %
@@ -502,8 +503,11 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
     # --- rejections that look at the numeral itself --------------------------------------------
     if chinese and not pct_word:
         if (num_text in ("一", "壹", "零", "〇") or num_text.startswith("一两")) and not (
-                num_text == "一" and unit_written in _TIME_UNITS and _prefix(text, num_start)[1] in ("less", "approx")):
-            return None  # determiner 一个, 一只; 零距离 (but 不到一个小时就能赶到 is a time limit)
+                num_text == "一" and unit_written in _TIME_UNITS and _prefix(text, num_start)[1] in ("less", "approx")) \
+                and not (num_text == "一" and unit_written == "成" and (
+                    _prefix(text, num_start)[1] or text.startswith(("多", "左右", "以上", "以下"), end)
+                    or _SHARE_VERB_BEFORE.search(text, max(0, num_start - 3), num_start))):
+            return None  # determiner 一个, 一只; 零距离 (but 不到一个小时就能赶到 is a time limit; 增长一成多, 不到一成)
         if first in "百千佰仟万萬":
             # 千家万户, 百姓, 万余人, 万名干部: no digit, so no definite number. With a qualifier
             # word it is one: 逾千人, 近百名, 不到百人, 近万人, 上百公里, 上万名.
