@@ -52,6 +52,7 @@ def default_initiative(ctx: Context) -> str:
 
 
 _PARAGRAPH = re.compile(r"\n+")
+_BRAND_AFTER = re.compile(r"[”\"」]?[\u4e00-\u9fff]{0,4}?品牌")
 
 
 def _body_programme(ctx: Context, strong: list) -> str:
@@ -72,6 +73,17 @@ def _body_programme(ctx: Context, strong: list) -> str:
     lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1 or _titled_in_lede(ctx, i)]
     if lede:
         return lede[0].name
+    # the one brand the opening paragraphs present (打出“红色网格”治理品牌): what the report is about
+    opening_end = len(text)
+    if lede_end > 0:
+        k = lede_end
+        while text.startswith("\n", k):
+            k += 1
+        second = text.find("\n", k)
+        opening_end = second if second > 0 else len(text)
+    brands = {i.name for i in strong if i.start < opening_end and _BRAND_AFTER.match(text, i.end)}
+    if len(brands) == 1 and len({i.name for i in strong if _BRAND_AFTER.match(text, i.end)}) == 1:
+        return brands.pop()
     # a round-up of items each led by its place (库伦旗——…, 达茂旗：…) has no programme of its own
     led = 0
     for nl in _PARAGRAPH.finditer(text, ctx.body_start):

@@ -605,3 +605,12 @@ def test_a_partners_column_in_a_table_takes_the_tables_programme():
             "格日勒敖都苏木 | 东直门街道 | 28 | 218.5\n\n国门社区 | 和平里街道 | 37 | 146.0")
     got = {f.value: (f.league, f.initiative) for f in facts_of(text)}
     assert got[2185000] == ("", "京蒙协作") and got[28] == ("锡林郭勒盟", "京蒙协作")
+
+
+def test_the_one_brand_an_opening_presents_is_the_articles_programme():
+    # 打出“红色网格”治理品牌 in the opening: a lede figure before it takes the brand, though the body names others more
+    text = ("九原区：志愿者“沉”进网格\n\n走进九原区华融社区，这个有3100余户的老社区，如今被细分成11个网格。\n\n"
+            "近年来，九原区打出“红色网格”治理品牌。\n\n"
+            "龙宇社区的“银发先锋”志愿服务队有40人。“银发先锋”队伍已有12支。“银发先锋”还在扩大。")
+    got = {f.value: f.initiative for f in facts_of(text)}
+    assert got[3100] == "红色网格"
