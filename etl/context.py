@@ -4,6 +4,7 @@ Built once per article and shared by every number in it (regions, programmes, su
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -42,20 +43,24 @@ class Context:
         return self.headings[k] if k >= 0 else None
 
 
+_KICKER_LINE = re.compile(r"\W{0,3}【[\u4e00-\u9fff“”]{2,10}】\W{0,3}\n\n")
+
+
 def body_start(article: Article) -> int:
-    pos = 0
+    k = _KICKER_LINE.match(article.text)  # 🔥【草原红管家】 above the headline (etl.layout keeps it there)
+    pos = start = k.end() if k is not None and article.title else 0
     for _ in range(2):
         nl = article.text.find("\n\n", pos)
         if nl < 0:
             break
         line = article.text[pos:nl]
-        if line in (article.title,) or (pos == 0 and len(line) <= 40 and "。" not in line and article.title):
+        if line in (article.title,) or (pos == start and len(line) <= 40 and "。" not in line and article.title):
             pos = nl + 2
             if line == article.title:
                 return pos
         else:
             break
-    return pos if article.title and article.text.startswith(article.title) else 0
+    return pos if article.title and article.text.startswith(article.title, k.end() if k else 0) else 0
 
 
 def build_context(article: Article, gaz: Gazetteer | None = None) -> Context:

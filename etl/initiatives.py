@@ -404,6 +404,7 @@ _LEAD_BEFORE = re.compile(r"(?:^|\n)[■□◆◇●○▲△▶►★☆◎※#
 _TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号)")
 
 
+_KICKER = re.compile(r"【([\u4e00-\u9fff]{3,8})】")
 _HEADING_LAUNCH = re.compile(r"^[（(]?[一二三四五六七八九十0-9０-９]{1,2}[)）、.．]\s*(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True))
                              + r")([\u4e00-\u9fff]{3,6})(?=[，,：:；;])", re.M)
 _TOOL_LAUNCHED_BEFORE = re.compile(r"(?:上线|开发|研发|推出|开通|启用|搭建|建成|打造)(?:了)?(?:一款|一个|一套)?$")
@@ -535,6 +536,11 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
                 names[name] = (lex.canonical.get(name, name), STRONG)
     if "“" in text or '"' in text or "「" in text or "‘" in text:
         _quoted(text, head_starts, lex, names)
+        # 🔥【草原红管家】 over a post's headline: the programme the post is about, when the body quotes it too
+        for a, b in _head_lines(text, head_end):
+            k = _KICKER.search(text, a, b)
+            if k is not None and "“" + k.group(1) + "”" in text and _acceptable(k.group(1), lex):
+                names.setdefault(k.group(1), (lex.canonical.get(k.group(1), k.group(1)), STRONG))
     for m in _BODY_UNQUOTED.finditer(text):
         name = m.group(1)
         if _WORD_COUNTED.match(text, m.end()):  # 实施联建产业项目63个: projects counted, not a programme's name
@@ -575,6 +581,16 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             else:
                 rank = CANDIDATE
             names[name] = (lex.canonical.get(name, name), rank)
+    # a headed candidate built on a strong name's last words (草原红管家 … 组建红管家服务队156支): that name's
+    strong_plain = [n for n, (c, r) in names.items() if r == STRONG and c == n and "+" not in n and len(n) >= 4]
+    for name, (canonical, rank) in list(names.items()):
+        if rank != CANDIDATE:
+            continue
+        head = next((h for h in _UNQUOTED_HEADS if name.endswith(h)), "")
+        stem = name[:-len(head)] if head else ""
+        owner = next((n for n in strong_plain if len(stem) >= 2 and n.endswith(stem) and n != name), None)
+        if owner is not None:
+            names[name] = (owner, STRONG)
     # a candidate the article launches and names again (建设党员暖心驿站… 新建党员暖心驿站5处): confirmed
     for name, (canonical, rank) in list(names.items()):
         if rank == CANDIDATE and text.count(name) >= 2 and len(name) >= 4:

@@ -84,6 +84,7 @@ _META = re.compile(
     r"|^[【\[]?\s*(?:字号|小字号|大字号|字体|打印|关闭|分享到|收藏|返回顶部)[：:】\]\s大中小]*[】\]]?(?:\s*[【\[].{0,6}[】\]])*$")
 # Under a work report's title: its date and its issuing offices (中共巴彦淖尔市委组织部 …).
 _ATTACHMENT = re.compile(r"^附件\s*(?:[0-9０-９一二三四五六七八九十]+)?\s*(?:[：:.．、].*)?$")
+_KICKER_LINE = re.compile(r"^\W{0,3}【([\u4e00-\u9fff]{2,10})】\W{0,3}$")
 _DATE_LINE = re.compile(r"^[（(]?\s*(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?$")
 _ISSUER = (r"(?:中共)?[\u4e00-\u9fff]{2,20}?(?:委员会|党委|党组|党工委|组织部|宣传部|社会工作部|统战部|办公室|办公厅|人民政府|政府|局)"
            r"(?:调研组|课题组|调查组|考察组|督查组|工作组|联合调研组)?")
@@ -468,7 +469,10 @@ def split_articles(doc: Document) -> list[Article]:
     def open_group(heads: list[str]) -> dict:
         title = heads[-1] if heads else ""
         subtitle = heads[-2] if len(heads) >= 2 and len(heads[-2]) >= 8 else ""
-        return {"title": title, "subtitle": subtitle, "byline": "", "paras": [], "kind": "article",
+        # a bracketed kicker above them (🔥【草原红管家】): the programme or column the piece is filed under
+        kicker = next((h for h in heads[:-1] if h is not subtitle and (k := _KICKER_LINE.match(h))
+                       and "“" + k.group(1) + "”" in text), "")  # (a column's label, 【乡村振兴这么干】, is not)
+        return {"title": title, "subtitle": subtitle, "kicker": kicker, "byline": "", "paras": [], "kind": "article",
                 "credit": ""}
 
     i = 0
@@ -588,7 +592,7 @@ def split_articles(doc: Document) -> list[Article]:
     for g in groups:
         if not g["paras"] and not g["title"]:
             continue
-        head = [h for h in (g["subtitle"], g["title"]) if h]
+        head = [h for h in (g.get("kicker", ""), g["subtitle"], g["title"]) if h]
         body = list(g["paras"])
         if g["credit"]:
             body.append(g["credit"])

@@ -408,7 +408,23 @@ def find_quantities(text: str) -> list[Mention]:
             prev = mention
     if "平均年龄" in text:
         out = _group_ages(text, out)
+    if out and "“" in text:
+        names = [(q.start(1), q.end(1)) for q in _NAMED_FORMULA.finditer(text) if _is_formula(q.group(1))]
+        if names:
+            # “一户带十户”, “三减三优”, “15分钟便民生活圈”: a programme named with numbers, not a figure
+            out = [m for m in out if not any(a <= m.start and m.end <= b for a, b in names)]
     return out
+
+
+_NAMED_FORMULA = re.compile(r"“([^“”\n]{2,12})”")
+_NUMERAL_RUN = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+")
+_NAME_END = re.compile(r"(?:圈|工程|行动|机制|模式|工作法|法|制|计划|活动)$")
+
+
+def _is_formula(name: str) -> bool:
+    """A quoted name built of numbers (一户带十户, 三减三优) or ending as a programme's name (15分钟便民生活圈)."""
+    runs = _NUMERAL_RUN.findall(name)
+    return bool(runs) and (len(runs) >= 2 or _NAME_END.search(name) is not None) and len(name) >= 4
 
 
 # 平均年龄34岁, 平均年龄比上一届下降4.3岁, 比…低6岁左右: a group's age is a statistic (a person's age is not)

@@ -614,3 +614,13 @@ def test_the_one_brand_an_opening_presents_is_the_articles_programme():
             "龙宇社区的“银发先锋”志愿服务队有40人。“银发先锋”队伍已有12支。“银发先锋”还在扩大。")
     got = {f.value: f.initiative for f in facts_of(text)}
     assert got[3100] == "红色网格"
+
+
+def test_a_kicker_above_a_posts_headline_is_part_of_its_head():
+    post = ("巴林右旗党建\n▲点击上方蓝字 关注我们\n\n原创  巴林右旗委组织部  巴林右旗党建\n2024年06月18日 08:30  内蒙古\n\n"
+            "🔥【草原红管家】\n1370名党员“背包上路”\n把服务送进牧区深处\n\n旗委组织部在全旗推开“草原红管家”服务机制。\n\n"
+            "截至目前，全旗1370名党员编入网格。\n\n牧民说，有事找红管家。今年以来办理事项4800余件。")
+    facts = facts_of(post)
+    got = {f.value: f.initiative for f in facts}
+    # (the headline's 1370 is the body's, stated once; the kicker is the head's programme)
+    assert got[4800] == "草原红管家" and [f.value for f in facts].count(1370) == 1

@@ -368,3 +368,12 @@ def test_a_quoted_names_headed_kind_named_bare_later_is_the_name():
             "力争年内新建服务驿站6处。")
     got = [(text[m.start:m.end], m.name) for m in find_initiatives(text, title)]
     assert ("服务驿站", "乳都先锋") in got and ("服务驿站", "服务驿站") not in got
+
+
+def test_a_kicker_and_a_headed_short_form_name_the_posts_programme():
+    title = "把服务送进牧区深处"
+    text = ("🔥【草原红管家】\n\n1370名党员“背包上路”\n\n" + title + "\n\n旗委组织部在全旗推开“草原红管家”服务机制。"
+            "全旗已组建红管家服务队156支。")
+    found = find_initiatives(text, title, text.index(title) + len(title))
+    got = [(text[m.start:m.end], m.name) for m in found]
+    assert got[0] == ("草原红管家", "草原红管家") and ("红管家服务队", "草原红管家") in got

@@ -374,3 +374,13 @@ def test_pointers_to_other_pages_are_furniture():
             "·包头87个社区试点“邻里食堂”（A03版）\n·鄂尔多斯：4.6万名党员亮身份践承诺（A05版）")
     body = "\n".join(a.text for a in split_articles(Document("w.txt", text, "x")))
     assert "87个" not in body and "4.6万" not in body and "1200余名" in body
+
+
+def test_a_bracketed_kicker_the_post_quotes_stays_above_the_headline():
+    post = ("巴林右旗党建\n▲点击上方蓝字 关注我们\n\n原创  巴林右旗委组织部  巴林右旗党建\n2024年06月18日 08:30  内蒙古\n\n"
+            "🔥【草原红管家】\n1370名党员“背包上路”\n把服务送进牧区深处\n\n旗委组织部在全旗推开“草原红管家”服务机制。")
+    article = split_articles(Document("p.txt", post, "x"))[0]
+    assert article.text.startswith("🔥【草原红管家】") and article.title == "把服务送进牧区深处"
+    # (a column's label the post never quotes is dropped as before)
+    other = post.replace("推开“草原红管家”服务机制", "推开服务机制")
+    assert not split_articles(Document("p.txt", other, "x"))[0].text.startswith("🔥")
