@@ -60,7 +60,7 @@ _HEADS = (
 _UNQUOTED_HEADS = (
     "中心户", "联合体", "驿站", "夜校", "书屋", "服务队", "工作室", "顾问团", "人才库", "护林队", "宣讲团", "宣讲队",
     "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨", "护边队", "车间", "工坊", "示范田", "示范岗", "议事厅",
-    "突击队", "巡逻队", "巡护队", "示范户",
+    "突击队", "巡逻队", "巡护队", "先锋队", "示范户",
 )
 # Verbs that launch, spread, name or use a programme (from real writing of the genre).
 _VERBS = (
@@ -214,7 +214,7 @@ _SCAN = {_COUNTED_HEADED: scanner(_COUNTED_HEADED), _TITLED: scanner(_TITLED)}
 _CLAUSE_MODIFIER = re.compile(r"[找有是在到让把给向对去来]")
 # Head nouns by which the genre refers back to a named programme that is a thing or a place.
 _REFERENCE_HEADS = ("联盟", "联合体", "驿站", "食堂", "课堂", "夜校", "家园", "书屋", "超市", "服务队", "哨所", "牧场", "之家",
-                    "联营点", "议事厅", "工作室", "中心户", "突击队", "巡逻队", "巡护队", "示范户")
+                    "联营点", "议事厅", "工作室", "中心户", "突击队", "巡逻队", "巡护队", "先锋队", "示范户")
 # The groups a practice organises people into, named by the practice's last word (帮种小组 of 党员联户帮种)
 _GROUP_HEADS = ("小组", "小队", "分队", "服务队", "工作队", "工作组", "互助组")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")

@@ -449,8 +449,9 @@ class T:
 
 FACT_TEMPLATES: tuple[T, ...] = (
     # organisations
-    T("organisations", "党员先锋队", _c("支", 5, 80, "pcar"), "组建党员先锋队{Q}"),
-    T("organisations", "党员先锋队", _c("支", 5, 80, "pca"), "组建{Q}党员先锋队"),
+    # (a team a verb sets up and the number counts is its own programme, as the gold conventions say)
+    T("organisations", "党员先锋队", _c("支", 5, 80, "pcar"), "组建党员先锋队{Q}", programme="党员先锋队"),
+    T("organisations", "党员先锋队", _c("支", 5, 80, "pca"), "组建{Q}党员先锋队", programme="党员先锋队"),
     T("organisations", "党群服务站", _c("个", 20, 600), "建成党群服务站{Q}"),
     T("organisations", "党群服务站点", _c("个", 20, 600, "pca"), "建成{Q}党群服务站点"),
     T("organisations", "示范党支部", _c("个", 5, 120, "pcar"), "培育示范党支部{Q}"),
