@@ -700,9 +700,10 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             if word in lex.units and word not in names:
                 # 口岸党建联盟 … 各类党建联盟46个: the unit refers back to the article's own one, unless the
                 # headline names the unit itself (宁城县：党建联合体拉长… over a 设施农业党建联合体)
-                longer = [n for n, (_c, r) in names.items()
+                longer = [n for n, (c, r) in names.items()
                           if n.endswith(word) and len(n) > len(word) and r == STRONG and n not in lex.canonical
-                          and "+" not in n]  # (“网格+党员中心户” combines the unit with another: not an instance of it)
+                          and "+" not in n  # (“网格+党员中心户” combines the unit with another: not an instance of it)
+                          and c != lex.canonical.get(word, word)]  # (跨镇党建联合体: a description of the unit itself)
                 bare = [k for k in _all_at(text, word)
                         if not any(text.startswith(n, k + len(word) - len(n)) for n in longer)]
                 if longer and not any(a <= k < b for a, b in head_lines for k in bare):

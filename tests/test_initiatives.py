@@ -377,3 +377,11 @@ def test_a_kicker_and_a_headed_short_form_name_the_posts_programme():
     found = find_initiatives(text, title, text.index(title) + len(title))
     got = [(text[m.start:m.end], m.name) for m in found]
     assert got[0] == ("草原红管家", "草原红管家") and ("红管家服务队", "草原红管家") in got
+
+
+def test_a_description_of_a_unit_does_not_hide_the_unit_named_bare():
+    # 跨镇党建联合体 describes the unit; the table's 党建联合体（个） column is still the unit's
+    text = ("各镇组建村级党建联合体，各镇推进情况见表1。\n\n表1  各镇村级党建联合体建设情况\n\n镇 | 党建联合体（个）\n陕坝镇 | 5\n\n"
+            "下一步，计划再组建跨镇党建联合体5个。")
+    got = [(text[m.start:m.end], m.name) for m in find_initiatives(text)]
+    assert ("党建联合体", "党建联合体") in got[:3]
