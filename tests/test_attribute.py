@@ -447,6 +447,10 @@ def test_programme_by_count_and_scope(text, expect):
     # a clause without a subject goes on about the latest clause's subject (旗里), not the partner the sentence opened with
     ("苏尼特右旗京蒙协作\n\n今年，北京结对区又安排京蒙协作资金3280万元，旗里统筹用于产业和就业，实施协作项目14个。",
      [(32800000, ""), (14, "苏尼特右旗")]),
+    # the base of a comparison (比全区…平均水平高出) and a partner one works with (对接北京市帮扶单位) are objects
+    ("额济纳旗伊布图嘎查\n\n2023年，嘎查牧民人均可支配收入达到2.8万元，比全区农村牧区居民平均水平高出六千多元。",
+     [(28000, "额济纳旗"), (6000, "额济纳旗")]),
+    ("杭锦后旗工作总结\n\n积极对接北京市帮扶单位，全年争取京蒙协作资金3860万元。", [(38600000, "杭锦后旗")]),
     # what the subject belongs to (是呼伦贝尔市的农业大市) is not what 全市 points back to
     ("关于扎兰屯市村级集体经济情况的调研报告\n\n一、基本情况\n\n"
      "扎兰屯市地处大兴安岭东麓，是呼伦贝尔市的农业大市，全市共有139个行政村。",
