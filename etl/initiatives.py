@@ -72,11 +72,13 @@ _VERBS = (
     "建好", "办好", "做强", "做优", "做实", "做亮", "做响", "形成", "总结提炼", "提炼", "培树", "树立", "担任",
     "探索推行", "探索建立", "创新推出", "办起", "建起", "搭起", "组成", "兴办", "开办起", "新开", "新设", "新建", "开起",
     "创新开展", "积极推行", "大力推行", "大力推广", "全面推广", "全力打造", "着力打造", "精心打造", "倾力打造", "建设",
-    "推开", "打出", "铺开", "采取", "采用", "上线",
+    "推开", "打出", "铺开", "采取", "采用", "上线", "招募", "选派", "聘请",
 )
 # (‘…’ inside a quotation: 他说：“我们旗组建‘马背宣讲队’……”)
 _QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{2,24})[”\"」’]")
-_SUFFIX_AFTER = re.compile("(?:等)?[\u4e00-\u9fff]{0,4}?(?:" + "|".join(map(re.escape, sorted(_SUFFIXES, key=len, reverse=True))) + ")")
+_SUFFIX_ALT = "(?:" + "|".join(map(re.escape, sorted(_SUFFIXES, key=len, reverse=True))) + ")"
+# the programme word right after the name, with no word between (邻里节活动, not 邻里 + 节活动)
+_SUFFIX_RIGHT_AFTER = re.compile(_SUFFIX_ALT)
 # the verb may be followed by 了, 起, 出 and a count or a determiner: 打造了一批“红色驿站”, 建成12个“草原书屋”
 _COUNT = r"(?:[0-9０-９]+|(?!一(?:[批些系]|[个支处家所座间户名类项种条期场次]))[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支)"
 # (推开的“党员治沙责任区”: the one the verb launched; 搞了个“社区合伙人”: a colloquial one)
@@ -85,6 +87,10 @@ _VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)
 # A launching verb a few words before (启动农牧民党员“冬训”, 开展机关干部“双报到”)
 _LAUNCH = ("开展", "推行", "实施", "实行", "启动", "推出", "组建", "打造", "建立", "设立", "开设", "创建", "举办", "发起", "探索",
            "推广", "深化", "叫响", "擦亮", "培育", "组织开展", "深入开展", "全面推行")
+# (“一对一”开展帮扶: a verb after the name makes it the way something is done, not a name with its programme word)
+# (but 培育工程, 建设工作, 创建活动: a verb that makes a compound with the programme word)
+_SUFFIX_AFTER = re.compile("(?:等)?(?:" + _SUFFIX_ALT + "|(?!开展|推行|实施|实行|启动|推出|举办|发起|组织|进行)"
+                           "[\u4e00-\u9fff]{1,4}?" + _SUFFIX_ALT + ")")
 _LAUNCH_AT = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了)?")
 _LAUNCH_RIGHT_BEFORE = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?$")
 _LAUNCH_NEAR = re.compile("(?:" + "|".join(sorted(_LAUNCH, key=len, reverse=True)) + r")(?:了)?[\u4e00-\u9fff]{1,6}$")
@@ -435,7 +441,20 @@ def _evidence(text: str, start: int, end: int, head_starts: set[int]) -> bool:
         # (由9名“红色管家”轮流值守: people counted under a role's name; a nickname is a person's, not counted)
         or _COUNT_BEFORE.search(text, max(0, start - 6), start)
         or _COUNT_AFTER.match(text, end)
-        or start in head_starts)
+        or start in head_starts
+        or _worded_elsewhere(text, start, end))
+
+
+def _worded_elsewhere(text: str, start: int, end: int) -> bool:
+    """A quoted name (办一场“邻里节”) the text also writes with a programme word right after it (举办邻里节活动530余场):
+    the text names it as a programme, wherever it quotes it."""
+    name = text[start + 1:end - 1]
+    i = text.find(name)
+    while i >= 0:
+        if not start <= i < end and _SUFFIX_RIGHT_AFTER.match(text, i + len(name)):
+            return True
+        i = text.find(name, i + 1)
+    return False
 
 
 def _counted_word(name: str, text: str, start: int, end: int, head_starts: set[int]) -> bool:

@@ -273,6 +273,14 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("街道上线“格事速办”小程序，受理居民诉求2637件。", ["格事速办"]),
     ("通过“学习强国”视频会议功能组织学习12次。", []),
     ("镇党委把“红色网格”作为抓手，将18个社区细分为236个网格。", ["红色网格"]),
+    # a quoted name the text elsewhere writes with a programme word right after it is that programme
+    ("每年秋天各小区都办一回“睦邻节”。去年举办睦邻节活动45场。", ["睦邻节", "睦邻节"]),
+    ("大家都盼着“团圆饭”。", []),
+    # a quoted manner before the verb it qualifies (“一对一”开展帮扶) is no name with its programme word
+    ("两地12个街道与20个村结成对子，“一对一”开展帮扶。", []),
+    ("全旗实施“双带头人”培育工程，储备人才300余名。", ["双带头人"]),
+    # people recruited into a role the programme sets up (招募“…”, 选派“…”)
+    ("街道面向商户招募“邻里伙伴”，已有40家单位签约。", ["邻里伙伴"]),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
