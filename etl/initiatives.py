@@ -197,7 +197,10 @@ _GENERIC = re.compile(r"^(重点|各类|系列|一批|相关|基础设施|民生
 _DESCRIPTIVE = re.compile(r"(?:产业|型|式|类|级|村|镇|社区|嘎查|区域|城乡|行业|领域|企业|年轻|青年|女|妇女|老|老年|优秀|骨干|"
                           r"流动|新|示范|星级|边境|牧区|农村|城镇|城市|片区|网格|楼栋)$")
 # The two to four characters before a programme head noun, after a boundary (的, punctuation, a verb's object)
-_REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:" + "|".join(sorted(_UNQUOTED_HEADS, key=len, reverse=True)) + r"))")
+# (and the ways two parties are paired: 村企结对, 村企联建 — a method the article names again and again)
+_PAIRING_HEADS = ("结对", "联建", "共建")
+_REPEATED_HEADED = re.compile(r"(?<=[的，。、；：“”（）\s把将让是])([\u4e00-\u9fff]{2,4}?(?:"
+                              + "|".join(sorted(_UNQUOTED_HEADS + _PAIRING_HEADS, key=len, reverse=True)) + r"))")
 # A model named by who runs what (党组织领办合作社, 党支部领办的合作社, 党员创办企业): the party body, a verb of
 # leading or founding, and the economic unit; the article's name for it drops the owner's level (嘎查村) and 的
 # (村党支部领办的丰禾种植专业合作社: a relative clause, the cooperative's own name between)
@@ -626,10 +629,12 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             names[name] = (canonical, STRONG)
     # a noun phrase with a programme head noun that the article names again and again (他们的积分超市…
     # 我们的积分超市…把积分超市补上来): confirmed by repetition
-    if any(h in text for h in _UNQUOTED_HEADS):
+    if any(h in text for h in _UNQUOTED_HEADS + _PAIRING_HEADS):
         for m in _REPEATED_HEADED.finditer(text):
             name = m.group(1)
-            if (name in names or _generic_np(name, lex) or name in lex.canonical or text.count(name) < 3
+            # (结对's 对 is no preposition: a pairing is judged by who is paired)
+            np = name[:-2] + "单位" if name.endswith(_PAIRING_HEADS) else name
+            if (name in names or _generic_np(np, lex) or name in lex.canonical or text.count(name) < 3
                     or _LAUNCH_AT.match(name)):  # 组建党建联合体 three times is the verb and the unit
                 continue
             names[name] = (name, STRONG)

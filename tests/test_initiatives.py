@@ -393,3 +393,10 @@ def test_a_description_of_a_unit_does_not_hide_the_unit_named_bare():
             "下一步，计划再组建跨镇党建联合体5个。")
     got = [(text[m.start:m.end], m.name) for m in find_initiatives(text)]
     assert ("党建联合体", "党建联合体") in got[:3]
+
+
+def test_a_pairing_the_article_names_again_and_again_is_its_programme():
+    # 结对 / 联建 / 共建: the way two parties are paired, named by who is paired (its 对 is no preposition)
+    text = ("——全旗45个校企结对带活职业教育\n\n校企结对是两地协作的重点。目前全旗校企结对已有45个，"
+            "培训学员1200人。下一步将把校企结对和人才培养捆在一起考核。")
+    assert {m.name for m in find_initiatives(text)} == {"校企结对"}
