@@ -301,6 +301,9 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # a count whose clause names nothing it counts takes the sentence's programme whose name ends in its unit
     ("社区服务\n\n街道推行“邻里守望”服务。今年每个网格都选定了3户党员中心户，全街道一共214户。",
      [(3, "党员中心户"), (214, "党员中心户")]),
+    # the sentence's programme named before the number, not one opening a later clause of its own (ASCII commas too)
+    ("科右前旗推进理论宣讲\n\n今年全旗开展“马背宣讲”活动460余场,覆盖群众5.1万人次,“草原百灵”宣讲小分队获评先进集体。",
+     [(460, "马背宣讲"), (51000, "马背宣讲")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
