@@ -134,6 +134,11 @@ _ASPECT_END = re.compile(r"^[\u4e00-\u9fff]{1,2}[着了过]$")
 # “95后”网格员, “80后”书记: an age cohort
 _COHORT = re.compile(r"^[0-9０-９零一二三四五六七八九〇]{2}后$")
 _METAPHOR_AFTER = re.compile(r"(?:作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
+# what a metaphor calls something (党建“红色引擎”, 打造“金钥匙”): a vehicle noun, not a programme's name
+_METAPHOR_HEAD = re.compile(r"(?:引擎|发动机|助推器|加速器|推进器|稳定器|压舱石|定盘星|金钥匙|催化剂|强心剂|风向标|指挥棒|晴雨表|"
+                            r"火车头|主引擎|桥梁|纽带|红纽带|连心桥|桥头堡|动力源|蓄水池|润滑剂|粘合剂|黏合剂|磁场|磁石)$")
+# 伊金霍洛旗阿勒腾席热镇(简称“阿镇”): a place's short name, not a programme's
+_PLACE_ALIAS_BEFORE = re.compile(r"(?:镇|旗|盟|市|区|县|乡|村|苏木|嘎查|社区|街道)[(（]简称$")
 _TITLE_SHAPE = re.compile(
     r"(?:之乡|之城|之都|之窗|之源|之花|之星|之最|明珠|名片|星级|示范单位|文明单位|先进集体|模范集体|先进单位|称号|荣誉)$"
     r"|^(?:最美|最佳|十佳|百佳|十大|百强|优秀|先进|模范|文明|标兵|明星|金牌|全国|全区|国家级|自治区级|盟级|市级|旗级|县级|"
@@ -173,7 +178,11 @@ _FUNCTION_WORD = re.compile(r"[的和及与在对把将被让向从给]")
 # project after a verb in the body (公忽洞村建设现代羊共享牧场项目 → 现代羊共享牧场).
 _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法|服务队|护边队|宣讲队|宣讲团"
                             r"|联合体|中心户|书屋|工作室|议事厅|说事点|红哨|先锋队|小分队))")
-_HEAD_FRAME = re.compile(r"^(?:关于)?(?:[\u4e00-\u9fff]{0,8}?(?:以|用|靠|借助|依托|通过))?")
+_HEAD_FRAME = re.compile(r"^(?:关于)?(?:[\u4e00-\u9fff]{0,8}?(?:以|用|靠|借助|依托|通过))?"
+                         # 建强区域党建联合体, 做实…, 用活…: a verb and its result before the name
+                         r"(?:[建做抓用管办育夯筑擦唱叫激搞强优][强好实优活亮响细深准牢稳大])?")
+# 首府两个社区工作法: a count inside a headline's phrase makes it a description, not a name
+_COUNTED_INSIDE = re.compile(r"[0-9０-９一二两三四五六七八九十百千几]+[个项条种家所支名类批]")
 _BODY_VERBS = ("建设", "实施", "推进", "推行", "启动", "打造", "开展", "建立", "构建", "探索", "推广", "深化", "创建", "创新",
                "推出", "叫响", "培育", "组建", "设立", "开设", "建成", "建起", "成立", "选树", "培树", "全面推行", "大力推行")
 _WORD_COUNTED = re.compile(r"(?:共|达|达到|已达|有)?[0-9０-９一二两三四五六七八九十百千万]+(?:余|多)?[个项处家座批类]")
@@ -336,6 +345,12 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
     if ((_TITLE_SHAPE.search(name) and not _PRACTICE_END.search(name)) or _tier_formula(name) or _COHORT.match(name)
             or _ASPECT_END.search(name)):
         return True
+    if _PLACE_ALIAS_BEFORE.search(text, max(0, start - 6), start):
+        return True
+    if not suffix and _METAPHOR_HEAD.search(name):
+        return True
+    if not suffix and text.startswith("的", end) and _ordinary_word(name):
+        return True  # 建设牧民“家门口”的党校: a word that qualifies a noun, not a name
     if _GRADE_AFTER.match(text, end):
         return True  # “基本称职”等次5名: a grade of an assessment, not a programme
     if _PROBLEM_AFTER.match(text, end):
@@ -479,9 +494,13 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
     nicknames: set[str] = set()
     worded: set[str] = set()
     headings: frozenset[str] | None = None
+    aliases = {_clean(m.group(1)) for m in _QUOTED.finditer(text)
+               if _PLACE_ALIAS_BEFORE.search(text, max(0, m.start() - 6), m.start())} if "简称" in text else set()
     for m in _QUOTED.finditer(text):
         name = _clean(m.group(1))
         q0, q1 = m.start(), m.end()
+        if name in aliases:
+            continue  # a place's short name wherever it is quoted
         if _NUMERIC.fullmatch(name) and len(name) >= 3 and "." not in name and "%" not in name and _NUMBERED_RULE_AFTER.match(text, q1):
             names[name] = (name, STRONG)  # “631”收益分配办法: a rule named by its numbers
             continue
@@ -554,6 +573,7 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             # 关于达茂旗以党建联盟带动…: the name is what follows the report's framing (关于…以/用/靠)
             name = _without_place(_HEAD_FRAME.sub("", h.group(1)))
             if (len(name) >= 3 and _acceptable(name, lex) and not text.startswith("“", start)
+                    and not _COUNTED_INSIDE.search(name)
                     and not _generic_np(name, lex)):
                 names[name] = (lex.canonical.get(name, name), STRONG)
     if "“" in text or '"' in text or "「" in text or "‘" in text:

@@ -281,6 +281,11 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("全旗实施“双带头人”培育工程，储备人才300余名。", ["双带头人"]),
     # people recruited into a role the programme sets up (招募“…”, 选派“…”)
     ("街道面向商户招募“邻里伙伴”，已有40家单位签约。", ["邻里伙伴"]),
+    # a place's short name (简称“…”), a metaphor's vehicle noun, a word that qualifies a noun: no programmes
+    ("巴彦浩特镇（简称“巴镇”）是阿拉善左旗的政府所在地，“巴镇”辖12个社区。", []),
+    ("党建“红色引擎”带动全镇18个村增收。", []),
+    ("把诊疗送到牧民“家门口”的卫生室，全年接诊3000余人次。", []),
+    ("全镇推行“红色引擎”工程，覆盖党员300余名。", ["红色引擎"]),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
@@ -400,3 +405,14 @@ def test_a_pairing_the_article_names_again_and_again_is_its_programme():
     text = ("——全旗45个校企结对带活职业教育\n\n校企结对是两地协作的重点。目前全旗校企结对已有45个，"
             "培训学员1200人。下一步将把校企结对和人才培养捆在一起考核。")
     assert {m.name for m in find_initiatives(text)} == {"校企结对"}
+
+
+@pytest.mark.parametrize("headline,expected", [
+    # a verb and its result before a headline's name (建强…, 做实…) is not part of the name
+    ("乌审旗：建强马背夜校 牧民学得会\n\n全旗开课120期。", "马背夜校"),
+    # a count inside a headline's phrase makes it a description (两个社区工作法), not a name
+    ("首府三个社区工作法入选全国百优\n\n玉泉区三个社区上榜。", None),
+])
+def test_a_headlines_unquoted_name_without_its_verb_or_a_count(headline, expected):
+    names = {m.name for m in find_initiatives(headline, head_end=headline.index("\n"))}
+    assert (expected in names) if expected else not any("工作法" in n for n in names)
