@@ -502,9 +502,13 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         num_text, unit_written = num_text[:-1], "千" + unit_written  # 12千米 = 12 公里, not 12000 米
     if num_start > 0:
         before = text[num_start - 1]
-        if before in _BAD_BEFORE_ANY or (before in _BAD_BEFORE_CHN and num_text[0] in _CHN_CHARS):
-            return None
         two_before = text[num_start - 2] if num_start > 1 else ""
+        # (an ASCII comma after a word is a clause's comma, as web pages write it: 共有居民5.3万户,14.88万人;
+        # after a digit it is a thousands separator, and the number is the tail of 1,234)
+        if (before in _BAD_BEFORE_ANY and not (before == "," and two_before and not two_before.isdigit()
+                                                 and not two_before.isascii())) \
+                or (before in _BAD_BEFORE_CHN and num_text[0] in _CHN_CHARS):
+            return None
         if before in "-－" and (two_before.isdigit() or (two_before.isascii() and two_before.isalnum())
                                 or (two_before != "" and two_before in "-－")):
             return None  # the tail of 0471-6251234, 2023-01-09, A-3
