@@ -458,6 +458,8 @@ _SPAN_END = re.compile(r"不等|之间")
 _CHANGE_FROM = re.compile(r"(?:从|由)[^，。；！？\n]*$")  # 从/由 earlier in the clause: a change, not a range
 _TIME_PER = re.compile(r"每(?:一)?(?:个)?(?:年|月|周|天|日|晚|季度|季)")
 _POPULATION_BEFORE = re.compile(r"(?:人口|人数)(?:总数|总量)?(?:已|共|约)?(?:有|达|达到|为|超过|突破)?$")
+# 累计参观人次达18万, 服务户数达1.2万: the unit named as the thing counted, right before the figure
+_UNIT_NOUN_BEFORE = re.compile(r"(人次|户次|件次|人数|户数)(?:总数|总量)?(?:已|共|约|累计)?(?:有|达|达到|为|超过|突破|超)?$")
 _ADDRESS = re.compile(r"(?:住在|住|去|到|在|来到|走进)$")
 _HOME_AFTER = re.compile(r"[\u4e00-\u9fff]{2,3}家(?:的|里|门)")  # 28栋刘德顺家的暖气: whose home
 _COMPARISON = re.compile(r"高于|低于|高出|低出|超出|比|较|增加|增长|提高|下降|减少")
@@ -515,6 +517,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
     if (not unit_written and num_text[-1:] in "万亿"
             and _POPULATION_BEFORE.search(text, max(0, num_start - 12), _prefix(text, num_start)[0])):
         unit_written = "人"  # 流动人口接近4万: a population counts people
+    if not unit_written and num_text[-1:] in "万亿" and (
+            u := _UNIT_NOUN_BEFORE.search(text, max(0, num_start - 12), _prefix(text, num_start)[0])):
+        unit_written = {"人数": "人", "户数": "户"}.get(u.group(1), u.group(1))
     if not unit_written and post:
         return None  # "以上" after a bare number: not a quantity of anything known
     first = num_text[0]
