@@ -88,6 +88,8 @@ _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "放在", "�
                   "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别", "通过", "借助", "依托")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
+# a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
+_FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
 _LEARN_AFTER = re.compile(r"[^，。；！？\n]{0,12}?(?:学习|考察|观摩|取经|调研|交流|参观|培训)")
 # An outside partner as the agent of a passive (设备由昌平区一家企业援建, 被大兴区评为…) gives, it is
@@ -886,6 +888,8 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
     takes the word before its head) and 与四子王旗、二连浩特市结对 (a list takes the word before its
     first item); 在呼市召开的推进会 (a meeting's venue).
     """
+    if _FILED_FROM_AFTER.match(text, loc.end):
+        return True  # 中国经济网呼伦贝尔8月26日讯: where the story was filed from, not what it is about
     start = loc.start
     k = bisect_left(starts, start) if locs and starts is not None else 0
     while True:

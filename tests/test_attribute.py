@@ -316,6 +316,9 @@ def test_programme_by_count_and_scope(text, expect):
      [(17, "东乌珠穆沁旗"), (12, "新巴尔虎右旗")]),
     # a list of places as the subject: what they share
     ("呼伦贝尔市推进边境党建。新右旗、新左旗、陈旗等牧业旗共设立党员中心户906户。", [(906, "")]),
+    # a news dateline's place is where the story was filed from, not the subject of the sentence it opens
+    ("中国新闻网赤峰5月12日电 这里是离城区不到20公里的嘎查,翁牛特旗乌丹镇红旗嘎查,草场面积3.2万亩。",
+     [(20, "翁牛特旗"), (32000, "翁牛特旗")]),
     ("在乌拉特前旗、乌拉特中旗推行“一户一岗”，联系牧户近1.1万户。", [(11000, "")]),
     # 各旗 is each banner together: the league
     ("锡林郭勒盟推进党员中心户工作。各旗县市累计化解纠纷680余起。", [(680, "")]),
