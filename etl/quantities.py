@@ -240,6 +240,10 @@ _SHARE_VERB_BEFORE = re.compile(r"(?:占|占到|增长|提高|下降|降低|增�
 _HAVE_COUNT_THEN = re.compile(r"有[0-9０-９一二两三四五六七八九十百千]+(?:余|多)?[个家所处支座][\u4e00-\u9fff“”]{2,14}$")
 # a property measured as a share (占比, 比例, …率) right before a threshold in %
 _SHARE_PROPERTY_BEFORE = re.compile(r"(?:占比|比例|比重|率)(?:在|为|达)?$")
+# a list of thresholds (50万元以上、30万元以上、10万元以上嘎查数量…), or a threshold then the noun it qualifies and
+# its count or share (50头以上养殖户达到195户, 10万元以上嘎查数量占比…)
+_THRESHOLD_LIST_AFTER = re.compile(r"、[0-9０-９.]+[万亿]?[\u4e00-\u9fff]{0,2}以[上下]")
+_THRESHOLD_THEN_COUNT = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:(?:达到|达|有|共有|为)[0-9０-９一二两三四五六七八九十百千]|数量|占比)")
 _COUNT_LATER = re.compile(r"[^。；！？\n，,]{0,20}?[0-9０-９二两三四五六七八九十百千万]")
 _SCORE_CONTEXT = re.compile(r"积分|得分|评分|分值|打分|考评|测评|成绩|分数|满意度")
 _NOT_CLASSIFIER_AFTER = {"部": frozenset("门署分长队委落级位件曲"), "起": frozenset("来身步点草诉义始码"),
@@ -595,6 +599,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
             and unit_written not in ("%", "％", "成")):
         return None  # 收入10万元以上的村达到45个: a threshold that says which villages are counted
         # (but 70%以上的嘎查村收入要达到20万元: how many of them, a share)
+    if post in ("以上", "以下") and unit_written not in ("%", "％", "成") and (
+            _THRESHOLD_LIST_AFTER.match(text, end) or _THRESHOLD_THEN_COUNT.match(text, end)):
+        return None  # 存栏50头以上养殖户达到195户, 50万元以上、30万元以上嘎查数量占比: which ones, then how many
     pre = _prefix(text, num_start)[1]
     if (unit_written in ("%", "％") and (pre in ("more", "less") or post in ("以上", "以下"))
             and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end)

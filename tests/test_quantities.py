@@ -310,6 +310,9 @@ SENTENCES = [
     # a bare 万 figure after the unit named as what is counted (参观人次达18万, 服务户数达1.2万)
     ("展馆开放以来参观人次达18万", [("18万", 180000, "人次", "exact", "")]),
     ("全年服务户数达1.2万", [("1.2万", 12000, "户", "exact", "")]),
+    # thresholds that say which ones are counted: a list of them, or one right before its noun and count
+    ("全旗肉牛存栏50头以上养殖户达到195户", [("195户", 195, "户", "exact", "")]),
+    ("其中20万元以上、10万元以上嘎查数量占比分别为12%、40%", [("12%", 12, "%", "exact", ""), ("40%", 40, "%", "exact", "")]),
 ]
 
 
