@@ -88,6 +88,11 @@ _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "放在", "�
                   "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别", "通过", "借助", "依托")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
+# a higher level that issues funds or tasks to a lower one (自治区下达我旗…, 市里下拨给各旗县…)
+_ISSUES_TO = re.compile(r"(?:财政)?(?:下达|下拨|拨付|拨给|切块|分配给|安排给)(?:给)?(?:我|本|各|全)?"
+                        r"(?:[\u4e00-\u9fff]{0,8}?(?:旗|县|市|区|苏木|镇|乡|嘎查|村))")
+# 自治区财政常态化帮扶资金分配为…: the fund the region gives, not the region's own figure
+_FUND_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?资金(?![0-9０-９])")  # (but 自治区财政安排专项资金4.5亿元: the region's own)
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
 _FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
@@ -465,6 +470,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区", "我区") else None
         if word == "自治区" and text.startswith("级", m.end()):
             continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
+        if _ISSUES_TO.match(text, m.end()) or (word == "自治区" and _FUND_OF.match(text, m.end())):
+            continue  # 自治区下达我旗…, 自治区财政…资金分配为: the level that issues the funds, not their place
         in_answer = any(a <= m.start() < b for a, b in answers)
         answer = next(((a, b) for a, b in answers if a <= m.start() < b), None)
         home = own[answer[0]] if answer is not None else main
@@ -888,6 +895,8 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
     takes the word before its head) and 与四子王旗、二连浩特市结对 (a list takes the word before its
     first item); 在呼市召开的推进会 (a meeting's venue).
     """
+    if _ISSUES_TO.match(text, loc.end):
+        return True  # 盟里下拨给苏木的资金: the level that issues, not the place the figure belongs to
     if _FILED_FROM_AFTER.match(text, loc.end):
         return True  # 中国经济网呼伦贝尔8月26日讯: where the story was filed from, not what it is about
     start = loc.start

@@ -319,6 +319,13 @@ def test_programme_by_count_and_scope(text, expect):
     # a news dateline's place is where the story was filed from, not the subject of the sentence it opens
     ("中国新闻网赤峰5月12日电 这里是离城区不到20公里的嘎查,翁牛特旗乌丹镇红旗嘎查,草场面积3.2万亩。",
      [(20, "翁牛特旗"), (32000, "翁牛特旗")]),
+    # the level that issues funds (自治区下达我旗…, 自治区…资金) is not the place the figures belong to
+    ("关于资金分配的公告\n\n2026年自治区下达我旗帮扶任务2600万元(其中:发展集体经济80万元)。已通过杭锦后旗常务会研究分配。",
+     [(26000000, "杭锦后旗"), (800000, "杭锦后旗")]),
+    ("关于资金分配的公告\n\n一、2026年自治区财政帮扶资金分配为:杭锦后旗陕坝镇500万元(其中:集体经济30万元)。",
+     [(5000000, "杭锦后旗"), (300000, "杭锦后旗")]),
+    # …but the region spending its own (自治区财政安排专项资金…) is the region's figure
+    ("全区基层党建推进会\n\n今年自治区财政安排基层组织建设专项资金4.5亿元。", [(450000000, "")]),
     ("在乌拉特前旗、乌拉特中旗推行“一户一岗”，联系牧户近1.1万户。", [(11000, "")]),
     # 各旗 is each banner together: the league
     ("锡林郭勒盟推进党员中心户工作。各旗县市累计化解纠纷680余起。", [(680, "")]),
