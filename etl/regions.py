@@ -34,6 +34,7 @@ from .paths import REFERENCE_DIR
 from .schema import Mention, Region
 from .textspans import (
     CLAUSE_SEP,
+    clause_end,
     clause_start,
     covering,
     in_range,
@@ -93,6 +94,8 @@ _ISSUES_TO = re.compile(r"(?:财政)?(?:下达|下拨|拨付|拨给|切块|分�
                         r"(?:[\u4e00-\u9fff]{0,8}?(?:旗|县|市|区|苏木|镇|乡|嘎查|村))")
 # 自治区财政常态化帮扶资金分配为…: the fund the region gives, not the region's own figure
 _FUND_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?资金(?![0-9０-９])")  # (but 自治区财政安排专项资金4.5亿元: the region's own)
+# what a partner gives or sends (资金, 援助, 捐款, 干部, 医生…): the partner's own figure, wherever it is spent
+_PARTNER_INPUT = re.compile(r"援助|援建|捐|投入|投向|投资|共建|选派|派驻|派出|挂职|干部|医生|专家|教师|人才|资金")
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
 _FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
@@ -1054,6 +1057,15 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
     for ps, pe in reversed(in_range_pairs(ctx.sentences, ctx.sentence_starts, max(p0, s - 3000), s)):
         subj = _subject_region(ctx, ps, pe)
         if subj is not None:
+            if level_of(subj) == "outside" and not _PARTNER_INPUT.search(
+                    text, max(s, c0 - 30), clause_end(text, m.end, e)):
+                # 中宣部、北京市海淀区在科尔沁右翼中旗…带动…。目前，项目已带动周边1000余户…: a partner's sentence
+                # sets the scene where it works; what follows without a place of its own happens there
+                inner = [l for l in in_range(ctx.locs, ctx.loc_starts, ps, pe)
+                         if l.how != "outside" and not l.how.startswith("anaphor")
+                         and level_of(l.region) not in ("region", "outside")]
+                if inner:
+                    return inner[-1].region, "paragraph"
             if level_of(subj) == "region":
                 # 在内蒙古4200多公里的边境线上，阿巴嘎旗守着175公里。…: the region frames the sentence; what
                 # follows goes on about the place its main clause is about

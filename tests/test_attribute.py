@@ -326,6 +326,10 @@ def test_programme_by_count_and_scope(text, expect):
      [(5000000, "杭锦后旗"), (300000, "杭锦后旗")]),
     # …but the region spending its own (自治区财政安排专项资金…) is the region's figure
     ("全区基层党建推进会\n\n今年自治区财政安排基层组织建设专项资金4.5亿元。", [(450000000, "")]),
+    # a partner's sentence sets the scene where it works: later outcomes without a place happen there,
+    # but what the partner gives or sends (资金, 干部…) stays the partner's own
+    ("帮扶纪实\n\n北京市西城区在阿鲁科尔沁旗推广订单种植,带动农户增收。目前,项目已带动周边800余户参与,"
+     "西城区累计投入帮扶资金1200万元。", [(800, "阿鲁科尔沁旗"), (12000000, "")]),
     ("在乌拉特前旗、乌拉特中旗推行“一户一岗”，联系牧户近1.1万户。", [(11000, "")]),
     # 各旗 is each banner together: the league
     ("锡林郭勒盟推进党员中心户工作。各旗县市累计化解纠纷680余起。", [(680, "")]),
