@@ -741,6 +741,8 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             word = m.group(0)
             if word in names and names[word][1] == STRONG:
                 continue
+            if _tier_formula(word) and text[m.start() - 1:m.start()] not in "“\"「" and word not in names:
+                continue  # 旗委、街道党工委、社区党组织三级联动体系: tiers, unless named as the brand (“三级联动”)
             if word in lex.units and word not in names:
                 # 口岸党建联盟 … 各类党建联盟46个: the unit refers back to the article's own one, unless the
                 # headline names the unit itself (宁城县：党建联合体拉长… over a 设施农业党建联合体)

@@ -286,6 +286,8 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("党建“红色引擎”带动全镇18个村增收。", []),
     ("把诊疗送到牧民“家门口”的卫生室，全年接诊3000余人次。", []),
     ("全镇推行“红色引擎”工程，覆盖党员300余名。", ["红色引擎"]),
+    # a tier formula the lexicon knows as a brand (“三级联动”) is the brand only where it is named as one
+    ("通过建立旗委、街道党工委、社区党组织三级联动体系,确保诉求快速响应。", []),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
