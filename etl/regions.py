@@ -96,6 +96,9 @@ _ISSUES_TO = re.compile(r"(?:财政)?(?:下达|下拨|拨付|拨给|切块|分�
 _FUND_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?资金(?![0-9０-９])")  # (but 自治区财政安排专项资金4.5亿元: the region's own)
 # what a partner gives or sends (资金, 援助, 捐款, 干部, 医生…): the partner's own figure, wherever it is spent
 _PARTNER_INPUT = re.compile(r"援助|援建|捐|投入|投向|投资|共建|选派|派驻|派出|挂职|干部|医生|专家|教师|人才|资金")
+# a company's or a body's name that starts with the region's (内蒙古润棚食用菌有限公司, 内蒙古日报, 内蒙古大学)
+_ORG_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:有限公司|有限责任公司|股份|公司|集团|日报|电视台|广播电视台|大学|学院|"
+                             r"银行|协会|学会|研究院|研究所|医院)")
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
 _FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
@@ -473,6 +476,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区", "我区") else None
         if word == "自治区" and text.startswith("级", m.end()):
             continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
+        if word in ("内蒙古", "自治区") and _ORG_NAME_AFTER.match(text, m.end()):
+            continue  # 引进内蒙古润棚食用菌有限公司: the first word of a company's or body's name, not the region
         if _ISSUES_TO.match(text, m.end()) or (word == "自治区" and _FUND_OF.match(text, m.end())):
             continue  # 自治区下达我旗…, 自治区财政…资金分配为: the level that issues the funds, not their place
         in_answer = any(a <= m.start() < b for a, b in answers)
