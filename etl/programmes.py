@@ -104,7 +104,11 @@ def _body_programme(ctx: Context, strong: list) -> str:
         # (the body's only programme is its main one even when named once, in a report about one place;
         # a round-up of several banners that names one banner's programme at the end has none)
         one_place = len({loc.region.banner for loc in ctx.locs if loc.region.banner}) <= 1
-        if (n >= 2 or (not rest and one_place)) and (not rest or rest[0][1] < n) and n * 2 >= sum(named.values()):
+        # (…named in its opening paragraphs: a name met once, deep in the body, is that part's, not the report's —
+        # the profile and the figures before it are about the place, as independent readers of real pages agree)
+        early = n >= 2 or next(i.start for i in strong if i.name == name) < opening_end
+        if (n >= 2 or (not rest and one_place and early)) and (not rest or rest[0][1] < n) \
+                and n * 2 >= sum(named.values()):
             return name
     return ""
 

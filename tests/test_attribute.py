@@ -304,6 +304,11 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     # the sentence's programme named before the number, not one opening a later clause of its own (ASCII commas too)
     ("科右前旗推进理论宣讲\n\n今年全旗开展“马背宣讲”活动460余场,覆盖群众5.1万人次,“草原百灵”宣讲小分队获评先进集体。",
      [(460, "马背宣讲"), (51000, "马背宣讲")]),
+    # a programme met once, deep in the body, is its own paragraph's, not the report's: the profile before it
+    # is about the place
+    ("图布信嘎查简介\n\n图布信嘎查共有牧户186户，党员23名。\n\n嘎查草场面积12万亩，牲畜存栏8600头只。\n\n"
+     "近年来，嘎查实施“草畜平衡增收”工程，带动牧户户均增收6000元。",
+     [(186, ""), (23, ""), (120000, ""), (8600, ""), (6000, "草畜平衡增收")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
