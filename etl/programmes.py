@@ -284,7 +284,7 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
         return _closest(clause, m).name
     # (a name after a ； that follows the number opens the next part of the sentence: 全年举办6期书记示范班，…；
     # 在公众号开设《书记说》栏目 — not the number's)
-    semi = text.find("；", m.end, e)
+    semi = min((k for k in (text.find("；", m.end, e), text.find(";", m.end, e)) if k >= 0), default=-1)
     sentence = [i for i in inits if s <= i.start and i.end <= e and (semi < 0 or i.start < semi) and (i.strong or (
         i.rank == KNOWN and i.end <= m.start and _established(text, i)))]
     if len(sentence) > 1:
@@ -314,7 +314,9 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     if earlier:
         return earlier[-1].name
     later = [i for i in strong if e <= i.start and i.end <= p1 and i.how != "described"]
-    if later:
+    if later and len({i.name for i in later}) == 1:
+        # (a paragraph that goes on to name several programmes — 以“芒来模式”和“七村模式”为例 — gives none of them
+        # to the figures before them)
         return later[0].name
     section = _section_programme(ctx, p0) if p0 > ctx.body_start else ""
     if section:

@@ -309,6 +309,14 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("图布信嘎查简介\n\n图布信嘎查共有牧户186户，党员23名。\n\n嘎查草场面积12万亩，牲畜存栏8600头只。\n\n"
      "近年来，嘎查实施“草畜平衡增收”工程，带动牧户户均增收6000元。",
      [(186, ""), (23, ""), (120000, ""), (8600, ""), (6000, "草畜平衡增收")]),
+    # figures before a paragraph goes on to name several programmes (以“X”和“Y”为例) take none of them;
+    # before one programme named later, they take it
+    ("陈巴尔虎旗发展集体经济\n\n记者近日走进陈巴尔虎旗。\n\n全旗边境线长190公里，共有嘎查36个。近年来积极探索以"
+     "“巴彦模式”和“呼和模式”为例的多种形式。\n\n“巴彦模式”让牧民增收。“呼和模式”也在推广。",
+     [(190, ""), (36, "")]),
+    ("陈巴尔虎旗发展集体经济\n\n记者近日走进陈巴尔虎旗。\n\n全旗边境线长190公里，共有嘎查36个。近年来积极探索"
+     "“巴彦模式”。\n\n“呼和模式”也在推广。",
+     [(190, "巴彦模式"), (36, "巴彦模式")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
