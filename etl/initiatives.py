@@ -170,7 +170,7 @@ def _tier_formula(name: str) -> bool:
         return False
     parts = [p for p in _DASH.split(name) if p]
     return len(parts) < 2 or sum(p.endswith(_LEVEL_ENDS) or p[-1:] in "级层" for p in parts) * 2 >= len(parts)
-_SPEECH = re.compile(r"[，。！？!?：:；;]")
+_SPEECH = re.compile(r"[，,。！？!?：:；;]")
 _NUMERIC = re.compile(r"[\d０-９.%]+")
 _NUMBERED_RULE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:分配办法|办法|模式|机制|分配法|工作法|制度)")
 _FUNCTION_WORD = re.compile(r"[的和及与在对把将被让向从给]")

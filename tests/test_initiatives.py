@@ -288,6 +288,8 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("全镇推行“红色引擎”工程，覆盖党员300余名。", ["红色引擎"]),
     # a tier formula the lexicon knows as a brand (“三级联动”) is the brand only where it is named as one
     ("通过建立旗委、街道党工委、社区党组织三级联动体系,确保诉求快速响应。", []),
+    # a quoted slogan with an ASCII comma inside is speech, not a name
+    ("镇党委开展“以全会精神为指引,全力推进乡村振兴”主题宣讲12场。", []),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
