@@ -69,7 +69,7 @@ _VERBS = (
     "推广", "组建", "成立", "培育", "建成", "叫响", "擦亮", "推出", "开办", "创办", "开通", "举办", "发起", "启用", "搭建",
     "构建", "用好", "用活", "依托", "通过", "借助", "落实", "实行", "开辟", "打响", "唱响", "亮出", "首创", "独创",
     "试点", "升级", "延伸", "复制", "借鉴", "引入", "创设", "设置", "组织开展", "全面推行", "持续深化", "深入开展",
-    "建好", "办好", "做强", "做优", "做实", "做亮", "做响", "形成", "总结提炼", "提炼", "培树", "树立", "担任",
+    "建好", "办好", "做强", "做优", "做实", "做亮", "做响", "总结提炼", "提炼", "培树", "树立", "担任",
     "探索推行", "探索建立", "创新推出", "办起", "建起", "搭起", "组成", "兴办", "开办起", "新开", "新设", "新建", "开起",
     "创新开展", "积极推行", "大力推行", "大力推广", "全面推广", "全力打造", "着力打造", "精心打造", "倾力打造", "建设",
     "推开", "打出", "铺开", "采取", "采用", "上线", "招募", "选派", "聘请",
@@ -189,6 +189,9 @@ _WORD_COUNTED = re.compile(r"(?:共|达|达到|已达|有)?[0-9０-９一二两�
 _BODY_UNQUOTED = re.compile(
     "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了)?"
     r"([\u4e00-\u9fff]{3,8}?)(?:项目|工程|行动|工作法|机制|平台|计划|模式|制度)")
+# a campaign named by who goes where (开展在职党员进社区活动617次, 深化干部下基层行动)
+_BODY_MOVEMENT = re.compile("(?:" + "|".join(sorted(_BODY_VERBS + ("组织",), key=len, reverse=True)) + r")(?:了)?"
+                            r"([\u4e00-\u9fff]{2,6}?(?:进|下|入|回|到)[\u4e00-\u9fff]{1,4}?)(?:活动|行动)")
 _BODY_CAMPAIGN = re.compile(
     "(?:" + "|".join(sorted(_BODY_VERBS, key=len, reverse=True)) + r")(?:了|好)?([\u4e00-\u9fff]{2,6}?(?:学习教育|主题教育))")
 # verb + noun phrase with a programme head noun: 设立党员中心户1870户, 建成暖心驿站21处 (a weak candidate)
@@ -380,7 +383,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
                        or text.startswith("在", start - 1)  # 在“云端”宣讲: a place, not a name
                        # 这些“小事”: a common word the sentence points back to, not a name it introduces
                        or (_DEMONSTRATIVE_BEFORE.search(text, max(0, start - 2), start) and _ordinary_word(name))
-                       or (_FORMULA.match(name) and not launched)  # 两个确立, 三个作用 (but 实行“三个一”, “四比”活动)
+                       or (_FORMULA.match(name) and not launched  # 两个确立, 三个作用 (but 实行“三个一”, “四比”活动,
+                           and not (head and text[start - 1:start] in ("", "\n", ":", "：")))  # 南村：“四个先行”拓宽…)
                        or (("+" in name or "＋" in name) and not composed)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
                        or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
         return True
@@ -598,6 +602,10 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         if (name not in names and text.count(name) >= 2 and not _generic_np(name, lex)
                 and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = (lex.canonical.get(name, name), STRONG)
+    for m in _BODY_MOVEMENT.finditer(text) if "活动" in text or "行动" in text else ():
+        name = m.group(1)
+        if _acceptable(name, lex) and not re.search(r"[的和与及]", name) and not _GENERIC.match(name):
+            names.setdefault(name, (lex.canonical.get(name, name), STRONG))  # (在职党员's 在 is no preposition)
     # 扎实开展党纪学习教育: a campaign of study named by what it studies, the whole phrase its name
     for m in _BODY_CAMPAIGN.finditer(text) if "教育" in text else ():
         name = m.group(1)

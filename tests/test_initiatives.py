@@ -290,6 +290,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("通过建立旗委、街道党工委、社区党组织三级联动体系,确保诉求快速响应。", []),
     # a quoted slogan with an ASCII comma inside is speech, not a name
     ("镇党委开展“以全会精神为指引,全力推进乡村振兴”主题宣讲12场。", []),
+    # a state things come to (形成“一家亲”) is no programme; a campaign named by who goes where is one
+    ("推动社区与驻区单位形成“一家亲”，共建项目40个。", []),
+    ("今年全旗累计开展机关干部进嘎查活动320次。", ["机关干部进嘎查"]),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
@@ -420,3 +423,11 @@ def test_a_pairing_the_article_names_again_and_again_is_its_programme():
 def test_a_headlines_unquoted_name_without_its_verb_or_a_count(headline, expected):
     names = {m.name for m in find_initiatives(headline, head_end=headline.index("\n"))}
     assert (expected in names) if expected else not any("工作法" in n for n in names)
+
+
+def test_a_numbered_formula_a_headline_opens_with_is_its_programme():
+    # 南村：“四个先行”拓宽…: the headline's subject, though shaped like a numbered formula (but 做到“两个维护”)
+    text = "东村：“三个优先”铺就致富路\n\n东村以“三个优先”推动发展，共辖5个自然村。"
+    assert {m.name for m in find_initiatives(text, head_end=text.index("\n"))} == {"三个优先"}
+    text = "全旗上下坚决做到“两个维护”\n\n全旗组织学习120场。"
+    assert not find_initiatives(text, head_end=text.index("\n"))
