@@ -137,6 +137,13 @@ _METAPHOR_AFTER = re.compile(r"(?:作用|精神|之称|美誉|称号|荣誉|殊�
 # what a metaphor calls something (党建“红色引擎”, 打造“金钥匙”): a vehicle noun, not a programme's name
 _METAPHOR_HEAD = re.compile(r"(?:引擎|发动机|助推器|加速器|推进器|稳定器|压舱石|定盘星|金钥匙|催化剂|强心剂|风向标|指挥棒|晴雨表|"
                             r"火车头|主引擎|桥梁|纽带|红纽带|连心桥|桥头堡|动力源|蓄水池|润滑剂|粘合剂|黏合剂|磁场|磁石)$")
+# verbs that act on a problem (填补, 打通, 破解…): the quoted object is the problem, not a programme
+_FIXES_BEFORE = re.compile(r"(?:填补|消除|破解|打通|解决|补齐|补上|扫除|根治|化解|堵住|疏通|打破|破除|消灭|解开|跨越|"
+                           # …or that a place suffers from (出现了不少“真空带”, 存在“中梗阻”)
+                           r"(?:出现|存在|面临|陷入)(?:了|着)?(?:不少|一些|很多|诸多|许多)?)(?:了)?$")
+# 为 + whom, right before a quoted phrase that ends the clause: 为嘎查村集体经济“保驾护航”, 为群众“排忧解难”
+_FOR_WHOM_BEFORE = re.compile(r"(?<![成作认以视称])为[^，。；！？“”\n]{1,12}$")
+_CLAUSE_END_AT = re.compile(r"(?:[，。；！？,;!?\s]|$)")
 # 伊金霍洛旗阿勒腾席热镇(简称“阿镇”): a place's short name, not a programme's
 _PLACE_ALIAS_BEFORE = re.compile(r"(?:镇|旗|盟|市|区|县|乡|村|苏木|嘎查|社区|街道)[(（]简称$")
 _TITLE_SHAPE = re.compile(
@@ -350,6 +357,11 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
         return True
     if _PLACE_ALIAS_BEFORE.search(text, max(0, start - 6), start):
         return True
+    if not suffix and _FIXES_BEFORE.search(text, max(0, start - 7), start):
+        return True  # 填补“真空带”, 打通“最后一公里”: the problem a programme fixes, not the programme
+    if (not suffix and _FOR_WHOM_BEFORE.search(text, max(0, start - 16), start) and _CLAUSE_END_AT.match(text, end)
+            and not _VERB_BEFORE.search(text, max(0, start - 12), start) and not _headed(name)):
+        return True  # 为嘎查村集体经济“保驾护航”: what is done for someone, a verb phrase, not a name
     if not suffix and _METAPHOR_HEAD.search(name):
         return True
     if not suffix and text.startswith("的", end) and _ordinary_word(name):

@@ -293,6 +293,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     # a state things come to (形成“一家亲”) is no programme; a campaign named by who goes where is one
     ("推动社区与驻区单位形成“一家亲”，共建项目40个。", []),
     ("今年全旗累计开展机关干部进嘎查活动320次。", ["机关干部进嘎查"]),
+    # the problem a programme fixes (填补“…”, 出现了不少“…”) and what is done for someone (为…“保驾护航”) are no names
+    ("牧区党建一度出现了不少“空白带”，全盟嘎查856个。", []),
+    ("填补“空白带”，全盟设立中心户1200户。", []),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
@@ -430,4 +433,9 @@ def test_a_numbered_formula_a_headline_opens_with_is_its_programme():
     text = "东村：“三个优先”铺就致富路\n\n东村以“三个优先”推动发展，共辖5个自然村。"
     assert {m.name for m in find_initiatives(text, head_end=text.index("\n"))} == {"三个优先"}
     text = "全旗上下坚决做到“两个维护”\n\n全旗组织学习120场。"
+    assert not find_initiatives(text, head_end=text.index("\n"))
+
+
+def test_what_a_headline_does_for_someone_is_no_programme():
+    text = "开鲁县为嘎查村集体经济“保驾护航”\n\n全县180个村集体经济收入超过10万元。"
     assert not find_initiatives(text, head_end=text.index("\n"))
