@@ -70,7 +70,8 @@ def _body_programme(ctx: Context, strong: list) -> str:
     named = Counter(i.name for i in strong)
     # the opening paragraph says what the report is about, unless it only cites a name once in a report
     # whose body goes on about other programmes (对照五化协同、大抓基层要求，… then 民情夜访, 托管模式…)
-    lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1 or _titled_in_lede(ctx, i)]
+    lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1 or _titled_in_lede(ctx, i)
+            or _presented_in_lede(text, i)]
     if lede:
         return lede[0].name
     # the one brand the opening paragraphs present (打出“红色网格”治理品牌): what the report is about
@@ -111,6 +112,16 @@ def _body_programme(ctx: Context, strong: list) -> str:
                 and n * 2 >= sum(named.values()):
             return name
     return ""
+
+
+# 通过深化“双报到双服务双融入”工作机制: a lede that launches or deepens a named mechanism says what the report is about
+_PRESENTED_AFTER = re.compile(r"[”\"」](?:工作机制|运行机制|机制|工作模式|模式|工作法|品牌|工程|行动)")
+_PRESENTED_BEFORE = re.compile(r"(?:深化|推行|实施|创新|探索|建立|打造|推广|构建|开展|全面推行|持续深化)(?:了)?[“\"「]$")
+
+
+def _presented_in_lede(text: str, i) -> bool:
+    return (_PRESENTED_AFTER.match(text, i.end) is not None
+            and _PRESENTED_BEFORE.search(text, max(0, i.start - 6), i.start) is not None)
 
 
 def _titled_in_lede(ctx: Context, i) -> bool:

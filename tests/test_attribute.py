@@ -317,6 +317,11 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("陈巴尔虎旗发展集体经济\n\n记者近日走进陈巴尔虎旗。\n\n全旗边境线长190公里，共有嘎查36个。近年来积极探索"
      "“巴彦模式”。\n\n“呼和模式”也在推广。",
      [(190, "巴彦模式"), (36, "巴彦模式")]),
+    # a lede that deepens a named mechanism says what the report is about, though the body names others
+    ("近年来，杭锦旗通过深化“双报到双融入”工作机制，推动服务下沉。\n制度先行，构建协同体系\n今年已有300余名党员到社区报到。\n"
+     "服务下沉，打造生态样本\n社区打造了“绿色家园”样本，回收旧衣物4000余件。\n志愿同行，凝聚多方力量\n"
+     "依托“杭锦红”志愿队开展活动120场。",
+     [(300, "双报到双融入"), (4000, "绿色家园"), (120, "杭锦红")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
