@@ -80,7 +80,7 @@ _SUFFIX_ALT = "(?:" + "|".join(map(re.escape, sorted(_SUFFIXES, key=len, reverse
 # the programme word right after the name, with no word between (邻里节活动, not 邻里 + 节活动)
 _SUFFIX_RIGHT_AFTER = re.compile(_SUFFIX_ALT)
 # the verb may be followed by 了, 起, 出 and a count or a determiner: 打造了一批“红色驿站”, 建成12个“草原书屋”
-_COUNT = r"(?:[0-9０-９]+|(?!一(?:[批些系]|[个支处家所座间户名类项种条期场次]))[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支)"
+_COUNT = r"(?:[0-9０-９]+|(?!一(?:[批些系]|[个支处家所座间户名类项种条期场次]))[一二两三四五六七八九十百千万几]+)(?:余|多)?(?:个|支|处|家|所|座|间|户|名|批|类|项|种|条|期|场|次|支|亩)"
 # (推开的“党员治沙责任区”: the one the verb launched; 搞了个“社区合伙人”: a colloquial one)
 _VERB_BEFORE = re.compile("(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")(?:了|起|出|好|成|的)?"
                           r"(?:" + _COUNT + r"|一批|一支|一系列|若干|多个|系列|全域|全面|首个|首批|新一批|个)?$")
@@ -137,6 +137,7 @@ _METAPHOR_AFTER = re.compile(r"(?:作用|精神|之称|美誉|称号|荣誉|殊�
 # what a metaphor calls something (党建“红色引擎”, 打造“金钥匙”): a vehicle noun, not a programme's name
 _METAPHOR_HEAD = re.compile(r"(?:引擎|发动机|助推器|加速器|推进器|稳定器|压舱石|定盘星|金钥匙|催化剂|强心剂|风向标|指挥棒|晴雨表|"
                             r"火车头|主引擎|桥梁|纽带|红纽带|连心桥|桥头堡|动力源|蓄水池|润滑剂|粘合剂|黏合剂|磁场|磁石)$")
+_RECEIVED_BEFORE = re.compile(r"(?:领到|收到|拿到|领取|领回|送来)(?:了)?[\u4e00-\u9fff]{0,4}$")
 # verbs that act on a problem (填补, 打通, 破解…): the quoted object is the problem, not a programme
 _FIXES_BEFORE = re.compile(r"(?:填补|消除|破解|打通|解决|补齐|补上|扫除|根治|化解|堵住|疏通|打破|破除|消灭|解开|跨越|"
                            # …or that a place suffers from (出现了不少“真空带”, 存在“中梗阻”)
@@ -357,6 +358,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
         return True
     if _PLACE_ALIAS_BEFORE.search(text, max(0, start - 6), start):
         return True
+    if not suffix and _RECEIVED_BEFORE.search(text, max(0, start - 8), start):
+        return True  # 村民领到春节“福利包”: what people receive, not a programme
     if not suffix and _FIXES_BEFORE.search(text, max(0, start - 7), start):
         return True  # 填补“真空带”, 打通“最后一公里”: the problem a programme fixes, not the programme
     if (not suffix and _FOR_WHOM_BEFORE.search(text, max(0, start - 16), start) and _CLAUSE_END_AT.match(text, end)

@@ -296,6 +296,9 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     # the problem a programme fixes (填补“…”, 出现了不少“…”) and what is done for someone (为…“保驾护航”) are no names
     ("牧区党建一度出现了不少“空白带”，全盟嘎查856个。", []),
     ("填补“空白带”，全盟设立中心户1200户。", []),
+    # what people receive (领到春节“…”) is no programme; a quoted thing counted by its area (种起了30亩“…”) is one
+    ("村民领到春节“暖心礼包”，全村共有900人。", []),
+    ("支部带头种起了30亩“先锋示范田”，亩产提高两成。", ["先锋示范田"]),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
