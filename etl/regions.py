@@ -476,6 +476,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区", "我区") else None
         if word == "自治区" and text.startswith("级", m.end()):
             continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
+        if word in ("内蒙古", "自治区", "内蒙古自治区") and _chain_root(text, m.end(), starts):
+            continue  # 内蒙古自治区兴安盟扎赉特旗巴达尔胡镇: the root of a written-out chain, not a place of its own
         if word in ("内蒙古", "自治区") and _ORG_NAME_AFTER.match(text, m.end()):
             continue  # 引进内蒙古润棚食用菌有限公司: the first word of a company's or body's name, not the region
         if _ISSUES_TO.match(text, m.end()) or (word == "自治区" and _FUND_OF.match(text, m.end())):
@@ -894,6 +896,14 @@ def _list_part(text: str, loc: Loc) -> bool:
 _SPEAKER_AFTER = re.compile(r"[^，。；！？\n]{0,16}?的[^，。；！？\n]{0,12}?"
                             r"(?:书记|主任|部长|负责人|干部|队长|代表|牧民|村民|居民)[^，。；！？\n]{0,8}?"
                             r"(?:介绍说|介绍|说|表示|告诉记者|坦言|感慨)")
+
+
+def _chain_root(text: str, end: int, starts: list[int]) -> bool:
+    """Whether a league or banner name follows right after (内蒙古(自治区)兴安盟…)."""
+    if text.startswith("自治区", end):
+        end += 3
+    k = bisect_left(starts, end)
+    return k < len(starts) and starts[k] == end
 
 
 def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[int] | None = None) -> bool:

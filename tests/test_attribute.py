@@ -348,6 +348,8 @@ def test_programme_by_count_and_scope(text, expect):
     # but what the partner gives or sends (资金, 干部…) stays the partner's own
     ("帮扶纪实\n\n北京市西城区在阿鲁科尔沁旗推广订单种植,带动农户增收。目前,项目已带动周边800余户参与,"
      "西城区累计投入帮扶资金1200万元。", [(800, "阿鲁科尔沁旗"), (12000000, "")]),
+    # 内蒙古自治区 at the root of a written-out chain is not a place of its own
+    ("巴彦镇概况\n\n内蒙古自治区通辽市科尔沁左翼后旗甘旗卡镇,辖12个嘎查、2个社区。", [(12, "科尔沁左翼后旗"), (2, "科尔沁左翼后旗")]),
     # 内蒙古 as the first word of a company's name is not the region
     ("宁城县大城子镇推进产业振兴\n\n镇里引进内蒙古华禾农业科技有限公司统一管理,15名党员领岗履责。", [(15, "宁城县")]),
     ("在乌拉特前旗、乌拉特中旗推行“一户一岗”，联系牧户近1.1万户。", [(11000, "")]),
