@@ -96,6 +96,8 @@ _ISSUES_TO = re.compile(r"(?:财政)?(?:下达|下拨|拨付|拨给|切块|分�
 _FUND_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?资金(?![0-9０-９])")  # (but 自治区财政安排专项资金4.5亿元: the region's own)
 # what a partner gives or sends (资金, 援助, 捐款, 干部, 医生…): the partner's own figure, wherever it is spent
 _PARTNER_INPUT = re.compile(r"援助|援建|捐|投入|投向|投资|共建|选派|派驻|派出|挂职|干部|医生|专家|教师|人才|资金")
+_HONOUR_AFTER = re.compile(r"(?:级)?(?:道德模范|劳动模范|劳模|先进|优秀|文明|好人|五一|三八|五四|示范|表彰|模范|十佳|最美|"
+                           r"青年五四|巾帼|脱贫攻坚奖|民族团结进步)")
 # a company's or a body's name that starts with the region's (内蒙古润棚食用菌有限公司, 内蒙古日报, 内蒙古大学)
 _ORG_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:有限公司|有限责任公司|股份|公司|集团|日报|电视台|广播电视台|大学|学院|"
                              r"银行|协会|学会|研究院|研究所|医院)")
@@ -476,6 +478,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区", "我区") else None
         if word == "自治区" and text.startswith("级", m.end()):
             continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
+        if word in ("内蒙古", "自治区", "全自治区") and _HONOUR_AFTER.match(text, m.end()):
+            continue  # 自治区道德模范14人, 内蒙古好人榜17人: the level of an honour, not the place of the figure
         if word in ("内蒙古", "自治区", "内蒙古自治区") and _chain_root(text, m.end(), starts):
             continue  # 内蒙古自治区兴安盟扎赉特旗巴达尔胡镇: the root of a written-out chain, not a place of its own
         if word in ("内蒙古", "自治区") and _ORG_NAME_AFTER.match(text, m.end()):

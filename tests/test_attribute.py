@@ -348,6 +348,9 @@ def test_programme_by_count_and_scope(text, expect):
     # but what the partner gives or sends (资金, 干部…) stays the partner's own
     ("帮扶纪实\n\n北京市西城区在阿鲁科尔沁旗推广订单种植,带动农户增收。目前,项目已带动周边800余户参与,"
      "西城区累计投入帮扶资金1200万元。", [(800, "阿鲁科尔沁旗"), (12000000, "")]),
+    # the level of an honour (自治区道德模范, 内蒙古好人榜) is not the place of the figure
+    ("文明培育\n\n扎兰屯市积极选树身边好人。目前获自治区道德模范及提名奖9人、内蒙古好人榜12人。另一方面建设主题公园3个。",
+     [(9, "扎兰屯市"), (12, "扎兰屯市"), (3, "扎兰屯市")]),
     # 内蒙古自治区 at the root of a written-out chain is not a place of its own
     ("巴彦镇概况\n\n内蒙古自治区通辽市科尔沁左翼后旗甘旗卡镇,辖12个嘎查、2个社区。", [(12, "科尔沁左翼后旗"), (2, "科尔沁左翼后旗")]),
     # 内蒙古 as the first word of a company's name is not the region
