@@ -478,6 +478,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区", "我区") else None
         if word == "自治区" and text.startswith("级", m.end()):
             continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
+        if _in_title(text, m.start()):
+            continue  # 《内蒙古物业三级服务标准》: a document's name, not a place
         if word in ("内蒙古", "自治区", "全自治区") and _HONOUR_AFTER.match(text, m.end()):
             continue  # 自治区道德模范14人, 内蒙古好人榜17人: the level of an honour, not the place of the figure
         if word in ("内蒙古", "自治区", "内蒙古自治区") and _chain_root(text, m.end(), starts):
@@ -900,6 +902,12 @@ def _list_part(text: str, loc: Loc) -> bool:
 _SPEAKER_AFTER = re.compile(r"[^，。；！？\n]{0,16}?的[^，。；！？\n]{0,12}?"
                             r"(?:书记|主任|部长|负责人|干部|队长|代表|牧民|村民|居民)[^，。；！？\n]{0,8}?"
                             r"(?:介绍说|介绍|说|表示|告诉记者|坦言|感慨)")
+
+
+def _in_title(text: str, pos: int) -> bool:
+    """Whether pos lies inside book-title marks 《…》 (within the same line)."""
+    a = text.rfind("《", max(0, pos - 40), pos)
+    return a >= 0 and text.rfind("》", a, pos) < 0 and "\n" not in text[a:pos] and text.find("》", pos, pos + 40) >= 0
 
 
 def _chain_root(text: str, end: int, starts: list[int]) -> bool:

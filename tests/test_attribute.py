@@ -670,3 +670,9 @@ def test_a_kicker_above_a_posts_headline_is_part_of_its_head():
     got = {f.value: f.initiative for f in facts}
     # (the headline's 1370 is the body's, stated once; the kicker is the head's programme)
     assert got[4800] == "草原红管家" and [f.value for f in facts].count(1370) == 1
+
+
+def test_a_place_inside_a_documents_name_is_not_the_figures_place():
+    # 《内蒙古物业服务标准》: the name of a standard, not the region
+    text = "赤峰市物业服务提升方案\n\n2025年，全市业主委员会组建率达到90%，打造符合《内蒙古物业服务标准》的示范项目30个。"
+    assert sorted((f.value, f.league) for f in facts_of(text)) == [(30, "赤峰市"), (90, "赤峰市")]
