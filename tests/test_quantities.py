@@ -313,6 +313,9 @@ SENTENCES = [
     # thresholds that say which ones are counted: a list of them, or one right before its noun and count
     ("全旗肉牛存栏50头以上养殖户达到195户", [("195户", 195, "户", "exact", "")]),
     ("其中20万元以上、10万元以上嘎查数量占比分别为12%、40%", [("12%", 12, "%", "exact", ""), ("40%", 40, "%", "exact", "")]),
+    # measure words of real pages: bus runs, boxes, power
+    ("公交专线累计运行1000余班次，卖出原浆56万盒，建成5兆瓦光伏电站",
+     [("1000余班次", 1000, "班次", "more", ""), ("56万盒", 560000, "盒", "exact", ""), ("5兆瓦", 5, "兆瓦", "exact", "")]),
 ]
 
 
