@@ -429,7 +429,7 @@ _NAME_END = re.compile(r"(?:圈|工程|行动|机制|模式|工作法|法|制|�
 def _is_formula(name: str) -> bool:
     """A quoted name built of numbers (一户带十户, 三减三优) or ending as a programme's name (15分钟便民生活圈)."""
     runs = _NUMERAL_RUN.findall(name)
-    return bool(runs) and (len(runs) >= 2 or _NAME_END.search(name) is not None) and len(name) >= 4
+    return bool(runs) and ((len(runs) >= 2 and len(name) >= 3) or (_NAME_END.search(name) is not None and len(name) >= 4))
 
 
 # 平均年龄34岁, 平均年龄比上一届下降4.3岁, 比…低6岁左右: a group's age is a statistic (a person's age is not)

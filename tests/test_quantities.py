@@ -313,6 +313,8 @@ SENTENCES = [
     # thresholds that say which ones are counted: a list of them, or one right before its noun and count
     ("全旗肉牛存栏50头以上养殖户达到195户", [("195户", 195, "户", "exact", "")]),
     ("其中20万元以上、10万元以上嘎查数量占比分别为12%、40%", [("12%", 12, "%", "exact", ""), ("40%", 40, "%", "exact", "")]),
+    # a short quoted formula of numbers (“8个1”) names a method, it counts nothing
+    ("退休教师整理着新一期“8个1”宣讲教案", []),
     # measure words of real pages: bus runs, boxes, power
     ("公交专线累计运行1000余班次，卖出原浆56万盒，建成5兆瓦光伏电站",
      [("1000余班次", 1000, "班次", "more", ""), ("56万盒", 560000, "盒", "exact", ""), ("5兆瓦", 5, "兆瓦", "exact", "")]),
