@@ -101,6 +101,8 @@ _HONOUR_AFTER = re.compile(r"(?:级)?(?:道德模范|劳动模范|劳模|先进|
 # a company's or a body's name that starts with the region's (内蒙古润棚食用菌有限公司, 内蒙古日报, 内蒙古大学)
 _ORG_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:有限公司|有限责任公司|股份|公司|集团|日报|电视台|广播电视台|大学|学院|"
                              r"银行|协会|学会|研究院|研究所|医院)")
+_ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?之一")
+_SET_SCOPE = re.compile(r"自治区|全区|内蒙古|全国|中国|国家级")
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
 _FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
@@ -1033,6 +1035,12 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
             return region, "clause"
     s, e = sentence_of(ctx, m.start)
     c0 = clause_start(text, s, m.start)
+    if _ONE_OF_AFTER.match(text, m.end):
+        # 该县成为自治区…百强县市的19个县市之一: the number counts the set the place belongs to, whose scope is
+        # the region (or the country), not the place
+        scope = _SET_SCOPE.search(text, c0, m.start)
+        if scope is not None:
+            return (Region(level="region") if scope.group(0) in ("自治区", "全区", "内蒙古") else None), "clause"
     before = [l for l in in_range(ctx.locs, ctx.loc_starts, c0, m.start) if l.end <= m.start]
     clause_locs = [l for l in before if "等" not in text[l.end:m.start]]
     listed = [l for l in before if "等" in text[l.end:m.start] and l.how in ("name", "chain")

@@ -676,3 +676,10 @@ def test_a_place_inside_a_documents_name_is_not_the_figures_place():
     # 《内蒙古物业服务标准》: the name of a standard, not the region
     text = "赤峰市物业服务提升方案\n\n2025年，全市业主委员会组建率达到90%，打造符合《内蒙古物业服务标准》的示范项目30个。"
     assert sorted((f.value, f.league) for f in facts_of(text)) == [(30, "赤峰市"), (90, "赤峰市")]
+
+
+def test_the_count_of_a_set_a_place_belongs_to_is_the_sets():
+    # 该县成为自治区…百强县市的19个县市之一: 19 counts the region's list, not the county
+    text = "凉城县经济发展\n\n凉城县去年财政收入8.2亿元，该县成为自治区入选西部百强县市的19个县市之一。"
+    got = {f.value: (f.league, f.banner) for f in facts_of(text)}
+    assert got[820000000.0] == ("乌兰察布市", "凉城县") and got[19.0] == ("", "")
