@@ -85,7 +85,9 @@ _CANONICAL: dict[str, tuple[str, str]] = {
     "%": ("%", "percent"), "％": ("%", "percent"),
     "个百分点": ("个百分点", "other"), "倍": ("倍", "other"),
     "吨": ("吨", "other"), "公斤": ("公斤", "other"), "千克": ("公斤", "other"), "斤": ("斤", "other"),
-    "立方米": ("立方米", "other"), "千瓦": ("千瓦", "other"), "克": ("克", "other"),
+    "立方米": ("立方米", "other"), "千瓦": ("千瓦", "other"), "兆瓦": ("兆瓦", "other"), "克": ("克", "other"),
+    # households named by who they are, right after the number (深入150余农户院落)
+    "农户": ("户", "count"), "牧户": ("户", "count"), "农牧户": ("户", "count"),
     # 成: tenths, read as a percentage (近三成 → 30 %, 两成多 → 20 % more)
     "成": ("%", "percent"),
     # Times that measure a service (不到15分钟就能到达, 办结时限压缩至3个工作日): facts only with such
@@ -110,7 +112,7 @@ _CLASSIFIERS: tuple[str, ...] = (
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
     "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根", "起", "部", "分",
     "趟", "峰", "节", "排", "户次", "件次", "亩次", "袋", "箱", "桶", "瓶", "对", "头只", "单", "门",
-    "班次", "盒", "兆瓦", "千瓦",
+    "班次", "盒", "款",
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
@@ -143,7 +145,7 @@ _UNIT_FIRST = "".join(re.escape(c) for c in sorted({u[0] for u in UNITS}))
 _REJECT_FIRST = "".join(re.escape(c) for c in sorted({u[0] for u in _REJECT_SET}))
 _POST = "以上|左右|上下|以下|以内|之多"
 _PER_SUFFIX = "人|户|亩|年|月|天|日|只|头|平方米|公顷|吨|公斤|斤"
-_BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$)"
+_BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$|(?:城镇|农村|牧区|常住|户籍|流动|总|城区)?人口)"
 # The pattern starts with a character class so that the engine skips ahead fast; the look-behind
 # checks are done in Python on the few candidates.
 _PATTERN = re.compile(
@@ -462,6 +464,8 @@ _CHN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十") if
 _SPAN_END = re.compile(r"不等|之间")
 _CHANGE_FROM = re.compile(r"(?:从|由)[^，。；！？\n]*$")  # 从/由 earlier in the clause: a change, not a range
 _TIME_PER = re.compile(r"每(?:一)?(?:个)?(?:年|月|周|天|日|晚|季度|季)")
+# 1.9万城镇人口: a bare 万 figure right before a population noun counts people
+_POPULATION_AFTER = re.compile(r"(?:城镇|农村|牧区|常住|户籍|流动|总|城区)?人口")
 _POPULATION_BEFORE = re.compile(r"(?:人口|人数)(?:总数|总量)?(?:已|共|约)?(?:有|达|达到|为|超过|突破)?$")
 # 累计参观人次达18万, 服务户数达1.2万: the unit named as the thing counted, right before the figure
 _UNIT_NOUN_BEFORE = re.compile(r"(人次|户次|件次|人数|户数)(?:总数|总量)?(?:已|共|约|累计)?(?:有|达|达到|为|超过|突破|超)?$")
@@ -522,6 +526,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
     if (not unit_written and num_text[-1:] in "万亿"
             and _POPULATION_BEFORE.search(text, max(0, num_start - 12), _prefix(text, num_start)[0])):
         unit_written = "人"  # 流动人口接近4万: a population counts people
+    if not unit_written and num_text[-1:] in "万亿" and _POPULATION_AFTER.match(text, end):
+        unit_written = "人"
     if not unit_written and num_text[-1:] in "万亿" and (
             u := _UNIT_NOUN_BEFORE.search(text, max(0, num_start - 12), _prefix(text, num_start)[0])):
         unit_written = {"人数": "人", "户数": "户"}.get(u.group(1), u.group(1))

@@ -101,6 +101,7 @@ _HONOUR_AFTER = re.compile(r"(?:级)?(?:道德模范|劳动模范|劳模|先进|
 # a company's or a body's name that starts with the region's (内蒙古润棚食用菌有限公司, 内蒙古日报, 内蒙古大学)
 _ORG_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:有限公司|有限责任公司|股份|公司|集团|日报|电视台|广播电视台|大学|学院|"
                              r"银行|协会|学会|研究院|研究所|医院)")
+_NATION_CLAUSE = re.compile(r"\s*(?:目前|截至目前|如今|其中)?[，,]?全国(?:范围内)?(?:共|共有|只有|仅有|有|已有|累计)")
 _ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?之一")
 _SET_SCOPE = re.compile(r"自治区|全区|内蒙古|全国|中国|国家级")
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
@@ -1035,6 +1036,8 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
             return region, "clause"
     s, e = sentence_of(ctx, m.start)
     c0 = clause_start(text, s, m.start)
+    if _NATION_CLAUSE.match(text, c0, m.start):
+        return None, "clause"  # 全国共有5个县市入选: the country's figure, not the place's
     if _ONE_OF_AFTER.match(text, m.end):
         # 该县成为自治区…百强县市的19个县市之一: the number counts the set the place belongs to, whose scope is
         # the region (or the country), not the place

@@ -683,3 +683,9 @@ def test_the_count_of_a_set_a_place_belongs_to_is_the_sets():
     text = "凉城县经济发展\n\n凉城县去年财政收入8.2亿元，该县成为自治区入选西部百强县市的19个县市之一。"
     got = {f.value: (f.league, f.banner) for f in facts_of(text)}
     assert got[820000000.0] == ("乌兰察布市", "凉城县") and got[19.0] == ("", "")
+
+
+def test_the_countrys_own_figure_is_not_the_places():
+    text = "科右前旗获评示范县\n\n科右前旗去年接待游客120万人次。全国共有5个县市入选该名单。"
+    got = {f.value: (f.league, f.banner) for f in facts_of(text)}
+    assert got[1200000.0] == ("兴安盟", "科尔沁右翼前旗") and got[5.0] == ("", "")

@@ -313,6 +313,9 @@ SENTENCES = [
     # thresholds that say which ones are counted: a list of them, or one right before its noun and count
     ("全旗肉牛存栏50头以上养殖户达到195户", [("195户", 195, "户", "exact", "")]),
     ("其中20万元以上、10万元以上嘎查数量占比分别为12%、40%", [("12%", 12, "%", "exact", ""), ("40%", 40, "%", "exact", "")]),
+    # households named by who they are, a population, and 款 of products
+    ("工作队深入150余农户院落，筛选特色产品125款，全旗有1.9万城镇人口",
+     [("150余农户", 150, "户", "more", ""), ("125款", 125, "款", "exact", ""), ("1.9万", 19000, "人", "exact", "")]),
     # a short quoted formula of numbers (“8个1”) names a method, it counts nothing
     ("退休教师整理着新一期“8个1”宣讲教案", []),
     # measure words of real pages: bus runs, boxes, power
