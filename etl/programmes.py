@@ -309,7 +309,8 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
         # (the sentence's programme named before the number, over one that opens a later clause of its own:
         # 开展“X”宣讲8700余场，受众32.7万人次，“Y”小分队荣获… — Y is the next clause's subject)
         before = [i for i in sentence if i.end <= m.start]
-        after_opening = [i for i in sentence if i.start >= m.end and text[i.start - 2:i.start].rstrip("“\"「")[-1:] in ("，", "；", ",", ";")]
+        after_opening = [i for i in sentence if i.start >= m.end
+                         and text[i.start - 2:i.start].rstrip("“\"「")[-1:] in ("，", "；", ",", ";")]
         if before and after_opening and len(after_opening) == len(sentence) - len(before):
             sentence = before
         return _specific(_closest(sentence, m).name, [i for i in inits if i.strong and i.end <= s and i.start >= p0])

@@ -481,16 +481,8 @@ def _anaphora(text: str, locs: list[Loc], main: Region | None) -> list[Loc]:
         district = _district_subject(text, locs, starts, m.start()) if word in ("全区", "本区", "该区", "我区") else None
         if word == "自治区" and text.startswith("级", m.end()):
             continue  # 自治区级示范村: a rank that qualifies the count, not the place it belongs to
-        if _in_title(text, m.start()):
-            continue  # 《内蒙古物业三级服务标准》: a document's name, not a place
-        if word in ("内蒙古", "自治区", "全自治区") and _HONOUR_AFTER.match(text, m.end()):
-            continue  # 自治区道德模范14人, 内蒙古好人榜17人: the level of an honour, not the place of the figure
-        if word in ("内蒙古", "自治区", "内蒙古自治区") and _chain_root(text, m.end(), starts):
-            continue  # 内蒙古自治区兴安盟扎赉特旗巴达尔胡镇: the root of a written-out chain, not a place of its own
-        if word in ("内蒙古", "自治区") and _ORG_NAME_AFTER.match(text, m.end()):
-            continue  # 引进内蒙古润棚食用菌有限公司: the first word of a company's or body's name, not the region
-        if _ISSUES_TO.match(text, m.end()) or (word == "自治区" and _FUND_OF.match(text, m.end())):
-            continue  # 自治区下达我旗…, 自治区财政…资金分配为: the level that issues the funds, not their place
+        if _names_no_place(text, word, m.start(), m.end(), starts):
+            continue
         in_answer = any(a <= m.start() < b for a, b in answers)
         answer = next(((a, b) for a, b in answers if a <= m.start() < b), None)
         home = own[answer[0]] if answer is not None else main
@@ -905,6 +897,21 @@ def _list_part(text: str, loc: Loc) -> bool:
 _SPEAKER_AFTER = re.compile(r"[^，。；！？\n]{0,16}?的[^，。；！？\n]{0,12}?"
                             r"(?:书记|主任|部长|负责人|干部|队长|代表|牧民|村民|居民)[^，。；！？\n]{0,8}?"
                             r"(?:介绍说|介绍|说|表示|告诉记者|坦言|感慨)")
+
+
+def _names_no_place(text: str, word: str, start: int, end: int, starts: list[int]) -> bool:
+    """Tell whether a region word (自治区, 内蒙古, 该旗…) at text[start:end] is part of something else, not a place."""
+    region_word = word in ("内蒙古", "自治区", "全自治区", "内蒙古自治区")
+    return (_in_title(text, start)  # 《内蒙古物业三级服务标准》: a document's name
+            # 自治区道德模范14人, 内蒙古好人榜17人: the level of an honour
+            or (region_word and _HONOUR_AFTER.match(text, end) is not None)
+            # 内蒙古自治区兴安盟扎赉特旗巴达尔胡镇: the root of a written-out chain
+            or (region_word and _chain_root(text, end, starts))
+            # 引进内蒙古润棚食用菌有限公司: the first word of a company's or a body's name
+            or (region_word and _ORG_NAME_AFTER.match(text, end) is not None)
+            # 自治区下达我旗…, 自治区财政…资金分配为: the level that issues the funds, not their place
+            or _ISSUES_TO.match(text, end) is not None
+            or (word == "自治区" and _FUND_OF.match(text, end) is not None))
 
 
 def _in_title(text: str, pos: int) -> bool:
