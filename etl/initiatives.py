@@ -60,7 +60,7 @@ _HEADS = (
 _UNQUOTED_HEADS = (
     "中心户", "联合体", "驿站", "夜校", "书屋", "服务队", "工作室", "顾问团", "人才库", "护林队", "宣讲团", "宣讲队",
     "讲习所", "食堂", "超市", "课堂", "讲堂", "之家", "银行", "红哨", "护边队", "车间", "工坊", "示范田", "示范岗", "议事厅",
-    "突击队", "巡逻队", "巡护队", "先锋队", "示范户",
+    "突击队", "巡逻队", "巡护队", "先锋队", "示范户", "党校", "孵化中心", "孵化基地",
 )
 # Verbs that launch, spread, name or use a programme (from real writing of the genre).
 _VERBS = (
@@ -133,7 +133,10 @@ _RIDE_BEFORE = re.compile(r"(?:搭上|搭乘|坐上|乘上|跑出|驶入|跑上)
 _ASPECT_END = re.compile(r"^[\u4e00-\u9fff]{1,2}[着了过]$")
 # “95后”网格员, “80后”书记: an age cohort
 _COHORT = re.compile(r"^[0-9０-９零一二三四五六七八九〇]{2}后$")
-_METAPHOR_AFTER = re.compile(r"(?:作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
+_METAPHOR_AFTER = re.compile(r"(?:作用|的作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
+# a figure of speech's verb (谱写“三部曲”, 拧成“一股绳”): with a word of the dictionary, a metaphor
+_FIGURATIVE_BEFORE = re.compile(r"(?:谱写|奏响|吹响|擂响|绘就|铺就|下好|下活|打好|念好|答好|架起|搭起|织密|织牢|拧成|跑出|"
+                                r"按下|唱好|走好|筑牢|种下)(?:了|出|好|起)?$")
 # what a metaphor calls something (党建“红色引擎”, 打造“金钥匙”): a vehicle noun, not a programme's name
 _METAPHOR_HEAD = re.compile(r"(?:引擎|发动机|助推器|加速器|推进器|稳定器|压舱石|定盘星|金钥匙|催化剂|强心剂|风向标|指挥棒|晴雨表|"
                             r"火车头|主引擎|桥梁|纽带|红纽带|连心桥|桥头堡|动力源|蓄水池|润滑剂|粘合剂|黏合剂|磁场|磁石)$")
@@ -153,6 +156,8 @@ _TITLE_SHAPE = re.compile(
     r"五星|四星|三星|二星|一星|红旗|五好|十星)|星级")
 _GRADE_AFTER = re.compile(r"(?:等次|等级|档次)")
 _PEOPLE_CALL = re.compile(r"管[\u4e00-\u9fff]{1,8}(?:叫|称|喊)(?:作|做|为)?$")
+# a programme word that ends a quoted name (“五心工作法”)
+_WORDED_END = re.compile(r"[\u4e00-\u9fff0-9]{2}(?:工作法|模式|机制|工程|行动|活动|计划|品牌|制度|做法)$")
 # a practice, though its name starts like an honour (“文明积分”, “文明实践”, “先锋行动”)
 _PRACTICE_END = re.compile(r"(?:积分|积分制|行动|活动|工程|计划|超市|银行|实践)$")
 _PERSON_SHAPE = re.compile(r"(?:书记|主任|队长|大叔|大姐|大嫂|大妈|大爷|阿妈|额吉|阿爸|老人|铁人|能人|达人|状元|愚公|先生|女士|"
@@ -235,6 +240,7 @@ _GENERIC_INSIDE = re.compile(r"工作|健全|完善|长效|体制|制度|相关|
                              r"|运行|管理机制|服务体系|配套|基础|试点")
 # A name in book-title marks is a programme only as a column or broadcast the text opens
 # (开设《牧区微党课》专栏); 《内蒙古日报》, 《条例》 are publications.
+_PLAN_TITLED = re.compile(r"《([^《》\n]{4,40}?(?:行动|工程|计划|活动|项目))(?:实施方案|工作方案|方案)(?:[(（][^()（）\n]{0,16}[)）])?》")
 _TITLED = re.compile(r"(?:开设|推出|开办|创办|开通|打造)《([^《》\n]{2,12})》|《([^《》\n]{2,12})》(?=专栏|栏目|节目|微课堂)")
 # finditer of the patterns that re tries at every position, tried only where a match can start (etl.fastscan)
 _SCAN = {_COUNTED_HEADED: scanner(_COUNTED_HEADED), _TITLED: scanner(_TITLED)}
@@ -366,6 +372,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
             and not _VERB_BEFORE.search(text, max(0, start - 12), start) and not _headed(name)):
         return True  # 为嘎查村集体经济“保驾护航”: what is done for someone, a verb phrase, not a name
     if not suffix and _METAPHOR_HEAD.search(name):
+        return True
+    if not suffix and _FIGURATIVE_BEFORE.search(text, max(0, start - 3), start) and _ordinary_word(name, 10):
         return True
     if not suffix and text.startswith("的", end) and _ordinary_word(name):
         return True  # 建设牧民“家门口”的党校: a word that qualifies a noun, not a name
@@ -526,7 +534,8 @@ def _quoted(text: str, head_starts: set[int], lex: Lexicon, names: dict[str, tup
         if not _acceptable(name, lex):
             continue
         known = name in lex.canonical
-        suffix = _SUFFIX_AFTER.match(text, q1) is not None
+        # (“五心工作法”为抓手: the programme word inside the quotes says as much as one after them)
+        suffix = _SUFFIX_AFTER.match(text, q1) is not None or _WORDED_END.search(name) is not None
         if suffix:
             worded.add(name)
         if not known and _rejected_shape(name, text, q0, q1, suffix, q0 in head_starts):
@@ -693,6 +702,20 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
         name = m.group(1) or m.group(2)
         if _acceptable(name, lex):
             names[name] = (lex.canonical.get(name, name), STRONG)
+    # 印发《包头市物业服务质量持续提升三年行动方案(2025—2027年)》: the plan a notice issues names its campaign,
+    # without the issuing place and the word 方案
+    for m in _PLAN_TITLED.finditer(text) if "方案》" in text or "方案(" in text or "方案（" in text else ():
+        name = _without_place(m.group(1))
+        if len(name) >= 6 and _acceptable(name, lex) and not _FUNCTION_WORD.search(name):
+            names.setdefault(name, (lex.canonical.get(name, name), STRONG))
+    # a long name the article also writes with more words before it (持续提升三年行动, a headline's second line,
+    # of 物业服务质量持续提升三年行动): one programme, under its full name
+    full = [n for n, (c, r) in names.items() if r == STRONG and c == n]
+    for name, (canonical, rank) in list(names.items()):
+        if rank == STRONG and canonical == name and len(name) >= 6:
+            longer = [n for n in full if n != name and n.endswith(name)]
+            if len(longer) == 1:
+                names[name] = (longer[0], STRONG)
     return names
 
 

@@ -70,8 +70,9 @@ def _body_programme(ctx: Context, strong: list) -> str:
     named = Counter(i.name for i in strong)
     # the opening paragraph says what the report is about, unless it only cites a name once in a report
     # whose body goes on about other programmes (对照五化协同、大抓基层要求，… then 民情夜访, 托管模式…)
-    lede = [i for i in lede if named[i.name] >= 2 or len(named) == 1 or _titled_in_lede(ctx, i)
-            or _presented_in_lede(text, i)]
+    # (one of a row of quoted names — 培育“A”“B”“C”等品牌 — is an example, not what the report is about)
+    lede = [i for i in lede if (named[i.name] >= 2 or len(named) == 1 or _titled_in_lede(ctx, i)
+            or _presented_in_lede(text, i)) and not (named[i.name] == 1 and _in_quoted_list(text, i))]
     if lede:
         return lede[0].name
     # the one brand the opening paragraphs present (打出“红色网格”治理品牌): what the report is about
@@ -82,7 +83,8 @@ def _body_programme(ctx: Context, strong: list) -> str:
             k += 1
         second = text.find("\n", k)
         opening_end = second if second > 0 else len(text)
-    brands = {i.name for i in strong if i.start < opening_end and _BRAND_AFTER.match(text, i.end)}
+    brands = {i.name for i in strong if i.start < opening_end and _BRAND_AFTER.match(text, i.end)
+              and not _in_quoted_list(text, i)}  # (“A”“B”等品牌: the word is all of theirs)
     if len(brands) == 1 and len({i.name for i in strong if _BRAND_AFTER.match(text, i.end)}) == 1:
         return brands.pop()
     # a round-up of items each led by its place (库伦旗——…, 达茂旗：…) has no programme of its own
@@ -255,6 +257,14 @@ def _specific(name: str, earlier: list[InitiativeMention]) -> str:
     return name
 
 
+def _in_quoted_list(text: str, i: InitiativeMention) -> bool:
+    """A name quoted in a row of quoted names (培育“A”“B”“C”等品牌): one example among several, not the one
+    programme a paragraph is about."""
+    if not text.startswith("“", i.start - 1):
+        return False
+    return text.startswith(("”“", "”、“"), i.end) or text[max(0, i.start - 3):i.start - 1].endswith(("”", "”、"))
+
+
 def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     """Choose the programme a number belongs to, from the nearest scope outwards.
 
@@ -325,7 +335,7 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     earlier = [i for i in strong if p0 <= i.start and i.end <= s and i.how != "described"]
     if earlier:
         return earlier[-1].name
-    later = [i for i in strong if e <= i.start and i.end <= p1 and i.how != "described"]
+    later = [i for i in strong if e <= i.start and i.end <= p1 and i.how != "described" and not _in_quoted_list(text, i)]
     if later and len({i.name for i in later}) == 1:
         # (a paragraph that goes on to name several programmes — 以“芒来模式”和“七村模式”为例 — gives none of them
         # to the figures before them)

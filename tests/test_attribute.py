@@ -322,6 +322,20 @@ def test_comparison_with_regional_average_stays_with_the_banner():
      "服务下沉，打造生态样本\n社区打造了“绿色家园”样本，回收旧衣物4000余件。\n志愿同行，凝聚多方力量\n"
      "依托“杭锦红”志愿队开展活动120场。",
      [(300, "双报到双融入"), (4000, "绿色家园"), (120, "杭锦红")]),
+    # a kind of place a campaign sets up, named by its head noun (…党校) after a launching verb, and counted
+    ("牧民党校进草场\n\n镶黄旗以孵化人才为重点，试点打造牧民党校。目前全旗共建成牧民党校12所。",
+     [(12, "牧民党校")]),
+    ("乡土人才进家门\n\n兴安盟探索在各苏木乡镇建设乡土人才孵化中心。目前已建成乡土人才孵化中心23个。",
+     [(23, "乡土人才孵化中心")]),
+    # a campaign the body writes without the first words of the name the issued plan gives it: that plan's name
+    ("关于印发方案的通知\n\n现将《科右前旗牧区人居环境整治提升行动方案》印发给你们。\n\n"
+     "到2027年，全旗开展“人居环境整治提升行动”的嘎查达到120个。",
+     [(120, "牧区人居环境整治提升行动")]),
+    # figures before a row of quoted brands (培育“A”“B”“C”等品牌) take none of them; before one brand, they take it
+    ("额济纳旗文明实践\n\n全旗建成实践站28个，开展活动3378场次。培育“沙海红帆”“胡杨宣讲”“戈壁驼铃”等特色品牌。",
+     [(28, ""), (3378, "")]),
+    ("额济纳旗文明实践\n\n全旗建成实践站28个，开展活动3378场次。培育“沙海红帆”特色品牌。",
+     [(28, "沙海红帆"), (3378, "沙海红帆")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))

@@ -299,6 +299,13 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     # what people receive (领到春节“…”) is no programme; a quoted thing counted by its area (种起了30亩“…”) is one
     ("村民领到春节“暖心礼包”，全村共有900人。", []),
     ("支部带头种起了30亩“先锋示范田”，亩产提高两成。", ["先锋示范田"]),
+    # a programme word inside the quotes says as much as one after them, a numbered name too (“四心工作法”)
+    ("嘎查以“邻里互助、守望相助”的“四心工作法”为抓手，推动服务下沉。", ["四心工作法"]),
+    # the role a metaphor plays (“…”的作用) is no programme
+    ("发挥支部、协会和党员“三驾马车”的作用，带动牧户80户。", []),
+    # the plan a notice issues names its campaign, without the issuing place and the word 方案
+    ("经旗人民政府同意，现将《科右前旗牧区人居环境整治提升行动方案（2026—2028年）》印发给你们。",
+     ["牧区人居环境整治提升行动"]),
 ])
 def test_programme_evidence_by_the_grammar_around_a_quoted_name(text, expected):
     assert [m.name for m in find_initiatives(text)] == expected
@@ -442,3 +449,11 @@ def test_a_numbered_formula_a_headline_opens_with_is_its_programme():
 def test_what_a_headline_does_for_someone_is_no_programme():
     text = "开鲁县为嘎查村集体经济“保驾护航”\n\n全县180个村集体经济收入超过10万元。"
     assert not find_initiatives(text, head_end=text.index("\n"))
+
+
+def test_a_word_of_the_dictionary_after_a_verb_of_figurative_speech_is_a_metaphor_even_in_a_headline():
+    # 谱写“三部曲”: a figure of speech, not the name of what the report is about; a launching verb still names one
+    title = "巴音嘎查：谱写“三部曲” 牧民日子越过越红火"
+    assert find_initiatives(title + "\n\n近年来，嘎查牧民年收入增长两成，谱写了发展“三部曲”。", title) == []
+    title = "巴音嘎查：打造“三部曲” 牧民日子越过越红火"
+    assert [m.name for m in find_initiatives(title + "\n\n近年来，嘎查牧民年收入增长两成。", title)] == ["三部曲"]
