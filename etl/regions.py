@@ -106,6 +106,14 @@ _ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?之一")
 _SET_SCOPE = re.compile(r"自治区|全区|内蒙古|全国|中国|国家级")
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
 _FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")
+# 乌海至东胜一线交通要道, 呼和浩特—北京航线: a route's ends are where it runs, not what the text is about
+_ROUTE_WORD = r"(?:一线|沿线|公路|铁路|高速公路|高速|国道|省道|专线|航线|班车|班列|线路|段)"
+_ROUTE_FROM = re.compile(r"(?:至|到|—|－|-)[\u4e00-\u9fff]{1,6}?" + _ROUTE_WORD)
+_ROUTE_TO_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:至|—|－|-)$")
+_ROUTE_TO_AFTER = re.compile(_ROUTE_WORD)
+# 东邻察右后旗, 北靠阿尔巴斯, 南伴…嘎查, 与…毗邻: a place's neighbours, not the place described
+_NEIGHBOUR_BEFORE = re.compile(r"(?:[东南西北]|[东西][南北])(?:面|部|侧|边)?(?:邻|临|接|连|靠|依|伴|界|毗邻|紧邻|相邻|接壤|与)$|"
+                               r"毗邻$|紧邻$|相邻$")
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
 _LEARN_AFTER = re.compile(r"[^，。；！？\n]{0,12}?(?:学习|考察|观摩|取经|调研|交流|参观|培训)")
 # An outside partner as the agent of a passive (设备由昌平区一家企业援建, 被大兴区评为…) gives, it is
@@ -939,6 +947,11 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
         return True  # 盟里下拨给苏木的资金: the level that issues, not the place the figure belongs to
     if _FILED_FROM_AFTER.match(text, loc.end):
         return True  # 中国经济网呼伦贝尔8月26日讯: where the story was filed from, not what it is about
+    if _ROUTE_FROM.match(text, loc.end) or (_ROUTE_TO_AFTER.match(text, loc.end)
+                                           and _ROUTE_TO_BEFORE.search(text, max(0, loc.start - 7), loc.start)):
+        return True  # 乌海至东胜一线: the ends of a route
+    if _NEIGHBOUR_BEFORE.search(text, max(0, loc.start - 4), loc.start):
+        return True  # 东邻察右后旗: a neighbour
     start = loc.start
     k = bisect_left(starts, start) if locs and starts is not None else 0
     while True:

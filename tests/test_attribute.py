@@ -511,6 +511,12 @@ def test_programme_by_count_and_scope(text, expect):
     ("关于扎兰屯市村级集体经济情况的调研报告\n\n一、基本情况\n\n"
      "扎兰屯市地处大兴安岭东麓，是呼伦贝尔市的农业大市，全市共有139个行政村。",
      [(139, "扎兰屯市")]),
+    # a place profile: the ends of a route through it and its neighbours are not the place described
+    ("鄂托克旗乌兰镇巴音嘎查\n\n巴音嘎查，东临沙井镇，西接察汗淖尔嘎查，南伴沙日布日都嘎查。乌海至东胜一线交通要道途经此地，"
+     "交通便利。土地总面积52万亩，常住人口738人。",
+     [(520000, "鄂托克旗"), (738, "鄂托克旗")]),
+    ("察右中旗概况\n\n察右中旗位于阴山北麓。东邻察右后旗，北和西北连四子王旗，地域南北最大长度90.2公里，总面积4206平方公里。",
+     [(90.2, "察哈尔右翼中旗"), (4206, "察哈尔右翼中旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
