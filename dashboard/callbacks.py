@@ -658,20 +658,21 @@ def register(app: Dash, source: FactSource) -> None:
         Output(ids.LEAGUE, "value"), Output(ids.BANNER, "value"), Output(ids.INITIATIVE, "value"),
         Output(ids.INDICATOR, "value"), Output(ids.CATEGORY, "value"),
         Output(ids.DATES, "start_date"), Output(ids.DATES, "end_date"), Output(ids.SEARCH, "value"),
-        Output(ids.TABLE, "filter_query"),
+        Output(ids.TABLE, "filter_query"), Output(ids.INITIATIVE_BASIS, "value"),
     ]
 
     @app.callback(
         *filter_outputs,
         Output(ids.URL, "search"), Output(ids.STATE, "data"),
         Output(ids.LEAGUE, "options"), Output(ids.BANNER, "options"), Output(ids.INITIATIVE, "options"),
-        Output(ids.INDICATOR, "options"), Output(ids.CATEGORY, "options"), Output(ids.FILTER_NOTICE, "children"),
+        Output(ids.INDICATOR, "options"), Output(ids.CATEGORY, "options"), Output(ids.INITIATIVE_BASIS, "options"),
+        Output(ids.FILTER_NOTICE, "children"),
         Output(ids.MEASURE, "value"), Output(ids.MEASURE, "options"), Output(ids.MEASURE_STATE, "data"),
         Input(ids.URL, "search"),
         Input(ids.LEAGUE, "value"), Input(ids.BANNER, "value"), Input(ids.INITIATIVE, "value"),
         Input(ids.INDICATOR, "value"), Input(ids.CATEGORY, "value"),
         Input(ids.DATES, "start_date"), Input(ids.DATES, "end_date"), Input(ids.SEARCH, "value"),
-        Input(ids.TABLE, "filter_query"),
+        Input(ids.TABLE, "filter_query"), Input(ids.INITIATIVE_BASIS, "value"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.CHART_LEAGUE, "clickData"), Input(ids.CHART_BANNER, "clickData"),
         Input(ids.CHART_INITIATIVE, "clickData"), Input(ids.CHART_MAP, "clickData"),
@@ -679,11 +680,11 @@ def register(app: Dash, source: FactSource) -> None:
         State(ids.FILTER_NOTICE, "children"),
     )
     def sync_state(search, league, banner, initiative, indicator, category, date_from, date_to, q, table_query,
-                   _reset, click_league, click_banner, click_initiative, click_map, measure, notice):
+                   basis, _reset, click_league, click_banner, click_initiative, click_map, measure, notice):
         snap = source.get()
         df = snap.facts
         values = dict(league=league, banner=banner, initiative=initiative, indicator=indicator,
-                      category=category, date_from=date_from, date_to=date_to, q=q, table=table_query)
+                      category=category, date_from=date_from, date_to=date_to, q=q, table=table_query, basis=basis)
         clicks = {ids.CHART_LEAGUE: click_league, ids.CHART_BANNER: click_banner,
                   ids.CHART_INITIATIVE: click_initiative, ids.CHART_MAP: click_map}
         trig = ctx.triggered_id
@@ -694,7 +695,7 @@ def register(app: Dash, source: FactSource) -> None:
         snap_key = snapshot_key(snap)
         opts = cache.get_or_compute(("options", snap_key, f), lambda: (
             queries.league_options(df, f), queries.banner_options(df, f=f), queries.initiative_options(df, f=f),
-            queries.indicator_options(df, f), queries.category_options(df, f)))
+            queries.indicator_options(df, f), queries.category_options(df, f), queries.basis_options(df, f)))
         chosen = key.to_value() if key else None
         measure_opts = cache.get_or_compute(("measure-options", snap_key, f.indicator, chosen), lambda: (
             measure_queries.dropdown_options(measures_of(snap).options, f.indicator, chosen)))
@@ -713,7 +714,7 @@ def register(app: Dash, source: FactSource) -> None:
         # Choosing a measure changes no filter: the fact charts and the table are left alone.
         state_out = no_update if trig == ids.MEASURE else f.to_dict()
         return (list(f.league), list(f.banner), list(f.initiative), f.indicator, f.category, *dates, f.q,
-                table_out, qs, state_out, *opts, notice, chosen, measure_opts, chosen)
+                table_out, f.basis, qs, state_out, *opts, notice, chosen, measure_opts, chosen)
 
     def charts_of(state, viewport):
         snap = source.get()

@@ -33,6 +33,8 @@ CATEGORY_COLUMNS = (
     "qualifier", "unit", "per",
     # schema 0002 (appended columns; "" where an older database lacks them)
     "location", "measure", "kind", "as_of", "period_start", "review_status",
+    # schema 0004
+    "initiative_basis",
 )
 STRING_COLUMNS = ("fact_id", "subject", "quote")
 

@@ -4,6 +4,7 @@
 LEAGUE = "filters-league"
 BANNER = "filters-banner"
 INITIATIVE = "filters-initiative"
+INITIATIVE_BASIS = "filters-initiative-basis"
 TABLE = "facts-table"
 DOWNLOAD_FILTERED = "download-filtered-csv"
 DOWNLOAD_ALL = "download-all-csv"

@@ -8,7 +8,7 @@ from .data import Snapshot, is_synthetic
 from .figures import GRAPH_CONFIG, NO_WEBGL, empty_figure
 from .measure_queries import TABLE_COLUMNS as MEASURE_TABLE_COLUMNS
 from .queries import (
-    PAGE_SIZE, TABLE_COLUMNS, TABLE_FILTER_HINTS, category_options, date_bounds, indicator_options, league_options,
+    PAGE_SIZE, TABLE_COLUMNS, TABLE_FILTER_HINTS, basis_options, category_options, date_bounds, indicator_options, league_options,
 )
 
 TITLE = "内蒙古基层党建数据看板"
@@ -63,6 +63,8 @@ def filters(snap: Snapshot) -> html.Section:
         _dropdown(ids.LEAGUE, "盟市（可多选）", "全部盟市", league_options(df), multi=True),
         _dropdown(ids.BANNER, "旗县区（可多选）", "全部旗县区", [], multi=True),
         _dropdown(ids.INITIATIVE, "举措（可多选）", "全部举措", [], multi=True),
+        # 与数字同句点名 / 由上下文推断 / 未标注举措: how directly the text ties a fact's programme to it
+        _dropdown(ids.INITIATIVE_BASIS, "举措依据", "全部（含推断）", basis_options(df)),
         _dropdown(ids.INDICATOR, "指标", "全部指标（计条数）", indicator_options(df)),
         _dropdown(ids.CATEGORY, "数值类型", "全部类型", category_options(df)),
         dates,
@@ -187,7 +189,9 @@ def table() -> html.Section:
             ]),
         ]),
         html.P("点击任意一行查看原文，数字会高亮显示。表头下方的输入框可按列筛选：数值列可输入 >1000、>=5000、1万、1万-5万；"
-               "地区可输入 赤峰市·林西县 或 全区、区外。按列筛选也计入上方合计、网址和下载文件。", className="hint"),
+               "地区可输入 赤峰市·林西县 或 全区、区外。按列筛选也计入上方合计、网址和下载文件。"
+               "“举措依据”说明举措是与数字同句点名，还是由同段、上段或全文推断；推断的举措更可能有误，"
+               "可在上方“举措依据”中只看与数字同句点名的。", className="hint"),
         dash_table.DataTable(
             id=ids.TABLE,
             columns=[{"name": name, "id": cid, "filter_options": {"case": "insensitive",

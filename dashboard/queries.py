@@ -26,7 +26,7 @@ from etl.schema import CATEGORIES, FACT_COLUMNS, NUMERIC_FACT_COLUMNS, INTEGER_F
 from etl.units import canonical_unit
 
 from .labels import (
-    DATE_HOW_LABELS, INDICATOR_LABELS, LEVEL_GROUPS, LEVEL_LABELS, NO_BANNER, NO_INITIATIVE,
+    BASIS_GROUP_LABELS, BASIS_GROUPS, BASIS_LABELS, DATE_HOW_LABELS, INDICATOR_LABELS, LEVEL_GROUPS, LEVEL_LABELS, NO_BANNER, NO_INITIATIVE,
     NO_LEAGUE_KNOWN, OUTSIDE, QUALIFIER_LABELS, REGION_WIDE, REVIEW_LABELS, SPECIAL_GROUPS, UNLOCATED,
     category_label, format_cn, format_value, group_label, indicator_label, unit_text,
 )
@@ -36,7 +36,7 @@ MAX_MULTI = 20
 PAGE_SIZE = 20
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MULTI_KEYS = ("league", "banner", "initiative")
-FILTER_KEYS = ("league", "banner", "initiative", "indicator", "category", "date_from", "date_to", "q", "table")
+FILTER_KEYS = ("league", "banner", "initiative", "indicator", "category", "date_from", "date_to", "q", "table", "basis")
 # Indicators whose facts measure unlike things (a border's length and a temperature; 其他): their
 # values are never added up, whatever their units.
 NON_ADDITIVE_INDICATORS: dict[str, str] = {
@@ -74,6 +74,7 @@ class Filters:
     date_to: str | None = None
     q: str | None = None
     table: str | None = None
+    basis: str | None = None  # named | inferred | none: where the programme was named (labels.BASIS_GROUPS)
 
     def __post_init__(self):
         for k in MULTI_KEYS:
@@ -254,8 +255,11 @@ def normalise_report(df: pd.DataFrame, raw: Filters | dict) -> Normalised:
         parsed, bad = parse_table_filter_report(f.table)
         table = serialise_table_filter(parsed) or None
         ignored.extend(f"表格筛选「{b[:30]}」（看不懂）" for b in bad)
+    basis = f.basis if f.basis in BASIS_GROUPS else None
+    if f.basis and basis is None:
+        ignored.append(f"举措依据「{str(f.basis)[:20]}」")
     out = Filters(tuple(leagues), tuple(banners), tuple(initiatives), indicator, category, date_from, date_to,
-                  _clean_str(f.q), table)
+                  _clean_str(f.q), table, basis)
     return Normalised(out, tuple(ignored))
 
 
@@ -366,6 +370,11 @@ def filter_mask(df: pd.DataFrame, f: Filters, skip: tuple[str, ...] = ()) -> np.
         value = getattr(f, col)
         if value is not None and col not in skip:
             mask &= _eq(df[col], value)
+    if f.basis is not None and "basis" not in skip:
+        if "initiative_basis" in df.columns:
+            mask &= _isin(df["initiative_basis"], BASIS_GROUPS[f.basis])
+        elif f.basis != "none":  # a database written before schema 0004 knows no basis
+            mask &= _eq(df["initiative"], "")
     if (f.date_from or f.date_to) and "date" not in skip:
         pub = df["published"]
         cats = pd.Series(pub.cat.categories.astype(str)) if isinstance(pub.dtype, pd.CategoricalDtype) else None
@@ -487,6 +496,17 @@ def indicator_options(df: pd.DataFrame, f: Filters | None = None) -> list[dict]:
 def category_options(df: pd.DataFrame, f: Filters | None = None) -> list[dict]:
     return _faceted(df, f or Filters(), "category", ("category",), 100, category_label,
                     within=np.ones(len(df), dtype=bool))
+
+
+def basis_options(df: pd.DataFrame, f: Filters | None = None) -> list[dict]:
+    """The basis filter's three groups, counted under the other filters."""
+    f = f or Filters()
+    mask = filter_mask(df, f, skip=("basis",))
+    if "initiative_basis" in df.columns:
+        counts = {g: int((mask & _isin(df["initiative_basis"], v)).sum()) for g, v in BASIS_GROUPS.items()}
+    else:
+        counts = {g: int((mask & _eq(df["initiative"], "")).sum()) if g == "none" else 0 for g in BASIS_GROUPS}
+    return [_option(BASIS_GROUP_LABELS[g], g, n, g == f.basis) for g, n in counts.items()]
 
 
 def date_bounds(df: pd.DataFrame) -> tuple[str | None, str | None]:
@@ -812,6 +832,8 @@ def describe_filters(f: Filters, short: bool = False) -> list[str]:
         parts.append(("指标：" if not short else "") + indicator_label(f.indicator))
     if f.category:
         parts.append(("类型：" if not short else "") + category_label(f.category))
+    if f.basis:
+        parts.append(("举措依据：" if not short else "") + BASIS_GROUP_LABELS[f.basis])
     if f.date_from or f.date_to:
         if short:
             parts.append(f"{f.date_from or ''}至{f.date_to or ''}")
@@ -832,6 +854,7 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator_text", "指标"),
     ("region", "地区"),
     ("initiative", "举措"),
+    ("basis_text", "举措依据"),  # 同句点名 / 全文推断…: how directly the text ties the programme to the number
     ("published", "日期"),
     ("source", "来源"),
     ("review", "审核"),  # 已更正 / 已确认 (issue 11: corrected rows are marked)
@@ -845,6 +868,7 @@ TABLE_FILTER_HINTS: dict[str, str] = {
     "indicator_text": "如 资金",
     "region": "如 赤峰市·林西县",
     "initiative": "如 红色",
+    "basis_text": "如 同句点名",
     "published": "如 2024-01",
     "source": "报道或文件名",
     "review": "已更正 / 已确认",
@@ -853,6 +877,7 @@ TABLE_FILTER_HINTS: dict[str, str] = {
 SORT_COLUMNS = {
     "value_text": "value", "unit_text": "unit", "subject": "subject", "indicator_text": "indicator",
     "region": "league", "initiative": "initiative", "published": "published", "source": "source_file",
+    "basis_text": "initiative_basis",
 }
 SYNTHETIC_MARK = "【合成数据】"
 
@@ -916,6 +941,7 @@ def table_rows(page: pd.DataFrame) -> list[dict]:
             "indicator_text": indicator_label(str(rec["indicator"])),
             "region": region_text(rec),
             "initiative": str(rec["initiative"]),
+            "basis_text": BASIS_LABELS.get(str(rec.get("initiative_basis") or ""), ""),
             "published": str(rec["published"]),
             "source": source,
             "review": REVIEW_MARKS.get(str(rec.get("review_status") or ""), ""),
@@ -1057,6 +1083,8 @@ def table_filter_mask(df: pd.DataFrame, query: str | None) -> np.ndarray:
             text = df["source_file"].astype(str) + df["article_title"].astype(str)
         elif col == "unit_text":
             text = df["unit"].astype(str) + "/" + df["per"].astype(str)
+        elif col == "basis_text":
+            text = df["initiative_basis"].astype(str).map(lambda c: BASIS_LABELS.get(c, c))
         else:
             text = df[SORT_COLUMNS[col]].astype(str)
         if op == "=":
@@ -1222,7 +1250,7 @@ ZH_COLUMNS: tuple[tuple[str, str], ...] = (
     ("region", "地区"), ("league", "盟市"), ("league_code", "盟市代码"), ("banner", "旗县区"),
     ("banner_code", "旗县区代码"), ("township", "苏木乡镇"), ("village", "嘎查村"), ("region_level", "地区层级"),
     ("published", "报道日期"), ("date_how", "日期来源"), ("as_of", "数据截至"),
-    ("indicator", "指标"), ("subject", "对象"), ("initiative", "举措"),
+    ("indicator", "指标"), ("subject", "对象"), ("initiative", "举措"), ("initiative_basis", "举措依据"),
     ("value_text", "数值（写法）"), ("value", "数值"), ("value_low", "下限"), ("value_high", "上限"),
     ("qualifier", "限定"), ("unit", "单位"), ("per", "每"), ("category", "数值类型"),
     ("quote", "原文"), ("article_title", "文章标题"), ("newspaper", "报纸/来源"), ("location", "版面位置"),
@@ -1287,6 +1315,8 @@ def zh_frame(df: pd.DataFrame, docs: pd.DataFrame | None = None) -> pd.DataFrame
             cols[key] = _mapped(df["category"], category_label)
         elif key == "qualifier":
             cols[key] = _mapped(df["qualifier"], lambda v: QUALIFIER_LABELS.get(v, v))
+        elif key == "initiative_basis":
+            cols[key] = _mapped(df[key], lambda v: BASIS_LABELS.get(v, v)) if key in df else ""
         elif key == "review_status":
             cols[key] = _mapped(df["review_status"], lambda v: REVIEW_LABELS.get(v, v)) if key in df else ""
         elif key == "synthetic":
@@ -1425,7 +1455,8 @@ def csv_filename(f: Filters | None, today: date | None = None, ext: str = ".csv"
     else:
         for value in ("、".join(f.league), "、".join(f.banner), "、".join(f.initiative),
                       indicator_label(f.indicator) if f.indicator else None,
-                      category_label(f.category) if f.category else None, f.q):
+                      category_label(f.category) if f.category else None,
+                      BASIS_GROUP_LABELS[f.basis] if f.basis else None, f.q):
             if value:
                 parts.append(_filename_part(value))
         if f.date_from or f.date_to:

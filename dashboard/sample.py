@@ -60,6 +60,10 @@ FACTS = [
 ]
 
 
+# where the extractor finds these programmes in the seed page (etl.schema.INITIATIVE_BASES)
+_SAMPLE_BASIS = {"聚力工程": "previous", "三减三优": "article", "红色小马甲": "clause"}
+
+
 def _article_texts() -> list[str]:
     path = RAW_DIR / SEED_FILE
     try:
@@ -98,6 +102,7 @@ def sample_frames(include_synthetic: bool = True) -> dict[str, pd.DataFrame]:
             "value_low": float(value) if qualifier == "more" else None, "value_high": None,
             "qualifier": qualifier, "unit": unit, "per": per, "quote": quote,
             "span_start": start, "span_end": end, "confidence": conf,
+            "initiative_basis": _SAMPLE_BASIS.get(initiative, ""),
         })
     if include_synthetic:
         facts.append({**facts[4], "fact_id": "synthetic0000001", "source_file": "synthetic_000001.txt",

@@ -12,7 +12,7 @@ from dataclasses import MISSING, fields, replace
 
 from .context import Context, build_context
 from .gazetteer import Gazetteer
-from .programmes import clause_programmes, counted_programme, initiative_for
+from .programmes import clause_programmes, counted_programme, programme_for
 from .quantities import TIME_UNITS as _TIME_UNITS, find_quantities
 from .regions import ANAPHOR, common_region, level_of, region_for, respectively
 from .schema import Article, Document, Fact, Mention, Region
@@ -149,8 +149,10 @@ def _new_fact(**values) -> Fact:  # noqa: ANN003
     the fields are the instance's __dict__, filled in column order (values as Fact's, then defaults)."""
     f = object.__new__(Fact)
     d = f.__dict__
+    basis = values.pop("initiative_basis", "")
     d.update(values)
     d.update(_FACT_DEFAULTS)
+    d["initiative_basis"] = basis
     return f
 
 
@@ -158,7 +160,7 @@ _SCOPE_CONFIDENCE = {"clause": 0.95, "sentence": 0.9, "headline": 0.9, "paragrap
 
 
 def _fact(ctx: Context, m: Mention, region: Region, scope: str, subject: str, indicator: str, initiative: str,
-          quote: str, published: str, confidence: float | None = None) -> Fact:
+          basis: str, quote: str, published: str, confidence: float | None = None) -> Fact:
     article = ctx.article
     level = level_of(region)
     if confidence is None:
@@ -188,6 +190,7 @@ def _fact(ctx: Context, m: Mention, region: Region, scope: str, subject: str, in
         quote=quote,
         span_start=m.start, span_end=m.end,
         confidence=round(confidence, 2),
+        initiative_basis=basis if initiative else "",
     )
 
 
@@ -216,16 +219,18 @@ def attribute(article: Article, mentions: list[Mention], doc: Document | None = 
         region = region or Region()
         s, e = sentence_of(ctx, m.start)
         quote = text[s:e].strip() or text[max(0, m.start - 30):m.end + 30]
-        initiative = initiative_for(ctx, m, level_of(region))
+        initiative, basis = programme_for(ctx, m, level_of(region))
         head = heads[i]
         while head is not None and heads[head] is not None:  # 其中A旗13个、B旗74个: B's total is A's
             head = heads[head]
         if head is not None and not clause_programmes(ctx, m):
             # 全市打造红色驿站400个，其中科左中旗60个: a part counts what its total counts
-            initiative = counted_programme(ctx, kept[head]) or initiative
+            counted = counted_programme(ctx, kept[head])
+            if counted:
+                initiative, basis = counted, "counted"
         facts.append(_fact(ctx, m, region, scope, subject,
                            indicator_for(subject, m, text[clause_start(text, s, m.start):m.start]),
-                           initiative, quote, published))
+                           initiative, basis, quote, published))
     for t in tables:
         facts.extend(_table_facts(ctx, t, published))
     facts.sort(key=lambda f: f.span_start)
@@ -303,7 +308,7 @@ def _table_facts(ctx: Context, t: Table, published: str) -> list[Fact]:
         caption_programme = _named_programme(ctx, t.caption.start, t.caption.end)
     else:
         caption_programme = ""
-    table_programme = caption_programme or initiative_for(ctx, _pseudo(anchor))
+    table_programme, table_basis = (caption_programme, "table") if caption_programme else programme_for(ctx, _pseudo(anchor))
     header_quote = text[t.header_line[0]:t.header_line[1]] if t.header_line else ""
     # a caption that gives the unit of every cell (…收入情况（单位：万元）)
     caption_unit = _CAPTION_UNIT.search(t.caption.text) if t.caption is not None else None
@@ -358,13 +363,16 @@ def _table_facts(ctx: Context, t: Table, published: str) -> list[Fact]:
                     programme = programme or _named_programme(ctx, row_[col].start, row_[col].end)
             if not programme and label is not None:
                 programme = _named_programme(ctx, label.start, label.end)
-            if level_of(cell_region or Region()) in ("region", "outside"):
-                # a partner's or the region's cell takes only what its own row, header or caption names (the
-                # caption is the table's sentence), as a region-wide figure in running text takes only its sentence's
-                programme = programme or caption_programme
-            else:
-                programme = programme or table_programme
+            basis = "counted"
+            if not programme:
+                if level_of(cell_region or Region()) in ("region", "outside"):
+                    # a partner's or the region's cell takes only what its own row, header or caption names (the
+                    # caption is the table's sentence), as a region-wide figure in running text takes only its
+                    # sentence's
+                    programme, basis = caption_programme, "table"
+                else:
+                    programme, basis = table_programme, table_basis
             del header_cell
             facts.append(_fact(ctx, m, cell_region or Region(), "table", subject, indicator_for(subject, m, ""),
-                               programme, quote, published, confidence=0.85))
+                               programme, basis, quote, published, confidence=0.85))
     return facts

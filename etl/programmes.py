@@ -266,7 +266,12 @@ def _in_quoted_list(text: str, i: InitiativeMention) -> bool:
 
 
 def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
-    """Choose the programme a number belongs to, from the nearest scope outwards.
+    """The programme a number belongs to (``programme_for`` without how it was found)."""
+    return programme_for(ctx, m, level)[0]
+
+
+def programme_for(ctx: Context, m: Mention, level: str = "") -> tuple[str, str]:
+    """Choose the programme a number belongs to, from the nearest scope outwards, and say where it was named.
 
     The programme the number counts (设立党员中心户1870户), else one named in the same clause, else
     in the same sentence (the closest name), else earlier in the paragraph (the latest), else later
@@ -274,6 +279,9 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     candidate only the grammar suggests in the clause (建成暖心驿站21处: the one the number counts
     first), else the article's programme. A region-wide or outside figure takes only a programme
     named in its own clause or sentence.
+
+    The second item is the fact's ``initiative_basis`` (etl.schema.INITIATIVE_BASES): counted, clause,
+    sentence, paragraph, section, previous or article ("" without a programme).
     """
     text = ctx.article.text
     s, e = sentence_of(ctx, m.start)
@@ -296,13 +304,13 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     counted = [i for i in in_clause if counts(text, i, m)]
     named_counted = [i for i in counted if i.rank >= KNOWN]  # the programme the number counts
     if named_counted:
-        return _closest(named_counted, m).name
+        return _closest(named_counted, m).name, "counted"
     elided = _elided_count(text, m, c0, c1, [i for i in inits if s <= i.start and i.end <= c0 and i.rank >= KNOWN])
     if elided:
-        return elided
+        return elided, "counted"
     clause = _plain_first([i for i in in_clause if i.strong])
     if clause:
-        return _closest(clause, m).name
+        return _closest(clause, m).name, "clause"
     # (a name after a ； that follows the number opens the next part of the sentence: 全年举办6期书记示范班，…；
     # 在公众号开设《书记说》栏目 — not the number's)
     semi = min((k for k in (text.find("；", m.end, e), text.find(";", m.end, e)) if k >= 0), default=-1)
@@ -323,34 +331,34 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
                          and text[i.start - 2:i.start].rstrip("“\"「")[-1:] in ("，", "；", ",", ";")]
         if before and after_opening and len(after_opening) == len(sentence) - len(before):
             sentence = before
-        return _specific(_closest(sentence, m).name, [i for i in inits if i.strong and i.end <= s and i.start >= p0])
+        return _specific(_closest(sentence, m).name, [i for i in inits if i.strong and i.end <= s and i.start >= p0]), "sentence"
     # a programme the lexicon knows as a unit (党员中心户), named without evidence: its own clause only
     known = [i for i in in_clause if i.rank == KNOWN]
     if known:
-        return _closest(known, m).name
+        return _closest(known, m).name, "clause"
     if level in ("region", "outside"):
-        return ""
+        return "", ""
     strong = [i for i in inits if i.strong]
     # (a described unit reaches only its own sentence)
     earlier = [i for i in strong if p0 <= i.start and i.end <= s and i.how != "described"]
     if earlier:
-        return earlier[-1].name
+        return earlier[-1].name, "paragraph"
     later = [i for i in strong if e <= i.start and i.end <= p1 and i.how != "described" and not _in_quoted_list(text, i)]
     if later and len({i.name for i in later}) == 1:
         # (a paragraph that goes on to name several programmes — 以“芒来模式”和“七村模式”为例 — gives none of them
         # to the figures before them)
-        return later[0].name
+        return later[0].name, "paragraph"
     section = _section_programme(ctx, p0) if p0 > ctx.body_start else ""
     if section:
-        return section
+        return section, "section"
     previous = [i for i in strong if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
     if previous and p0 > 0 and not _place_led_item(ctx, p0):
-        return previous[-1].name
+        return previous[-1].name, "previous"
     # (not into a place-led item of a round-up, nor into an interview's answer: each answers its own question)
     opened = _section_opened(ctx, p0) if not _place_led_item(ctx, p0) and not _SPEAKER_LED.match(text, p0) else ""
     if opened:  # 03 网格 / 社区推行“网格+物业”联动，… / …: what the section's own paragraphs launched before
-        return opened
+        return opened, "section"
     candidates = [i for i in in_clause if i.rank == CANDIDATE]
     if candidates:  # what the grammar alone suggests: the one the number counts, else the clause's
-        return _closest([i for i in counted if i.rank == CANDIDATE] or candidates, m).name
-    return ctx.default_initiative
+        return _closest([i for i in counted if i.rank == CANDIDATE] or candidates, m).name, "clause"
+    return ctx.default_initiative, ("article" if ctx.default_initiative else "")

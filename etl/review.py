@@ -35,7 +35,8 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "initiative", "indicator",
 )
 # What an editor saw of a fact; a save is refused when any of these changed meanwhile.
-WATCHED_FIELDS: tuple[str, ...] = EDITABLE_FIELDS + ("review_status",)
+# (initiative_basis follows initiative: an editor's programme is the editor's, a programme a rule removes has none)
+WATCHED_FIELDS: tuple[str, ...] = EDITABLE_FIELDS + ("review_status", "initiative_basis")
 REGION_FIELDS: tuple[str, ...] = ("league", "league_code", "banner", "banner_code", "township", "village",
                                   "region_level")
 # Fields a bulk correction (a whole paragraph or article) may carry.
@@ -306,6 +307,8 @@ def plan_review(facts: Sequence[Mapping], originals: Mapping[str, Mapping],
     desired = {fid: dict(row) for fid, row in extracted.items()}
     for row in desired.values():
         row["initiative"] = resolve_programme(str(row.get("initiative") or ""), rules)
+        if not row["initiative"]:
+            row["initiative_basis"] = ""
     after_rules = {fid: {k: row[k] for k in WATCHED_FIELDS} for fid, row in desired.items()}
 
     by_doc: dict[str, list[str]] = defaultdict(list)
@@ -337,6 +340,8 @@ def plan_review(facts: Sequence[Mapping], originals: Mapping[str, Mapping],
             for k, v in corr.fields.items():
                 if k in EDITABLE_FIELDS:
                     row[k] = v
+            if "initiative" in corr.fields:
+                row["initiative_basis"] = _editor_basis(row["initiative"], after_rules[fid])
             changed = any(not _same(row[k], after_rules[fid][k]) for k in EDITABLE_FIELDS)
             row["review_status"] = ("rejected" if corr.rejected else "corrected" if changed or corr.added
                                     else "confirmed")
@@ -348,6 +353,7 @@ def plan_review(facts: Sequence[Mapping], originals: Mapping[str, Mapping],
             if hit is not None:
                 new_id = added_fact_id(corr.anchor)
                 wanted_added[new_id] = {**corr.fields, "fact_id": new_id, "source_file": src, "article_id": hit[0],
+                                        "initiative_basis": "editor" if corr.fields.get("initiative") else "",
                                         "span_start": hit[1], "span_end": hit[2], "quote": corr.anchor.quote,
                                         "review_status": "rejected" if corr.rejected else "corrected"}
                 plan.outcomes[corr.id] = (STATUS_APPLIED, new_id, "")
@@ -377,6 +383,15 @@ def plan_review(facts: Sequence[Mapping], originals: Mapping[str, Mapping],
         else:
             plan.inserts.append(want)
     return plan
+
+
+def _editor_basis(initiative: object, extracted: Mapping) -> str:
+    """An editor's programme is the editor's, unless it is the one the extractor had (a confirmation)."""
+    if not initiative:
+        return ""
+    if _same(initiative, extracted["initiative"]):
+        return str(extracted["initiative_basis"])
+    return "editor"
 
 
 def dumps(values: Mapping) -> str:

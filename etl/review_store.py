@@ -443,7 +443,8 @@ def _upsert_correction(conn: Connection, anchor: R.Anchor, *, user: str, reason:
 def _changes(before: Mapping, after: Mapping | None) -> list[tuple[str, str, str]]:
     if after is None:
         return []
-    return [(k, _fmt(before.get(k)), _fmt(after.get(k))) for k in R.WATCHED_FIELDS
+    # (what an editor changed; initiative_basis only follows the programme)
+    return [(k, _fmt(before.get(k)), _fmt(after.get(k))) for k in R.EDITABLE_FIELDS + ("review_status",)
             if not R._same(before.get(k), after.get(k))]
 
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 # Bump when a change to the code alters what is extracted from the same text: documents loaded by
 # an older extractor are rebuilt on the next run.
-EXTRACTOR_VERSION = "9"  # 9: session 10, last (real-page places and quantities: chain roots, honours, 全国, 农户); 8: session 10 (issue 9) ASCII clause commas, names confirmed by their programme word elsewhere, …; 7: session 9 (issue 9) ranges written with the unit twice, … (6: session 8; 5: session 7)
+EXTRACTOR_VERSION = "10"  # 10: session 11 (issue 9) initiative_basis, real-page programme names, routes and neighbours; 9: session 10, last (real-page places and quantities: chain roots, honours, 全国, 农户); 8: session 10 (issue 9) ASCII clause commas, names confirmed by their programme word elsewhere, …; 7: session 9 (issue 9) ranges written with the unit twice, … (6: session 8; 5: session 7)
 
 Qualifier = Literal["exact", "more", "less", "approx", "range"]
 QUALIFIERS: tuple[str, ...] = ("exact", "more", "less", "approx", "range")
@@ -26,6 +26,17 @@ SUMMABLE_CATEGORIES: frozenset[str] = frozenset({"count", "money", "area", "leng
 REVIEW_STATUSES: tuple[str, ...] = ("extracted", "confirmed", "corrected", "rejected")
 # Kinds of figure (etl.measures): a level at a date, an amount over a period, a part of a total, a rate, a share.
 FIGURE_KINDS: tuple[str, ...] = ("stock", "flow", "part", "rate", "percent")
+
+# Where a fact's programme was named (etl.programmes.programme_for): how directly the text ties it to the number.
+#   counted: the number counts the programme itself (设立党员中心户1870户); clause, sentence: named in the
+#   number's clause or sentence; table: in the table's caption; paragraph, section, previous: earlier or later
+#   in the paragraph, in its section's heading, in the paragraph before; article: the whole report's programme;
+#   editor: set or corrected by an editor; "": no programme. On real published pages the first four are right
+#   about twice as often as the rest (README, "Programme basis").
+INITIATIVE_BASES: tuple[str, ...] = ("counted", "clause", "sentence", "table", "paragraph", "section", "previous",
+                                     "article", "editor", "")
+# The bases that name the programme together with the number (the dashboard's "named with the number" filter).
+NAMED_WITH_NUMBER: frozenset[str] = frozenset({"counted", "clause", "sentence", "table", "editor"})
 
 # region_level: the most specific level a fact is attributed to.
 REGION_LEVELS: tuple[str, ...] = ("region", "league", "banner", "township", "village", "outside", "unknown")
@@ -134,6 +145,8 @@ class Fact:
     as_of: str = ""  # YYYY-MM-DD the figure is valid for (截至5月底 → 2024-05-31; else the report's date)
     period_start: str = ""  # YYYY-MM-DD a flow's period starts (今年以来 → 2024-01-01); "" for stocks
     review_status: str = "extracted"  # extracted | confirmed | corrected | rejected (editors' review)
+    # Added in schema revision 0004.
+    initiative_basis: str = ""  # where the programme was named (INITIATIVE_BASES): counted, clause, sentence…
 
 
 FACT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Fact))

@@ -116,6 +116,7 @@ def _fact_column(name: str, annotation: object) -> Column:
 # Fact columns appended by later revisions, with the value existing rows get.
 _APPENDED_DEFAULTS: dict[str, str] = {
     "location": "", "measure": "", "kind": "", "as_of": "", "period_start": "", "review_status": "extracted",
+    "initiative_basis": "",
 }
 
 

@@ -141,6 +141,8 @@ class Scores:
     mismatches: list[tuple[str, dict, dict]] = field(default_factory=list)  # (field, gold, predicted)
     files: list[str] = field(default_factory=list)
     strict_ok: int = 0  # matched pairs whose STRICT_FIELDS all agree
+    # initiative_basis of the predicted fact -> [programme right, matched pairs] (where the programme was named)
+    basis: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def strict(self) -> float:
@@ -180,7 +182,22 @@ class Scores:
         self.trap_violations += other.trap_violations
         self.mismatches += other.mismatches
         self.files += other.files
+        for name, (c, t) in other.basis.items():
+            self.basis.setdefault(name, [0, 0])
+            self.basis[name][0] += c
+            self.basis[name][1] += t
         return self
+
+    def basis_summary(self) -> str:
+        """Programme accuracy by where the programme was named (the grouping of the dashboard's filter)."""
+        groups = {"named": ("counted", "clause", "sentence", "table", "editor"),
+                  "inferred": ("paragraph", "section", "previous", "article"), "none": ("",)}
+        parts = []
+        for g, members in groups.items():
+            c = sum(self.basis.get(m, [0, 0])[0] for m in members)
+            t = sum(self.basis.get(m, [0, 0])[1] for m in members)
+            parts.append(f"{g}={c / t:.2f} ({t})" if t else f"{g}=- (0)")
+        return "programme right by basis: " + " ".join(parts)
 
     def summary(self) -> str:
         acc = " ".join(f"{n}={self.accuracy(n):.2f}" for n in ATTRIBUTION_FIELDS)
@@ -243,6 +260,10 @@ def score(predicted_facts: list[dict], gold: dict, article_texts: dict | None = 
             else:
                 s.mismatches.append((name, g, p))
         s.strict_ok += all(_str(p.get(n)) == _str(g.get(n)) for n in STRICT_FIELDS if n in g)
+        if "initiative" in g:
+            b = s.basis.setdefault(_str(p.get("initiative_basis")), [0, 0])
+            b[0] += _str(p.get("initiative")) == _str(g.get("initiative"))
+            b[1] += 1
     dup_snippets = [_norm(d) for d in gold.get("duplicates", [])]
     traps = [(t, _norm(t), parse_numerals(t)) for t in gold.get("traps", [])]
     for i, p in enumerate(preds):
@@ -364,6 +385,8 @@ def report(prefixes: list[str] | None = None, verbose: bool = False, out=sys.std
                       file=out)
     for split, s in sorted(by_split.items()):
         print(f"TOTAL {split:8} {s.summary()}", file=out)
+    for split, s in sorted(by_split.items()):
+        print(f"BASIS {split:8} {s.basis_summary()}", file=out)
     return results
 
 

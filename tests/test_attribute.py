@@ -709,3 +709,27 @@ def test_the_countrys_own_figure_is_not_the_places():
     text = "科右前旗获评示范县\n\n科右前旗去年接待游客120万人次。全国共有5个县市入选该名单。"
     got = {f.value: (f.league, f.banner) for f in facts_of(text)}
     assert got[1200000.0] == ("兴安盟", "科尔沁右翼前旗") and got[5.0] == ("", "")
+
+
+@pytest.mark.parametrize("text, expect", [
+    # the number counts the programme; named in its clause; in its sentence
+    ("党员中心户扎根牧区\n\n全盟共设立党员中心户1870户。", [(1870, "党员中心户", "counted")]),
+    ("社区以“三事三制”工作法开展议事16次。", [(16, "三事三制", "clause")]),
+    ("苏木开展“马背宣讲”活动，一年下来，覆盖牧民3200人次。", [(3200, "马背宣讲", "sentence")]),
+    # named earlier in the paragraph; in the paragraph before; the whole report's programme
+    ("牧区驿站\n\n苏木推行“草原驿站”服务。去年共接待牧民900人次。", [(900, "草原驿站", "paragraph")]),
+    ("牧区驿站\n\n苏木推行“草原驿站”服务。\n\n去年共接待牧民900人次。", [(900, "草原驿站", "previous")]),
+    ("“三减三优”让群众少跑腿\n\n阿鲁科尔沁旗精简窗口。\n\n乡级党群服务中心设置2个综合窗口。",
+     [(2, "三减三优", "article")]),
+    # no programme, no basis
+    ("某旗简讯\n\n全旗共有嘎查58个。", [(58, "", "")]),
+])
+def test_the_basis_says_where_a_facts_programme_was_named(text, expect):
+    assert sorted((f.value, f.initiative, f.initiative_basis) for f in facts_of(text)) == sorted(expect)
+
+
+def test_a_tables_cells_take_the_basis_of_their_programme():
+    text = ("党员中心户统计\n\n表1 各旗党员中心户设立情况\n旗县区 | 党员中心户（户） | 联系牧户（户）\n正蓝旗 | 64 | 1210\n"
+            "多伦县 | 38 | 760")
+    got = {(f.value, f.initiative, f.initiative_basis) for f in facts_of(text)}
+    assert (64, "党员中心户", "counted") in got and (38, "党员中心户", "counted") in got

@@ -224,6 +224,32 @@ def test_choose_league_and_banner_then_download(server, page, database):
     assert not page.errors, page.errors
 
 
+def test_programmes_named_with_their_number_filter_table_url_and_csv(server, page):
+    """举措依据: an official keeps only the facts whose programme the text names together with the number."""
+    page.goto(server + "/")
+    wait_ready(page)
+    assert "举措依据" in page.inner_text("#facts-table .dash-spreadsheet-inner")
+    all_count = page.inner_text("#table-count")
+    choose(page, "filters-initiative-basis", "与数字同句点名")
+    page.wait_for_function("c => document.querySelector('#table-count').innerText !== c", arg=all_count)
+    assert "basis=named" in page.url
+    named = {"同句点名", "计数对象", "表题点名", "编辑认定"}
+    cells = column_text(page, "basis_text")
+    assert cells and set(cells) <= named, cells
+    assert all(c for c in column_text(page, "initiative"))  # every such fact has its programme
+    with page.expect_download() as info:
+        page.click("#download-filtered-csv")
+    download = info.value
+    assert "与数字同句点名" in download.suggested_filename
+    raw = Path(download.path()).read_bytes()
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert body and {r["举措依据"] for r in body} <= named
+    assert str(len(body)) in page.inner_text("#table-count")
+    page.screenshot(path=str(ARTIFACTS / "dashboard_basis_named.png"), full_page=True)
+    assert not page.errors, page.errors
+
+
 def test_download_all_has_every_real_fact(server, page, database):
     page.goto(server + "/")
     wait_ready(page)

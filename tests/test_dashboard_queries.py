@@ -154,6 +154,8 @@ def test_missing_tables_give_an_empty_snapshot(tmp_path):
     ({"q": "  书记  "}, queries.Filters(q="书记")),
     ({"q": "x" * 1000}, queries.Filters(q="x" * queries.MAX_QUERY_LEN)),
     ({"league": 12345}, queries.Filters()),
+    ({"basis": "named"}, queries.Filters(basis="named")),
+    ({"basis": "somewhere"}, queries.Filters()),
 ])
 def test_normalise(facts, raw, expected):
     assert queries.normalise(facts, raw) == expected
@@ -163,6 +165,7 @@ def test_normalise(facts, raw, expected):
     queries.Filters(),
     queries.Filters(league="赤峰市", banner="阿鲁科尔沁旗"),
     queries.Filters(initiative="三减三优", q="窗口 & =1", date_from="2023-01-01"),
+    queries.Filters(league="赤峰市", basis="inferred"),
 ])
 def test_query_string_round_trip(f):
     assert queries.from_query_string(queries.to_query_string(f)) == f
@@ -184,6 +187,12 @@ def test_query_string_ignores_unknown_keys():
     (queries.Filters(q="4万多人"), 1, ("subject", "宣讲受众")),
     (queries.Filters(date_from="2024-01-01"), 0, None),
     (queries.Filters(date_from="2023-01-18", date_to="2023-01-18"), 10, None),
+    # where the programme was named: with the number (红色小马甲 in its clause), inferred (聚力工程 from the
+    # paragraph before, 三减三优 from the whole report), none
+    (queries.Filters(basis="named"), 1, ("initiative", "红色小马甲")),
+    (queries.Filters(basis="inferred"), 4, None),
+    (queries.Filters(basis="none"), 5, ("initiative", "")),
+    (queries.Filters(basis="inferred", initiative="三减三优"), 2, ("initiative_basis", "article")),
 ])
 def test_apply_filters(facts, f, n, check):
     out = queries.apply_filters(facts, f)
@@ -191,6 +200,25 @@ def test_apply_filters(facts, f, n, check):
     if check:
         col, value = check
         assert (out[col].astype(str) == value).all()
+
+
+def test_basis_options_count_the_three_groups_under_the_other_filters(facts):
+    assert queries.basis_options(facts) == [
+        {"label": "与数字同句点名 (1)", "value": "named"}, {"label": "由上下文推断 (4)", "value": "inferred"},
+        {"label": "未标注举措 (5)", "value": "none"}]
+    opts = queries.basis_options(facts, queries.Filters(league="赤峰市", basis="named"))
+    assert opts[0] == {"label": "与数字同句点名 (0)", "value": "named"}  # selected: shown, though empty
+    assert opts[1] == {"label": "由上下文推断 (2)", "value": "inferred"}
+    assert queries.describe_filters(queries.Filters(basis="named")) == ["举措依据：与数字同句点名"]
+
+
+def test_table_and_chinese_csv_say_where_the_programme_was_named(facts):
+    rows = {r["initiative"]: r["basis_text"] for r in queries.table_rows(facts)}
+    assert rows["红色小马甲"] == "同句点名" and rows["三减三优"] == "全文推断" and rows["聚力工程"] == "上段推断"
+    zh = queries.zh_frame(facts)
+    header = dict(queries.ZH_COLUMNS)["initiative_basis"]
+    assert header == "举措依据"
+    assert set(zh[header]) == {"同句点名", "全文推断", "上段推断", ""}
 
 
 def test_options_show_counts(facts):
@@ -303,6 +331,7 @@ def test_csv_has_bom_columns_and_neutralised_formulas():
     (queries.Filters(), "事实_全部_2026-11-28.csv"),
     (queries.Filters(league="赤峰市", banner="阿鲁科尔沁旗"), "事实_赤峰市_阿鲁科尔沁旗_2026-11-28.csv"),
     (queries.Filters(indicator="people_reached", q="a/b c"), "事实_受众人数_a-b-c_2026-11-28.csv"),
+    (queries.Filters(league="赤峰市", basis="named"), "事实_赤峰市_与数字同句点名_2026-11-28.csv"),
 ])
 def test_csv_filename(f, expected):
     assert queries.csv_filename(f, date(2026, 11, 28)) == expected

@@ -278,6 +278,31 @@ def test_programme_merge_reject_and_undo(db_url, corpus):
         assert "programme_merge" in actions  # 聚力固边 already named facts: a merge, not a rename
 
 
+def test_the_programme_basis_follows_the_editor_and_the_rules_and_outlives_a_rerun(db_url, corpus):
+    _load(db_url, corpus)
+    with open_store(db_url, write=False) as store:
+        e = store.engine
+        f2423, f13, f15 = _fact(e, value=2423.0), _fact(e, value=13.0), _fact(e, value=15.0)
+        assert f2423["initiative_basis"] == "sentence" and f13["initiative_basis"] == "sentence"
+        assert f15["initiative_basis"] == "previous"
+        # an editor's programme is the editor's; confirming the extracted one keeps where it was named
+        assert RS.save_review(e, f2423["fact_id"], "edit", {"initiative": "书记领题"}, user="alice").fact[
+            "initiative_basis"] == "editor"
+        assert RS.save_review(e, f13["fact_id"], "edit", {"initiative": "送学上门"}, user="alice").fact[
+            "initiative_basis"] == "sentence"
+        # a programme a rule rejects leaves no basis behind
+        assert RS.save_rule(e, "聚力工程", "reject", user="alice").ok
+        assert {f["initiative_basis"] for f in _facts(e, article_id=f15["article_id"]) if not f["initiative"]} == {""}
+    _load(db_url, corpus, force=True)  # re-extracted: the corrections and the rule apply again
+    with open_store(db_url, write=False) as store:
+        e = store.engine
+        assert _fact(e, value=2423.0)["initiative_basis"] == "editor"
+        assert _fact(e, value=13.0)["initiative_basis"] == "sentence"
+        assert _fact(e, value=15.0)["initiative_basis"] == ""
+        # the audit says what the editor changed, not the basis that follows it
+        assert {r["field"] for r in RS.audit_rows(e, f2423["fact_id"])} <= {"initiative", "review_status", ""}
+
+
 def test_export_writes_audit_and_leaves_rejected_out(db_url, corpus, tmp_path):
     _load(db_url, corpus)
     with open_store(db_url, write=False) as store:

@@ -248,3 +248,22 @@ def test_a_current_database_opens_without_loading_alembic(tmp_path):
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code, url], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_database_of_the_previous_revision_keeps_its_facts_and_gains_the_programme_basis(db_url, make_rows):
+    from alembic import command  # noqa: PLC0415
+
+    from etl.store import _alembic_config, make_engine  # noqa: PLC0415
+
+    doc, arts, fs = make_rows("a.txt")
+    with open_store(db_url) as store:
+        store.load_document(doc, arts, fs)
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0003")  # as a database written before schema 0004
+    assert "initiative_basis" not in {c["name"] for c in inspect(engine).get_columns("facts")}
+    engine.dispose()
+    with open_store(db_url) as store:  # opening it upgrades it
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(facts.c.fact_id, facts.c.initiative_basis)).all()
+    assert len(rows) == len(fs) and {basis for _fid, basis in rows} == {""}
