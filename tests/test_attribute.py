@@ -733,3 +733,10 @@ def test_a_tables_cells_take_the_basis_of_their_programme():
             "多伦县 | 38 | 760")
     got = {(f.value, f.initiative, f.initiative_basis) for f in facts_of(text)}
     assert (64, "党员中心户", "counted") in got and (38, "党员中心户", "counted") in got
+
+
+def test_a_programme_inferred_from_the_context_lowers_the_facts_confidence():
+    named = facts_of("阿鲁科尔沁旗开展“马背宣讲”活动，一年下来，覆盖牧民3200人次。")[0]
+    inferred = facts_of("“三减三优”让群众少跑腿\n\n阿鲁科尔沁旗精简窗口。\n\n乡级党群服务中心设置2个综合窗口。")[0]
+    assert inferred.initiative_basis == "article" and named.initiative_basis == "sentence"
+    assert inferred.confidence <= 0.65 < named.confidence
