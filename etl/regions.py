@@ -111,6 +111,8 @@ _ROUTE_WORD = r"(?:一线|沿线|公路|铁路|高速公路|高速|国道|省道
 _ROUTE_FROM = re.compile(r"(?:至|到|—|－|-)[\u4e00-\u9fff]{1,6}?" + _ROUTE_WORD)
 _ROUTE_TO_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:至|—|－|-)$")
 _ROUTE_TO_AFTER = re.compile(_ROUTE_WORD)
+# (内蒙古民族大学…，内蒙古 通辽 028000): an address with its postcode (an author's, a sender's) is no subject
+_POSTCODE_AFTER = re.compile(r"[ \u3000]?[0-9]{6}(?![0-9])")
 # 东邻察右后旗, 北靠阿尔巴斯, 南伴…嘎查, 与…毗邻: a place's neighbours, not the place described
 _NEIGHBOUR_BEFORE = re.compile(r"(?:[东南西北]|[东西][南北])(?:面|部|侧|边)?(?:邻|临|接|连|靠|依|伴|界|毗邻|紧邻|相邻|接壤|与)$|"
                                r"毗邻$|紧邻$|相邻$")
@@ -1372,13 +1374,16 @@ def _byline_region(gaz: Gazetteer, byline: str) -> Region | None:
 
 
 def _splits_word(text: str, pm: PlaceMention) -> bool:
-    """A two-character name read across a word boundary (牧区振兴和基层治理: 振兴/和, not 兴和县).
+    """A short name read across a word boundary (牧区振兴和基层治理: 振兴/和, not 兴和县; 富民强村: not 民强村).
 
     Names of two characters are short forms (兴和, 林西, 锡盟); the dictionary's segmentation of the
     few characters around them, with the place names as words, says whether the text writes them
     as a word of their own.
     """
-    if pm.end - pm.start > 2:
+    # (a village's three-character name read across a word of the text: 富民强村 is 富民/强村, not 民强村)
+    village = (pm.end - pm.start == 3 and pm.start > 0 and bool(pm.candidates)
+               and all(c.level == "village" for c in pm.candidates))
+    if pm.end - pm.start > 2 and not village:
         return False
     from .subjects import words_of  # noqa: PLC0415  (jieba's tables are built once, on first use)
 
@@ -1387,6 +1392,8 @@ def _splits_word(text: str, pm: PlaceMention) -> bool:
     for w in words_of(text[lo:hi]):
         at += len(w)
         cuts.add(at)
+    if village:
+        return pm.start not in cuts
     return pm.start not in cuts or pm.end not in cuts
 
 
@@ -1451,8 +1458,9 @@ def find_locs(gaz: Gazetteer, text: str, body_start: int,
     place_spans = [(p.start, p.end) for p in places]
     issuer = _byline_region(gaz, byline)
     locs = _resolve_places(gaz, text, places, issuer)
-    # comparisons with an average (全区平均水平) are not subjects
-    locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6])]
+    # comparisons with an average (全区平均水平) are not subjects, an address with its postcode is no place of
+    # the text (内蒙古民族大学…，内蒙古 通辽 028000: an author's affiliation)
+    locs = [l for l in locs if not _COMPARISON_AFTER.match(text[l.end:l.end + 6]) and not _POSTCODE_AFTER.match(text, l.end)]
     locs += _short_banners(text, locs)
     main = _default_region(locs, body_start, text, issuer)
     locs += _each(text, locs, main)

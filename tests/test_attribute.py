@@ -740,3 +740,15 @@ def test_a_programme_inferred_from_the_context_lowers_the_facts_confidence():
     inferred = facts_of("“三减三优”让群众少跑腿\n\n阿鲁科尔沁旗精简窗口。\n\n乡级党群服务中心设置2个综合窗口。")[0]
     assert inferred.initiative_basis == "article" and named.initiative_basis == "sentence"
     assert inferred.confidence <= 0.65 < named.confidence
+
+
+@pytest.mark.parametrize("text, expect", [
+    # a village's name read across the words of a slogan (富民强村: 富民/强村, not the village 民强村 of 临河区)
+    ("乌海市发展村集体经济\n\n近年来，乌海市推动新型村级集体经济加快发展。坚持以“产业支撑、富民强村”为突破口，"
+     "实施新型村集体经济项目103个。", [(103, "乌海市", "")]),
+    # an author's affiliation with its postcode is no place of the text
+    ("少数民族特色村寨的保护与发展\n（内蒙古民族大学马克思主义学院，内蒙古 通辽 028000）\n\n使鹿部落位于大兴安岭深处，景区共62户。",
+     [(62, "", "")]),
+])
+def test_words_that_only_look_like_a_place_of_the_text(text, expect):
+    assert sorted((f.value, f.league, f.banner) for f in facts_of(text)) == sorted(expect)
