@@ -112,7 +112,7 @@ _CLASSIFIERS: tuple[str, ...] = (
     "台", "辆", "头", "株", "棵", "本", "册", "期", "轮", "张", "块", "篇", "份", "堂", "类", "栋",
     "幢", "口", "匹", "枚", "架", "艘", "首", "幅", "组", "盏", "片", "根", "起", "部", "分",
     "趟", "峰", "节", "排", "户次", "件次", "亩次", "袋", "箱", "桶", "瓶", "对", "头只", "单", "门",
-    "班次", "盒", "款",
+    "班次", "盒", "款", "台套", "盘", "颗",
 )
 # Units that make a match NOT a fact (time, dates, ages, ordinal-ish words).
 _REJECT: tuple[str, ...] = (
@@ -145,7 +145,10 @@ _UNIT_FIRST = "".join(re.escape(c) for c in sorted({u[0] for u in UNITS}))
 _REJECT_FIRST = "".join(re.escape(c) for c in sorted({u[0] for u in _REJECT_SET}))
 _POST = "以上|左右|上下|以下|以内|之多"
 _PER_SUFFIX = "人|户|亩|年|月|天|日|只|头|平方米|公顷|吨|公斤|斤"
-_BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$|(?:城镇|农村|牧区|常住|户籍|流动|总|城区)?人口)"
+_PEOPLE_NOUN = (r"(?:城镇|农村|牧区|常住|户籍|流动|总|城区)?人口"
+                # 46万贫困农牧民, 1.2万群众: people named by who they are
+                r"|(?:贫困|脱贫|建档立卡|困难|各族|城乡|农村|城镇)?(?:农牧民|牧民|农民|群众|居民|村民|党员|职工|志愿者)")
+_BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$|" + _PEOPLE_NOUN + ")"
 # The pattern starts with a character class so that the engine skips ahead fast; the look-behind
 # checks are done in Python on the few candidates.
 _PATTERN = re.compile(
@@ -465,7 +468,7 @@ _SPAN_END = re.compile(r"不等|之间")
 _CHANGE_FROM = re.compile(r"(?:从|由)[^，。；！？\n]*$")  # 从/由 earlier in the clause: a change, not a range
 _TIME_PER = re.compile(r"每(?:一)?(?:个)?(?:年|月|周|天|日|晚|季度|季)")
 # 1.9万城镇人口: a bare 万 figure right before a population noun counts people
-_POPULATION_AFTER = re.compile(r"(?:城镇|农村|牧区|常住|户籍|流动|总|城区)?人口")
+_POPULATION_AFTER = re.compile(_PEOPLE_NOUN)
 _POPULATION_BEFORE = re.compile(r"(?:人口|人数)(?:总数|总量)?(?:已|共|约)?(?:有|达|达到|为|超过|突破)?$")
 # 累计参观人次达18万, 服务户数达1.2万: the unit named as the thing counted, right before the figure
 _UNIT_NOUN_BEFORE = re.compile(r"(人次|户次|件次|人数|户数)(?:总数|总量)?(?:已|共|约|累计)?(?:有|达|达到|为|超过|突破|超)?$")

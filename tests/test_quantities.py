@@ -321,6 +321,11 @@ SENTENCES = [
     # measure words of real pages: bus runs, boxes, power
     ("公交专线累计运行1000余班次，卖出原浆56万盒，建成5兆瓦光伏电站",
      [("1000余班次", 1000, "班次", "more", ""), ("56万盒", 560000, "盒", "exact", ""), ("5兆瓦", 5, "兆瓦", "exact", "")]),
+    # sets of machines, seedling trays, stars; a bare 万 figure before the people it counts
+    ("购置16台套大型农机，育苗20万盘，紧扣五颗“特色星”，带动46万贫困农牧民、1.2万群众增收",
+     [("16台套", 16, "台套", "exact", ""), ("20万盘", 200000, "盘", "exact", ""), ("五颗", 5, "颗", "exact", ""),
+      ("46万", 460000, "人", "exact", ""), ("1.2万", 12000, "人", "exact", "")]),
+    ("坚持全市一盘棋，党员们怀着一颗红心服务群众", []),
 ]
 
 
