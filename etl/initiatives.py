@@ -136,7 +136,7 @@ _COHORT = re.compile(r"^[0-9０-９零一二三四五六七八九〇]{2}后$")
 _METAPHOR_AFTER = re.compile(r"(?:作用|的作用|精神|之称|美誉|称号|荣誉|殊荣|称谓|的美誉|的称号|的荣誉|的美称|美称|桂冠|之一|意识)")
 # a figure of speech's verb (谱写“三部曲”, 拧成“一股绳”): with a word of the dictionary, a metaphor
 _FIGURATIVE_BEFORE = re.compile(r"(?:谱写|奏响|吹响|擂响|绘就|铺就|下好|下活|打好|念好|答好|架起|搭起|织密|织牢|拧成|跑出|"
-                                r"按下|唱好|走好|筑牢|种下)(?:了|出|好|起)?$")
+                                r"按下|唱好|走好|筑牢|种下|亮出|交出|晒出|交上|递上)(?:了|出|好|起)?(?:一份|一张)?$")
 # what a metaphor calls something (党建“红色引擎”, 打造“金钥匙”): a vehicle noun, not a programme's name
 _METAPHOR_HEAD = re.compile(r"(?:引擎|发动机|助推器|加速器|推进器|稳定器|压舱石|定盘星|金钥匙|催化剂|强心剂|风向标|指挥棒|晴雨表|"
                             r"火车头|主引擎|桥梁|纽带|红纽带|连心桥|桥头堡|动力源|蓄水池|润滑剂|粘合剂|黏合剂|磁场|磁石)$")
@@ -373,7 +373,7 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
         return True  # 为嘎查村集体经济“保驾护航”: what is done for someone, a verb phrase, not a name
     if not suffix and _METAPHOR_HEAD.search(name):
         return True
-    if not suffix and _FIGURATIVE_BEFORE.search(text, max(0, start - 3), start) and _ordinary_word(name, 10):
+    if not suffix and _FIGURATIVE_BEFORE.search(text, max(0, start - 5), start) and _ordinary_word(name, 10):
         return True
     if not suffix and text.startswith("的", end) and _ordinary_word(name):
         return True  # 建设牧民“家门口”的党校: a word that qualifies a noun, not a name
@@ -452,7 +452,8 @@ def _generic_np(name: str, lex: Lexicon) -> bool:
 _LEAD_TITLE = re.compile(r"[。：:]")
 _LEAD_BEFORE = re.compile(r"(?:^|\n)[■□◆◇●○▲△▶►★☆◎※#＃\s]*[\u4e00-\u9fff]{0,8}$")
 # A tool, not a programme: 通过“学习强国”视频会议功能, “12345”热线
-_TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号)")
+_TOOL_AFTER = re.compile(r"(?:视频|APP|App|app|客户端|小程序|公众号|软件|功能|热线|电话|网站|直播间|账号"
+                         r"|品种)")  # (650亩“金苗K1”品种: a crop's variety)
 
 
 _KICKER = re.compile(r"【([\u4e00-\u9fff]{3,8})】")

@@ -301,6 +301,8 @@ def test_a_column_label_before_a_bar_is_not_the_headlines_programme():
     ("支部带头种起了30亩“先锋示范田”，亩产提高两成。", ["先锋示范田"]),
     # a programme word inside the quotes says as much as one after them, a numbered name too (“四心工作法”)
     ("嘎查以“邻里互助、守望相助”的“四心工作法”为抓手，推动服务下沉。", ["四心工作法"]),
+    # a crop's variety is no programme
+    ("种植户今年种了650亩“金苗K1”品种的谷子。", []),
     # the role a metaphor plays (“…”的作用) is no programme
     ("发挥支部、协会和党员“三驾马车”的作用，带动牧户80户。", []),
     # the plan a notice issues names its campaign, without the issuing place and the word 方案
@@ -455,5 +457,7 @@ def test_a_word_of_the_dictionary_after_a_verb_of_figurative_speech_is_a_metapho
     # 谱写“三部曲”: a figure of speech, not the name of what the report is about; a launching verb still names one
     title = "巴音嘎查：谱写“三部曲” 牧民日子越过越红火"
     assert find_initiatives(title + "\n\n近年来，嘎查牧民年收入增长两成，谱写了发展“三部曲”。", title) == []
+    title = "答好“发展题” 亮出“成绩单”"  # a report card shown: a figure of speech
+    assert find_initiatives(title + "\n\n全镇嘎查村集体经济收入都超过了50万元。", title) == []
     title = "巴音嘎查：打造“三部曲” 牧民日子越过越红火"
     assert [m.name for m in find_initiatives(title + "\n\n近年来，嘎查牧民年收入增长两成。", title)] == ["三部曲"]
