@@ -373,6 +373,12 @@ def _ends_open(text: str) -> bool:
     return not text.endswith(tuple(TERMINAL)) and not text.endswith(("：", ":"))
 
 
+# A speech's or work report's date and venue under its title (——2020年4月21日在巴林右旗第十七届人民代表大会
+# 第四次会议上), possibly cut before its end (…会议上 / …时的讲话 on the next line)
+_VENUE_OPEN = re.compile(r"^[（(]?(?:—{1,2}\s*)?(?:19|20)[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*在"
+                         r"(?![^\n]*(?:会议上|会上|时|讲话|发言|报告)[)）]?$)")
+
+
 def _blocks(text: str, post: bool = False) -> list[_Block]:
     """Classify blocks and join paragraphs that the layout broke in the middle of a word."""
     out: list[_Block] = []
@@ -398,6 +404,14 @@ def _blocks(text: str, post: bool = False) -> list[_Block]:
                 out.append(_Block(raw, "meta"))  # (its text only tells a post's time line from a source line)
             continue
         prev = out[-1] if out else None
+        # ——2020年4月21日在巴林右旗 / 第十七届人民代表大会第四次会议上: a speech's date and venue, set on two
+        # lines under its title, is one line of its head (not a quotation's source, not a new headline)
+        if prev is not None and prev.kind == "byline" and _VENUE_OPEN.match(prev.text) and len(raw) <= 40 \
+                and "\n" not in raw and not _SENTENCE_PUNCT.search(raw):
+            prev.text += raw
+            continue
+        if _VENUE_OPEN.match(raw) and len(raw) <= 60 and "\n" not in raw:
+            kind = "byline"
         # "…，引" + "导群众…": a long open paragraph continues in the next block, whatever the
         # next block looks like on its own ("‘零距离’，大雪天…" is short but not a headline).
         if (prev is not None and prev.kind == "para" and _ends_open(prev.text) and kind in ("para", "head")

@@ -91,7 +91,9 @@ _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "到", "放在", "�
 
 # a higher level that issues funds or tasks to a lower one (自治区下达我旗…, 市里下拨给各旗县…)
 _ISSUES_TO = re.compile(r"(?:财政)?(?:下达|下拨|拨付|拨给|切块|分配给|安排给)(?:给)?(?:我|本|各|全)?"
-                        r"(?:[\u4e00-\u9fff]{0,8}?(?:旗|县|市|区|苏木|镇|乡|嘎查|村))")
+                        r"(?:[\u4e00-\u9fff]{0,8}?(?:旗|县|市|区|苏木|镇|乡|嘎查|村))"
+                        # 自治区公布我旗退出贫困旗县序列: the level that announces or names, not the place the news is about
+                        r"|(?:公布|批准|命名|认定|授予|表彰|通报|确认|验收)(?:了)?(?:我|本|该)(?:旗|县|市|区|苏木|镇|乡|嘎查|村)")
 # 自治区财政常态化帮扶资金分配为…: the fund the region gives, not the region's own figure
 _FUND_OF = re.compile(r"[\u4e00-\u9fff]{0,10}?资金(?![0-9０-９])")  # (but 自治区财政安排专项资金4.5亿元: the region's own)
 # what a partner gives or sends (资金, 援助, 捐款, 干部, 医生…): the partner's own figure, wherever it is spent
@@ -909,6 +911,9 @@ _SPEAKER_AFTER = re.compile(r"[^，。；！？\n]{0,16}?的[^，。；！？\n]
                             r"(?:介绍说|介绍|说|表示|告诉记者|坦言|感慨)")
 
 
+_DIRECTIVE_BEFORE = re.compile(r"(?:贯彻|落实|紧扣|学习|传达|按照|遵照|对标|对照)[^，。；,;\n]{0,6}$")
+
+
 def _names_no_place(text: str, word: str, start: int, end: int, starts: list[int]) -> bool:
     """Tell whether a region word (自治区, 内蒙古, 该旗…) at text[start:end] is part of something else, not a place."""
     region_word = word in ("内蒙古", "自治区", "全自治区", "内蒙古自治区")
@@ -921,6 +926,8 @@ def _names_no_place(text: str, word: str, start: int, end: int, starts: list[int
             or (region_word and _ORG_NAME_AFTER.match(text, end) is not None)
             # 自治区下达我旗…, 自治区财政…资金分配为: the level that issues the funds, not their place
             or _ISSUES_TO.match(text, end) is not None
+            # 紧扣中央和自治区党委…会议精神, 按照自治区要求: the level whose directives are followed
+            or (region_word and _DIRECTIVE_BEFORE.search(text, max(0, start - 10), start) is not None)
             or (word == "自治区" and _FUND_OF.match(text, end) is not None))
 
 
@@ -1361,8 +1368,11 @@ def respectively(ctx: Context, mentions: list[Mention]) -> dict[int, Region]:
 def _byline_region(gaz: Gazetteer, byline: str) -> Region | None:
     """The place of a work report's issuing office (中共巴彦淖尔市委组织部), at banner level at most."""
     if not byline or not any(w in byline for w in ("委", "政府", "组织部", "办公室", "局", "书记", "主任", "部长", "旗长",
-                                                    "县长", "区长", "镇长", "乡长", "苏木达", "嘎查达")):
-        return None  # an issuing office, or a speaker's line under a speech (…嘎查党支部书记　吉日木图)
+                                                    "县长", "区长", "镇长", "乡长", "苏木达", "嘎查达", "代表大会",
+                                                    "会议上")):
+        # an issuing office, a speaker's line under a speech (…嘎查党支部书记　吉日木图), or the assembly a work
+        # report is given to (2020年4月21日在巴林右旗第十七届人民代表大会第四次会议上)
+        return None
     locs = _resolve_places(gaz, byline, [p for p in gaz.find_places(byline)])
     locs = [l for l in locs if l.region.level in ("league", "banner", "township", "village")]
     if not locs:

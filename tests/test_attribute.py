@@ -752,3 +752,17 @@ def test_a_programme_inferred_from_the_context_lowers_the_facts_confidence():
 ])
 def test_words_that_only_look_like_a_place_of_the_text(text, expect):
     assert sorted((f.value, f.league, f.banner) for f in facts_of(text)) == sorted(expect)
+
+
+@pytest.mark.parametrize("text, expect", [
+    # a work report's date and venue under its title, set on two lines: the assembly's banner is the report's
+    ("政府工作报告\n——2026年1月8日在科尔沁右翼中旗\n第十八届人民代表大会第三次会议上\n\n各位代表：\n\n"
+     "现在，我代表旗人民政府，向大会报告工作。\n\n全年投入衔接资金1.2亿元。", [(120000000, "科尔沁右翼中旗")]),
+    # the level that announces (自治区公布我旗…) is not the place the figures that follow are about
+    ("科右中旗乡村振兴纪实\n\n去年，自治区公布我旗为乡村振兴示范旗。全年投入衔接资金1.2亿元。", [(120000000, "科尔沁右翼中旗")]),
+    # nor is the level whose directives are followed (紧扣…自治区党委…会议精神)
+    ("某旗召开述职评议会\n\n近日，乌拉特中旗召开2025年度抓基层党建述职评议会。\n\n"
+     "各党委书记紧扣中央和自治区党委组织工作会议精神，共查找问题57个。", [(57, "乌拉特中旗")]),
+])
+def test_levels_that_speak_to_a_place_are_not_its_figures_place(text, expect):
+    assert sorted((f.value, f.banner) for f in facts_of(text)) == sorted(expect)

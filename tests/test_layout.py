@@ -384,3 +384,15 @@ def test_a_bracketed_kicker_the_post_quotes_stays_above_the_headline():
     # (a column's label the post never quotes is dropped as before)
     other = post.replace("推开“草原红管家”服务机制", "推开服务机制")
     assert not split_articles(Document("p.txt", other, "x"))[0].text.startswith("🔥")
+
+
+@pytest.mark.parametrize("head", [
+    "政府工作报告\n——2026年1月8日在科尔沁右翼中旗\n第十八届人民代表大会第三次会议上\n",
+    "2026年科尔沁右翼中旗人民政府工作报告\n2026年1月8日在科尔沁右翼中旗第十八届\n人民代表大会第三次会议上\n代旗长 某某\n",
+])
+def test_a_work_reports_date_and_venue_on_two_lines_is_one_line_of_its_head(head):
+    text = head + "\n各位代表：\n\n现在，我代表旗人民政府，向大会报告工作。\n\n全年投入衔接资金1.2亿元。"
+    doc = Document(source_file="r.txt", text=text, content_hash="h")
+    arts = [a for a in split_articles(doc) if "1.2亿元" in a.text]
+    assert len(arts) == 1 and arts[0].kind == "article"
+    assert "科尔沁右翼中旗第十八届人民代表大会第三次会议上" in arts[0].byline + arts[0].text.replace("\n", "")
