@@ -7,8 +7,9 @@ Matching (``Gazetteer.find_places``) is a leftmost-longest dictionary scan, non-
 
 * leagues and banners match by official full name (赤峰市, 锡林郭勒盟, 阿鲁科尔沁旗) and by alias
   (呼市, 锡盟, 科右前旗, 林西 …; never a name with 区 stripped, so "海南" alone matches nothing);
-* townships (镇 乡 苏木 街道) and villages (嘎查 村 社区) match only by their full official name with
-  the suffix (东乌珠尔苏木, 哈拉图嘎查, 三道河村); names whose stem is one character (新村, 一村,
+* townships (镇 乡 苏木 街道) and villages (嘎查 村 社区) match by their full official name with
+  the suffix (东乌珠尔苏木, 哈拉图嘎查, 三道河村) and townships also by the aliases in
+  region_aliases.csv (NBS spellings; ethnic townships as written: 敖鲁古雅乡, 查巴奇鄂温克族乡); names whose stem is one character (新村, 一村,
   新镇) and names that are stock phrases (和谐社区, 先进村) match only directly after a township
   or banner mention (林东镇新村); a few famous places elsewhere (华西村 …) never match; NBS
   units that are not townships/villages (industrial parks, farms, 生活区 …) are not matched

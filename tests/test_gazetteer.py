@@ -167,6 +167,62 @@ def test_repeated_township_names(g):
     assert g.resolve(m.candidates, ["150924"]).chain.banner == "兴和县"
 
 
+# ---------------------------------------------------------------------------- ethnic townships
+# Official 敖鲁古雅鄂温克民族乡, 当铺地满族乡 …; writers drop 民 (…鄂温克族乡) or the people (…乡).
+@pytest.mark.parametrize("text,code,banner", [
+    ("敖鲁古雅乡敖鲁古雅村", "150785200", "根河市"),
+    ("根河市敖鲁古雅鄂温克族乡", "150785200", "根河市"),
+    ("阿荣旗查巴奇乡", "150721201", "阿荣旗"),
+    ("查巴奇鄂温克族乡", "150721201", "阿荣旗"),
+    ("音河乡", "150721202", "阿荣旗"),
+    ("音河达斡尔鄂温克族乡", "150721202", "阿荣旗"),
+    ("得力其尔乡", "150721200", "阿荣旗"),
+    ("新发朝鲜族乡", "150721203", "阿荣旗"),
+    ("莫旗巴彦乡", "150722200", "莫力达瓦达斡尔族自治旗"),
+    ("杜拉尔乡", "150722203", "莫力达瓦达斡尔族自治旗"),
+    ("巴彦塔拉乡", "150724200", "鄂温克族自治旗"),
+    ("陈巴尔虎旗鄂温克族苏木", "150725201", "陈巴尔虎旗"),
+    ("扎兰屯市南木乡", "150783201", "扎兰屯市"),
+    ("南木鄂伦春族乡", "150783201", "扎兰屯市"),
+    ("萨马街乡", "150783204", "扎兰屯市"),
+    ("恩和俄罗斯族乡", "150784203", "额尔古纳市"),
+    ("三河乡", "150784200", "额尔古纳市"),
+    ("松山区当铺地乡", "150404200", "松山区"),
+    ("曹碾乡", "150925207", "凉城县"),
+    ("满族屯乡", "152221203", "科尔沁右翼前旗"),
+])
+def test_ethnic_township_forms(g, text, code, banner):
+    (m,) = [m for m in g.find_places(f"在{text}开展") if m.level == "township"]
+    assert [c.code for c in m.candidates] == [code], m.text
+    assert m.candidates[0].chain.banner == banner and m.via == "alias"
+
+
+def test_ethnic_township_forms_not_made(regions):
+    from etl.build_reference import build_aliases, ethnic_township_forms
+
+    assert ethnic_township_forms("敖鲁古雅鄂温克民族乡") == ["敖鲁古雅鄂温克族乡", "敖鲁古雅乡"]
+    assert ethnic_township_forms("恩和俄罗斯族民族乡") == ["恩和俄罗斯族乡", "恩和乡"]
+    assert ethnic_township_forms("当铺地满族乡") == ["当铺地乡"]
+    assert ethnic_township_forms("达斡尔民族乡") == []  # no stem: 达斡尔族乡亲, 达斡尔族乡村
+    assert ethnic_township_forms("鄂温克民族苏木") == ["鄂温克族苏木"]
+    assert ethnic_township_forms("十家满族乡") == []  # 十家乡镇 is a count
+    assert ethnic_township_forms("民族团结乡") == [] and ethnic_township_forms("巴彦鄂温克镇") == []
+
+    def town(code, name, kind="民族乡"):
+        return dict(code=code, name=name, level="township", kind=kind)
+    rows = [*regions, town("150000001", "乌兰鄂温克民族乡"), town("150000002", "乌兰达斡尔民族乡"),
+            town("150000003", "哈拉合少鄂温克民族乡")]
+    got = {(a["alias"], a["code"]) for a in build_aliases(rows) if a["code"].startswith("1500000")}
+    # 乌兰乡 would be two townships' and 哈拉合少乡 (武川县) is an official name: neither is made
+    assert got == {("乌兰鄂温克族乡", "150000001"), ("乌兰达斡尔族乡", "150000002"),
+                   ("哈拉合少鄂温克族乡", "150000003")}
+
+
+def test_ethnic_stems_alone_are_no_places(g):
+    assert g.find_places("巴彦") == [] and g.find_places("达斡尔族乡亲") == []
+    assert names_found(g, "宁城县十家乡镇") == ["宁城县"]  # 十家满族乡 gets no 十家乡
+
+
 # ---------------------------------------------------------------------------- the seed page
 @pytest.mark.parametrize("name,code", [
     ("呼伦贝尔市", "150700"), ("陈巴尔虎旗", "150725"), ("东乌珠尔苏木", "150725202"),
