@@ -135,6 +135,7 @@ MANUAL_ALIASES: dict[str, tuple[tuple[str, ...], str]] = {
     "额旗": (("额济纳旗",), "jionlp"),
     "阿左旗": (("阿拉善左旗",), "jionlp"),
     "阿右旗": (("阿拉善右旗",), "jionlp"),
+    "昆区": (("昆都仑区",), "manual"),  # 包头's district as local papers write it (昆区青松小区)
     "海拉尔": (("海拉尔区",), "manual"),  # the old city name; no other place of that name
     "扎赉诺尔": (("扎赉诺尔区",), "manual"),
     "白云鄂博": (("白云鄂博矿区",), "manual"),

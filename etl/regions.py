@@ -268,9 +268,11 @@ def _resolve_places(gaz: Gazetteer, text: str, mentions: list[PlaceMention],
     named: dict[str, Region] = {}  # a name the text placed in a chain keeps that place when named again
     # 巴音哈拉嘎查位于新忽热苏木…: the text says where a place lies; that wins over a same-named place elsewhere
     located: dict[str, PlaceMention] = {}  # name → the place the text says it lies in (all its mentions)
-    for a, b in zip(mentions, mentions[1:]):
+    for a, b, c in zip(mentions, mentions[1:], mentions[2:] + [None]):
         if (_LOCATED_IN.fullmatch(text, a.end, b.start) and len(b.candidates) == 1
-                and RANK.get(b.candidates[0].level, 0) < RANK.get(a.candidates[0].level if a.candidates else "", 9)):
+                and RANK.get(b.candidates[0].level, 0) < RANK.get(a.candidates[0].level if a.candidates else "", 9)
+                # (地处呼和浩特市、包头市、鄂尔多斯市“中心”腹地: between several places, in none of them)
+                and not (c is not None and text[b.end:c.start] in ("、", "和", "与", "及", "，", ","))):
             located.setdefault(a.text, b)
     for chain in chains:
         parent: Region | None = None

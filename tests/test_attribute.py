@@ -766,3 +766,14 @@ def test_words_that_only_look_like_a_place_of_the_text(text, expect):
 ])
 def test_levels_that_speak_to_a_place_are_not_its_figures_place(text, expect):
     assert sorted((f.value, f.banner) for f in facts_of(text)) == sorted(expect)
+
+
+@pytest.mark.parametrize("text, expect", [
+    # a town said to lie between several places lies in none of them: its own banner decides
+    ("沟门镇见闻\n\n沟门镇地处呼和浩特市、包头市、鄂尔多斯市“中心”腹地，全镇下辖13个行政村。", [(13, "包头市", "土默特右旗")]),
+    # 昆区: 包头's district as local papers write it
+    ("创城中的凡人小事\n\n昆区青松小区是我市规模较大的老旧小区，有110栋楼、4717户居民。稀土高新区民馨路街道也在行动。",
+     [(110, "包头市", "昆都仑区"), (4717, "包头市", "昆都仑区")]),
+])
+def test_where_a_town_lies(text, expect):
+    assert sorted((f.value, f.league, f.banner) for f in facts_of(text)) == sorted(expect)
