@@ -134,10 +134,11 @@ class _Shards:
     has run, plain dicts (C-speed lookups) answer every question jieba asks about that text.
     """
 
-    def __init__(self, shards: dict[str, bytes]) -> None:
+    def __init__(self, shards: dict[str, bytes], user_words: frozenset[str] = frozenset()) -> None:
         self._blobs = shards
         self.freq: dict[str, int] = {}
         self.tags: dict[str, str] = {}
+        self.user_words = user_words  # the words the project added (place and programme names, counted things)
 
     def need(self, text: str) -> None:
         blobs = self._blobs
@@ -189,7 +190,7 @@ def _dictionary():
     key = cache_key(_CACHE_FORMAT, jieba.__version__, dict_path, st.st_size, st.st_mtime_ns, user_words)
     total, shards = load_or_build("jieba", key, lambda: _shard(*_build_dictionary(dict_path, user_words)),
                                   dumps=marshal.dumps, loads=marshal.loads, temp_ok=True)
-    tables = _Shards(shards)
+    tables = _Shards(shards, frozenset(w for w, _f, _t in user_words))  # _user_words once: 24,000 gazetteer look-ups
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = tables.freq, total, True
     return tokenizer, tables
@@ -246,14 +247,9 @@ def common_word_frequency(word: str) -> int:
     programme names, counted things), as a sign that a quoted word is an ordinary word (“产业链”)."""
     tokenizer, tables = _dictionary()
     tables.need(word)
-    if word in _user_word_set():
+    if word in tables.user_words:
         return 0
     return tokenizer.FREQ.get(word, 0) or 0
-
-
-@lru_cache(maxsize=1)
-def _user_word_set() -> frozenset[str]:
-    return frozenset(w for w, _f, _t in _user_words())
 
 
 def words_of(window: str) -> tuple[str, ...]:

@@ -267,3 +267,49 @@ def test_a_database_of_the_previous_revision_keeps_its_facts_and_gains_the_progr
         with store.engine.connect() as conn:
             rows = conn.execute(select(facts.c.fact_id, facts.c.initiative_basis)).all()
     assert len(rows) == len(fs) and {basis for _fid, basis in rows} == {""}
+
+
+def test_a_new_sqlite_database_gets_alembics_schema_without_alembic(tmp_path, monkeypatch):
+    """A new SQLite database is created by replaying what Alembic left in an in-memory one (cached): the same
+    tables, indexes and revision, statement for statement, as running the migrations on the file itself."""
+    import sqlite3  # noqa: PLC0415
+
+    from alembic import command  # noqa: PLC0415
+
+    from etl.store import _alembic_config, make_engine  # noqa: PLC0415
+
+    monkeypatch.setenv("ETL_CACHE_DIR", str(tmp_path / "cache"))
+    ref = make_engine(f"sqlite:///{tmp_path / 'alembic.db'}")
+    with ref.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
+    ref.dispose()
+    for name in ("built.db", "cached.db"):  # the first builds the cache, the second reads it
+        open_store(f"sqlite:///{tmp_path / name}").close()
+    assert list((tmp_path / "cache").glob("sqlite-schema-*.cache"))
+
+    def schema(path: Path) -> tuple[list, list, list]:
+        conn = sqlite3.connect(path)
+        try:
+            return (conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid").fetchall(),
+                    conn.execute("SELECT * FROM alembic_version").fetchall(),
+                    conn.execute("PRAGMA journal_mode").fetchall())
+        finally:
+            conn.close()
+
+    want = schema(tmp_path / "alembic.db")
+    assert schema(tmp_path / "built.db") == want
+    assert schema(tmp_path / "cached.db") == want
+
+
+def test_a_new_sqlite_database_opens_without_loading_alembic(tmp_path):
+    """Creating a new SQLite database and reading its summary need no Alembic once the schema is cached."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    open_store(f"sqlite:///{tmp_path / 'first.db'}").close()  # builds the cache if it is missing
+    code = ("import sys; from etl.store import open_store; s = open_store(sys.argv[1]); s.summary(); s.close(); "
+            "print('alembic' in sys.modules)")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code, f"sqlite:///{tmp_path / 'new.db'}"], cwd=root,
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
