@@ -129,6 +129,9 @@ def wait_ready(page) -> None:
     page.wait_for_selector("#chart-league .main-svg", timeout=20000)
     page.wait_for_selector("#facts-table td", timeout=20000)
     page.wait_for_load_state("networkidle")
+    # the charts are drawn first as a placeholder figure that says 加载中…: wait for the real one
+    page.wait_for_function("() => !document.querySelector('#chart-league').innerText.includes('加载中')",
+                           timeout=20000)
 
 
 def choose(page, dropdown_id: str, text: str) -> None:
