@@ -74,12 +74,7 @@ REVIEW_LABELS: dict[str, str] = {"extracted": "自动抽取", "confirmed": "已�
 BASIS_LABELS: dict[str, str] = {"counted": "计数对象", "clause": "同句点名", "sentence": "同句点名", "table": "表题点名",
                                 "paragraph": "同段推断", "section": "小节推断", "previous": "上段推断",
                                 "article": "全文推断", "editor": "编辑认定", "": ""}
-# The basis filter's groups: named with the number, inferred from the text around it, no programme.
-BASIS_GROUPS: dict[str, tuple[str, ...]] = {
-    "named": ("counted", "clause", "sentence", "table", "editor"),
-    "inferred": ("paragraph", "section", "previous", "article"),
-    "none": ("",),
-}
+# The basis filter's groups (etl.schema.BASIS_GROUPS): named with the number, inferred from the text around it, none.
 BASIS_GROUP_LABELS: dict[str, str] = {"named": "与数字同句点名", "inferred": "由上下文推断", "none": "未标注举措"}
 
 

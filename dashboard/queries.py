@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from etl.numbers import parse_number
-from etl.schema import CATEGORIES, FACT_COLUMNS, NUMERIC_FACT_COLUMNS, INTEGER_FACT_COLUMNS, SUMMABLE_CATEGORIES
+from etl.schema import BASIS_GROUPS, CATEGORIES, FACT_COLUMNS, NUMERIC_FACT_COLUMNS, INTEGER_FACT_COLUMNS, SUMMABLE_CATEGORIES
 from etl.units import canonical_unit
 
 from .labels import (
-    BASIS_GROUP_LABELS, BASIS_GROUPS, BASIS_LABELS, DATE_HOW_LABELS, INDICATOR_LABELS, LEVEL_GROUPS, LEVEL_LABELS, NO_BANNER, NO_INITIATIVE,
+    BASIS_GROUP_LABELS, BASIS_LABELS, DATE_HOW_LABELS, INDICATOR_LABELS, LEVEL_GROUPS, LEVEL_LABELS, NO_BANNER, NO_INITIATIVE,
     NO_LEAGUE_KNOWN, OUTSIDE, QUALIFIER_LABELS, REGION_WIDE, REVIEW_LABELS, SPECIAL_GROUPS, UNLOCATED,
     category_label, format_cn, format_value, group_label, indicator_label, unit_text,
 )
@@ -74,7 +74,7 @@ class Filters:
     date_to: str | None = None
     q: str | None = None
     table: str | None = None
-    basis: str | None = None  # named | inferred | none: where the programme was named (labels.BASIS_GROUPS)
+    basis: str | None = None  # named | inferred | none: where the programme was named (etl.schema.BASIS_GROUPS)
 
     def __post_init__(self):
         for k in MULTI_KEYS:

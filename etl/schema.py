@@ -35,8 +35,13 @@ FIGURE_KINDS: tuple[str, ...] = ("stock", "flow", "part", "rate", "percent")
 #   about twice as often as the rest (README, "Programme basis").
 INITIATIVE_BASES: tuple[str, ...] = ("counted", "clause", "sentence", "table", "paragraph", "section", "previous",
                                      "article", "editor", "")
-# The bases that name the programme together with the number (the dashboard's "named with the number" filter).
-NAMED_WITH_NUMBER: frozenset[str] = frozenset({"counted", "clause", "sentence", "table", "editor"})
+# The bases in three groups (the dashboard's 举措依据 filter, the scoring's BASIS lines): named together with the
+# number, inferred from the text around it, no programme.
+BASIS_GROUPS: dict[str, tuple[str, ...]] = {
+    "named": ("counted", "clause", "sentence", "table", "editor"),
+    "inferred": ("paragraph", "section", "previous", "article"),
+    "none": ("",),
+}
 
 # region_level: the most specific level a fact is attributed to.
 REGION_LEVELS: tuple[str, ...] = ("region", "league", "banner", "township", "village", "outside", "unknown")

@@ -190,10 +190,10 @@ class Scores:
 
     def basis_summary(self) -> str:
         """Programme accuracy by where the programme was named (the grouping of the dashboard's filter)."""
-        groups = {"named": ("counted", "clause", "sentence", "table", "editor"),
-                  "inferred": ("paragraph", "section", "previous", "article"), "none": ("",)}
+        from etl.schema import BASIS_GROUPS  # noqa: PLC0415
+
         parts = []
-        for g, members in groups.items():
+        for g, members in BASIS_GROUPS.items():
             c = sum(self.basis.get(m, [0, 0])[0] for m in members)
             t = sum(self.basis.get(m, [0, 0])[1] for m in members)
             parts.append(f"{g}={c / t:.2f} ({t})" if t else f"{g}=- (0)")
