@@ -100,7 +100,7 @@ _TAIL = re.compile(r"^(往期推荐|推荐阅读|相关阅读|相关新闻|相�
 # A headline that names a number and goes on saying something (民馨路街道：7处“暖蜂驿站”让骑手有了歇脚地),
 # unlike a list line that ends with its figure (科右前旗：服务站45个)
 _HEADLINE_AFTER_NUMBER = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[\u4e00-\u9fff]?[“”\u4e00-\u9fff]*[\u4e00-\u9fff]{2,}[^0-9０-９]{4,}$")
-_SPACE = re.compile(r"[ \t\u3000\xa0]+")
+_SPACE = re.compile(r"[ \t\u3000\xa0\u2009\u202f]+")
 _SCRIPT_LABEL = re.compile(r"[【\[［](?:导语|正文|解说|现场|片头|片尾|口播|画面|字幕|结束语|编后|编者按)[】\]］]")
 _TITLE_LABEL = re.compile(r"[【\[［](?:标题|题目|主标题)[】\]］]\s*")
 _NOTE = re.compile(r"^(?:注|备注)[：:]\s*[①1１(（]?")
@@ -208,10 +208,17 @@ _DIGIT_SPACE = re.compile(r"(?<=[\u4e00-\u9fff%％])[ \u3000](?=[0-9０-９])|(?
 _NAME_COUNT_LINE = re.compile(r"^[\u4e00-\u9fff“”]{2,14}[ \u3000]+[0-9０-９][0-9０-９.,，]*[ \u3000]?[\u4e00-\u9fff%％]{0,4}$")
 
 
+# Thousands grouped with a space, as typeset pages and their PDF text layers write them (GB/T 15835:
+# 28 000元, 12 345 名): one number. Only groups of exactly three digits after the first one join.
+_GROUPED = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?: [0-9]{3})+(?![0-9])")
+
+
 def _tidy_line(line: str) -> str:
     line = _SPACE.sub(" ", line).strip()
-    if " " not in line:  # both patterns below need a space (_SPACE made every one " ")
+    if " " not in line:  # the patterns below need a space (_SPACE made every one " ")
         return line
+    if _GROUPED.search(line):
+        line = _GROUPED.sub(lambda m: m.group().replace(" ", ""), line)
     return line if _NAME_COUNT_LINE.match(line) else _DIGIT_SPACE.sub("", line)
 
 

@@ -99,6 +99,23 @@ def test_a_list_of_names_and_counts_stays_a_list_after_spaces_are_dropped():
     assert "协作协议8份" in arts[0].text
 
 
+@pytest.mark.parametrize("line, joined, kept", [
+    ("全旗农牧民人均可支配收入达28 000元，同比增长6.5%。", "28000元", ""),
+    ("全盟共有党员 12 345 名，其中少数民族党员 3 100 名。", "12345名", "3100名"),
+    ("累计投入资金1\u2009250\u2009000元。", "1250000元", ""),  # thin spaces of a PDF text layer
+    ("全年共接待游客 2 300 人次，比上年多 15 人次。", "2300人次", "多15人次"),
+    ("2023年 12 个嘎查 345 户", "", "12个嘎查345户"),  # a group of three after a space only joins a 1-3 digit head
+    ("全旗累计投入资金 1 250.5 万元，建成服务站。", "1250.5万元", ""),  # the integer part grouped, then its decimals
+])
+def test_thousands_grouped_with_spaces_are_one_number(line, joined, kept):
+    text = "某旗工作动态\n\n" + line
+    body = split_articles(Document("g.txt", text, "x"))[0].text
+    if joined:
+        assert joined in body
+    if kept:
+        assert kept in body
+
+
 def test_run_on_sentences_are_cut_at_commas():
     text = "全市建成服务站400个，其中科左中旗60个、奈曼旗52个，" * 200
     spans = sentences(text)
