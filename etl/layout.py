@@ -560,7 +560,10 @@ def split_articles(doc: Document) -> list[Article]:
                 or _caption_ahead(blocks, i)
                 # a kicker and a title open an article on a page; a web page holds one article, in
                 # which two-line subheads (网格划分“精细化” / 从“一张大网”到“格中有格”) are sections
-                or (len(pending_heads) >= 2 and doc.kind != "html" and not one_post)
+                or (len(pending_heads) >= 2 and doc.kind != "html" and not one_post
+                    # 村情简介 / 经济情况: a profile's or a report's topic labels are its sections, not a new title
+                    and not (current is not None and current["paras"]
+                             and all(_SECTION_LABEL.match(h) for h in pending_heads)))
                 or _BRIEF_HEAD.match(pending_heads[-1]) is not None  # 【简讯】杭锦旗：… opens a brief of its own
             )
             if current is not None and not current["paras"] and not current["title"] and current["kind"] == "article":
@@ -631,6 +634,13 @@ def split_articles(doc: Document) -> list[Article]:
             published=doc.published,
         ))
     return articles
+
+
+# A heading that only names a topic of what it heads (基本情况, 村情简介, 地理环境, 主要做法, 存在问题,
+# 下一步打算): a generic noun of a report's or a profile's parts, with at most a few words before it
+_SECTION_LABEL = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])?[\u4e00-\u9fff]{0,5}"
+                            r"(?:情况|简介|概况|概述|简况|环境|做法|成效|成绩|问题|打算|现状|沿革|资源|经验|措施|举措|"
+                            r"思路|目标|特色|亮点|释义|背景)$")
 
 
 def _caption_ahead(blocks: list[_Block], i: int) -> bool:

@@ -985,6 +985,11 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
     return before.endswith("在") and _VENUE_AFTER.match(text, loc.end) is not None
 
 
+# 位于/地处 right before a sentence's first place, and what may stand between it and a narrower place
+_LOCATED_BEFORE = re.compile(_LOCATED_IN.pattern + r"(?:内蒙古(?:自治区)?)?$")
+_NARROWING_GAP = re.compile(r"[\u4e00-\u9fff]{0,4}[，,、 ](?:内蒙古(?:自治区)?)?")
+
+
 def _subject_loc(ctx: Context, s: int, e: int) -> Loc | None:
     """The first place (or chain, deepest name) of a sentence: its grammatical subject."""
     inside = in_range(ctx.locs, ctx.loc_starts, s, e)
@@ -1000,6 +1005,18 @@ def _subject_loc(ctx: Context, s: int, e: int) -> Loc | None:
             first = l  # follow an adjacent chain to its deepest name
         else:
             break
+    if _LOCATED_BEFORE.search(text, max(0, first.start - 9), first.start):
+        # 嘎查位于内蒙古锡林郭勒草原腹地，东乌珠穆沁旗中东部: where a place lies, narrowed step by step across
+        # commas; the narrowest place inside the first one is the subject (a place outside it is a neighbour)
+        k = inside.index(first) + 1
+        while k < len(inside):
+            nxt = inside[k]
+            gap = text[first.end:nxt.start]
+            if (len(gap) > 8 or not _NARROWING_GAP.fullmatch(gap) or level_of(nxt.region) == level_of(first.region)
+                    or not _under(nxt.region, first.region) or is_object(text, nxt, ctx.locs, ctx.loc_starts)):
+                break
+            first = nxt
+            k += 1
     return first
 
 

@@ -517,6 +517,11 @@ def test_programme_by_count_and_scope(text, expect):
      [(520000, "鄂托克旗"), (738, "鄂托克旗")]),
     ("察右中旗概况\n\n察右中旗位于阴山北麓。东邻察右后旗，北和西北连四子王旗，地域南北最大长度90.2公里，总面积4206平方公里。",
      [(90.2, "察哈尔右翼中旗"), (4206, "察哈尔右翼中旗")]),
+    # where a place lies, narrowed across a comma (league, then a banner inside it): the narrowest is the subject
+    ("宝力格嘎查简介\n\n宝力格嘎查位于内蒙古锡林郭勒盟北部草原，阿巴嘎旗东部，距旗政府所在地68公里，全嘎查有牧户210户。",
+     [(68, "阿巴嘎旗"), (210, "阿巴嘎旗")]),
+    ("某镇概况\n\n该镇地处呼伦贝尔市西部，鄂温克族自治旗南端，全镇共有党员420名。",
+     [(420, "鄂温克族自治旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))

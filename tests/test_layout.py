@@ -116,6 +116,21 @@ def test_thousands_grouped_with_spaces_are_one_number(line, joined, kept):
         assert kept in body
 
 
+def test_a_profiles_topic_labels_are_sections_not_new_articles():
+    # an encyclopedia-style profile: 村情简介 / 经济情况 over its paragraphs head sections of the same entry
+    text = ("宝力格嘎查\n\n地理环境\n\n宝力格嘎查位于阿巴嘎旗东部，土地总面积52万亩。\n\n"
+            "村情简介\n\n经济情况\n\n全嘎查共有牧户210户，人口650人。\n\n基础设施\n\n嘎查建有文化室1处。")
+    arts = split_articles(Document("p.txt", text, "x"))
+    assert len(arts) == 1
+    assert "经济情况" in arts[0].text and "210户" in arts[0].text
+
+
+def test_a_headline_pair_after_an_article_still_opens_the_next_one():
+    text = ("某旗开展党员培训\n\n本报讯 全旗培训党员300名。\n\n"
+            "牧区新风\n\n某嘎查建成“红色驿站”5处\n\n本报讯 驿站服务群众1200人次。")
+    assert len(split_articles(Document("q.txt", text, "x"))) == 2
+
+
 def test_run_on_sentences_are_cut_at_commas():
     text = "全市建成服务站400个，其中科左中旗60个、奈曼旗52个，" * 200
     spans = sentences(text)
