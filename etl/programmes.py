@@ -270,6 +270,36 @@ def initiative_for(ctx: Context, m: Mention, level: str = "") -> str:
     return programme_for(ctx, m, level)[0]
 
 
+_ITEM_MARK = re.compile(r"(?:(?<=[。；;！？\n])|^)(?:[一二三四五六七八九十]是|其[一二三四五六七八九十][，,、：:]|第[一二三四五六七八九十][，,、：:])",
+                        re.M)
+
+
+def _item_start(text: str, p0: int, s: int) -> tuple[int, int]:
+    """Enumerated items (一是…二是…, 其一…) in the paragraph before the sentence starting at s: where the first
+    one begins (the paragraph's lead before it governs them all) and where the one holding the sentence begins.
+    Both are s when the paragraph has no items before the sentence."""
+    first = last = -1
+    for mk in _ITEM_MARK.finditer(text, p0, s + 3):
+        if mk.start() <= s:
+            first = mk.start() if first < 0 else first
+            last = mk.start()
+    return (first, last) if first >= 0 else (s, s)
+
+
+def _one_of_several(ctx: Context, i: InitiativeMention, strong: list[InitiativeMention]) -> bool:
+    """Tell whether a programme is named in its sentence as one of a row of parallel items (39个街道成立“大工委”、
+    450个社区成立“大党委”): none of them is what the sentences after them are about."""
+    s, e = sentence_of(ctx, i.start)
+    text = ctx.article.text
+    for j in strong:
+        if j.name == i.name or not (s <= j.start and j.end <= e) or j.how == "described":
+            continue
+        gap = text[j.end:i.start] if j.end <= i.start else text[i.end:j.start]
+        if "、" in gap and len(gap) <= 20 and not any(c in gap for c in "，,；;：:"):
+            return True  # (a row of parallel items: …成立“大工委”、450个社区成立“大党委”)
+    return False
+
+
 def programme_for(ctx: Context, m: Mention, level: str = "") -> tuple[str, str]:
     """Choose the programme a number belongs to, from the nearest scope outwards, and say where it was named.
 
@@ -340,8 +370,14 @@ def programme_for(ctx: Context, m: Mention, level: str = "") -> tuple[str, str]:
         return "", ""
     strong = [i for i in inits if i.strong]
     # (a described unit reaches only its own sentence)
-    earlier = [i for i in strong if p0 <= i.start and i.end <= s and i.how != "described"]
+    lead, item = _item_start(text, p0, s)
+    earlier = [i for i in strong if p0 <= i.start and i.end <= s and i.how != "described"
+               and (i.end <= lead or i.start >= item)]
+    if not earlier and item > lead and any(lead <= i.start and i.end <= item for i in strong):
+        return "", ""  # 一是持续推动“X”…。二是…: an earlier item's programme is not the next item's
     if earlier:
+        if _one_of_several(ctx, earlier[-1], strong):
+            return "", ""
         return earlier[-1].name, "paragraph"
     later = [i for i in strong if e <= i.start and i.end <= p1 and i.how != "described" and not _in_quoted_list(text, i)]
     if later and len({i.name for i in later}) == 1:
@@ -353,6 +389,8 @@ def programme_for(ctx: Context, m: Mention, level: str = "") -> tuple[str, str]:
         return section, "section"
     previous = [i for i in strong if prev_start <= i.start and i.end <= p0 and i.start >= ctx.body_start]
     if previous and p0 > 0 and not _place_led_item(ctx, p0):
+        if _one_of_several(ctx, previous[-1], strong):
+            return "", ""
         return previous[-1].name, "previous"
     # (not into a place-led item of a round-up, nor into an interview's answer: each answers its own question)
     opened = _section_opened(ctx, p0) if not _place_led_item(ctx, p0) and not _SPEAKER_LED.match(text, p0) else ""

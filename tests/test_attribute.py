@@ -336,6 +336,17 @@ def test_comparison_with_regional_average_stays_with_the_banner():
      [(28, ""), (3378, "")]),
     ("额济纳旗文明实践\n\n全旗建成实践站28个，开展活动3378场次。培育“沙海红帆”特色品牌。",
      [(28, "沙海红帆"), (3378, "沙海红帆")]),
+    # a row of parallel items, each with its own programme (…成立“A”、…成立“B”): the sentences after it take neither
+    ("某市推进社区治理\n\n全市建强组织体系。12个街道组建“街道联合党委”、160个社区组建“社区议事会”。"
+     "市直208家单位包联社区，下沉党员6500名。",
+     [(12, "街道联合党委"), (160, "社区议事会"), (208, ""), (6500, "")]),
+    # enumerated items: an earlier item's programme is not the next item's; the lead before them governs them all
+    ("某旗基层党建工作总结\n\n（一）夯实基层基础。一是深化“堡垒工程”创建行动，建成示范点45个。二是开展软弱涣散"
+     "党组织整顿，整顿转化6个。三是选派驻村干部120名。",
+     [(45, "堡垒工程"), (6, ""), (120, "")]),
+    ("某旗基层党建工作总结\n\n全旗以“草原先锋”品牌为统领，推动党建引领治理。一是网格更健全，划分网格186个。"
+     "二是服务更精准，走访群众9000户次。",
+     [(186, "草原先锋"), (9000, "草原先锋")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
