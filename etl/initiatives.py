@@ -411,6 +411,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
                        or (("+" in name or "＋" in name) and not composed)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
                        or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
         return True
+    if name.endswith("的") or name.count("、") >= 2:
+        return True  # 收入“嘎嘎的” (a predicate); “提早谋划、提早研判、提早指导”工作思路 (a row of slogans)
     return False
 
 
@@ -577,6 +579,10 @@ def _without_place(name: str) -> str:
             and all(c.level in ("league", "banner", "township") for c in first.candidates)):
         return name[first.end:]
     return name
+
+
+# A brand's name as the name of a medium (北疆先锋网, …微信公众号, …客户端): the outlet, not the programme
+_MEDIA_AFTER = re.compile(r"(?:网(?![\u4e00-\u9fff])|网站|微信公众号|公众号|客户端|APP|App|app)")
 
 
 def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]:
@@ -788,6 +794,8 @@ def find_initiatives(text: str, title: str = "", head_end: int | None = None) ->
             word = m.group(0)
             if word in names and names[word][1] == STRONG:
                 continue
+            if _MEDIA_AFTER.match(text, m.end()) and word not in names:
+                continue  # 来源：北疆先锋网 — a website, an account or an app of that name, not the programme
             if _tier_formula(word) and text[m.start() - 1:m.start()] not in "“\"「" and word not in names:
                 continue  # 旗委、街道党工委、社区党组织三级联动体系: tiers, unless named as the brand (“三级联动”)
             if word in lex.units and word not in names:

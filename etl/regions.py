@@ -125,6 +125,8 @@ _LEARN_AFTER = re.compile(r"[^，。；！？\n]{0,12}?(?:学习|考察|观摩|�
 _OUTSIDE_AGENT_BEFORE = ("由", "被", "经由")
 
 
+# 在全区率先…, 全市首家, 位居全盟前列: a ranking against a level (after 全区/全市/全盟…)
+_RANKED_AGAINST = re.compile(r"(?:范围内|上下)?(?:率先|首个|首家|首批|首创|第一|前列|领先|排名|排第|名列|第[一二三四五六七八九十]|最[先早])")
 # 在呼市召开的全区推进会: the place of a meeting, not of the figures.
 _VENUE_AFTER = re.compile(r"[^，。；！？\n]{0,10}?(?:召开|举行|举办)")
 
@@ -954,6 +956,8 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
     takes the word before its head) and 与四子王旗、二连浩特市结对 (a list takes the word before its
     first item); 在呼市召开的推进会 (a meeting's venue).
     """
+    if _RANKED_AGAINST.match(text, loc.end) and text[loc.start:loc.start + 1] == "全":
+        return True  # 在全区率先实现…, 全市首家: the level a place is ranked against, not the place itself
     if _ISSUES_TO.match(text, loc.end):
         return True  # 盟里下拨给苏木的资金: the level that issues, not the place the figure belongs to
     if _FILED_FROM_AFTER.match(text, loc.end):

@@ -347,6 +347,13 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("某旗基层党建工作总结\n\n全旗以“草原先锋”品牌为统领，推动党建引领治理。一是网格更健全，划分网格186个。"
      "二是服务更精准，走访群众9000户次。",
      [(186, "草原先锋"), (9000, "草原先锋")]),
+    # a brand's name as a website's (来源：北疆先锋网) is the outlet; a quoted predicate (收入“嘎嘎的”) and a row of
+    # slogans (“提早谋划、提早研判、提早指导”工作思路) are no names
+    ("嘎查换届有序推进\n\n创建时间:\n2025-06-17 16:25:19\n来源:\n北疆先锋网\n\n全盟完成换届的嘎查村共有186个。",
+     [(186, "")]),
+    ("某嘎查：收入“嘎嘎的”\n\n去年嘎查集体经济收入达到56万元。", [(560000, "")]),
+    ("换届工作\n\n全市坚持“提早谋划部署、提早分析研判、提早下沉指导”工作思路，先后开展2轮摸底排查。",
+     [(2, "")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
@@ -526,6 +533,8 @@ def test_programme_by_count_and_scope(text, expect):
     ("鄂托克旗乌兰镇巴音嘎查\n\n巴音嘎查，东临沙井镇，西接察汗淖尔嘎查，南伴沙日布日都嘎查。乌海至东胜一线交通要道途经此地，"
      "交通便利。土地总面积52万亩，常住人口738人。",
      [(520000, "鄂托克旗"), (738, "鄂托克旗")]),
+    # the level a place is ranked against (在全区率先, 居全市第一) is not the figure's place
+    ("杭锦旗强基础\n\n杭锦旗在全市率先建成标准化党群服务中心12个。", [(12, "杭锦旗")]),
     ("察右中旗概况\n\n察右中旗位于阴山北麓。东邻察右后旗，北和西北连四子王旗，地域南北最大长度90.2公里，总面积4206平方公里。",
      [(90.2, "察哈尔右翼中旗"), (4206, "察哈尔右翼中旗")]),
     # where a place lies, narrowed across a comma (league, then a banner inside it): the narrowest is the subject
