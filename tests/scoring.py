@@ -44,6 +44,24 @@ def _norm(text: str | None) -> str:
     return _WS.sub("", text or "")
 
 
+def _gold_value(g: dict, name: str) -> str:
+    """A gold field as the ETL writes it (a programme named in traditional characters: in simplified ones)."""
+    value = _str(g.get(name))
+    if name == "initiative" and value:
+        from etl.sources.script import simplified  # noqa: PLC0415
+
+        return simplified(value)
+    return value
+
+
+def _norm_gold(text: str | None) -> str:
+    """A gold snippet as the ETL quotes it: without whitespace, in simplified characters (the reader converts a
+    text written in traditional ones, etl.sources.script; a short snippet is converted whatever its share)."""
+    from etl.sources.script import simplified  # noqa: PLC0415
+
+    return _norm(simplified(text or ""))
+
+
 def _same_value(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -234,7 +252,7 @@ def score(predicted_facts: list[dict], gold: dict, article_texts: dict | None = 
     s.n_gold = len(gold.get("facts", []))
     s.n_pred = len(preds)
     for g in gold.get("facts", []):
-        near = _norm(g["near"])
+        near = _norm_gold(g["near"])
         hit = None
         for i, p in enumerate(preds):
             if used[i] or _str(p.get("unit")) != _str(g.get("unit")):
@@ -255,17 +273,17 @@ def score(predicted_facts: list[dict], gold: dict, article_texts: dict | None = 
             if name not in g:
                 continue
             s.attribution[name][1] += 1
-            if _str(p.get(name)) == _str(g.get(name)):
+            if _str(p.get(name)) == _gold_value(g, name):
                 s.attribution[name][0] += 1
             else:
                 s.mismatches.append((name, g, p))
-        s.strict_ok += all(_str(p.get(n)) == _str(g.get(n)) for n in STRICT_FIELDS if n in g)
+        s.strict_ok += all(_str(p.get(n)) == _gold_value(g, n) for n in STRICT_FIELDS if n in g)
         if "initiative" in g:
             b = s.basis.setdefault(_str(p.get("initiative_basis")), [0, 0])
-            b[0] += _str(p.get("initiative")) == _str(g.get("initiative"))
+            b[0] += _str(p.get("initiative")) == _gold_value(g, "initiative")
             b[1] += 1
-    dup_snippets = [_norm(d) for d in gold.get("duplicates", [])]
-    traps = [(t, _norm(t), parse_numerals(t)) for t in gold.get("traps", [])]
+    dup_snippets = [_norm_gold(d) for d in gold.get("duplicates", [])]
+    traps = [(t, _norm_gold(t), parse_numerals(t)) for t in gold.get("traps", [])]
     for i, p in enumerate(preds):
         if used[i]:
             continue

@@ -217,3 +217,34 @@ def test_no_manifest_is_fine(tmp_path):
 ])
 def test_normalise_date(value, expected):
     assert normalise_date(value) == expected
+
+
+# A repost in traditional characters (a mirror site, 人民网's BIG5 pages): read in simplified, positions kept
+TRADITIONAL = ("錫林郭勒盟黨員中心戶紮根邊境\n\n新華社呼和浩特電 內蒙古錫林郭勒盟有黨員中心戶1842戶，服務農牧民7.79萬戶。"
+               "二連浩特市格日勒敖都蘇木的黨員中心戶聯絡周邊18戶。")
+
+
+@pytest.mark.parametrize("encoding, suffix", [("utf-8", "txt"), ("big5", "txt"), ("utf-8", "html")])
+def test_a_text_in_traditional_characters_is_read_in_simplified_ones(encoding, suffix):
+    body = TRADITIONAL if suffix == "txt" else (
+        f"<html><head><meta charset='utf-8'><title>{TRADITIONAL.split(chr(10))[0]}</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in TRADITIONAL.split("\n\n")) + "</article></body></html>")
+    doc = document_from_bytes(body.encode(encoding), f"repost.{suffix}")
+    assert "锡林郭勒盟有党员中心户1842户，服务农牧民7.79万户" in doc.text
+    assert "錫" not in doc.text and "黨" not in doc.text
+    assert any("繁体" in reason for reason, _advice in doc.notes)
+
+
+def test_traditional_facts_get_their_places_and_programme():
+    from etl.pipeline import extract_document  # noqa: PLC0415
+
+    _arts, facts = extract_document(document_from_bytes(TRADITIONAL.encode("utf-8"), "repost.txt"))
+    by_value = {f.value: f for f in facts}
+    assert by_value[1842].league == "锡林郭勒盟" and by_value[1842].initiative == "党员中心户"
+    assert by_value[18].banner == "二连浩特市"
+
+
+def test_simplified_text_with_rare_traditional_looking_characters_is_left_as_written():
+    text = "乾隆年间建成的著名古村，全村著有村志1部，现有党员32名，干部5名。"
+    doc = document_from_bytes(text.encode("utf-8"), "plain.txt")
+    assert doc.text == text and not doc.notes

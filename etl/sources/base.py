@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import UnreadableFile
 from ..schema import Document, TextSpan
+from .script import to_simplified
 
 ADVICE_OPEN_RESAVE = "请用 Word/WPS（表格用 Excel/WPS 表格）打开该文件，确认能正常显示后“另存为”一份新文件再放入输入目录。"
 ADVICE_PASSWORD = "请在 Word/WPS/Excel 或 PDF 阅读器中输入密码打开，取消密码保护（“另存为”一份不加密的文件）后再放入输入目录。"
@@ -283,6 +284,12 @@ def document_from_bytes(raw: bytes, name: str, manifest_entry: dict | None = Non
         if parsed.kind in ("txt", "html", "csv"):
             raise UnreadableFile(name, "文件只有空白，没有文字", "请放入报道原文，或删除这个文件。")
         raise UnreadableFile(name, "文件中没有找到文字", "请确认这是报道或统计表本身（不是空白页或纯图片）；扫描件请确认已安装文字识别（见 README）。")
+    notes = list(parsed.notes)
+    title = parsed.title
+    text, converted = to_simplified(text)
+    if converted:
+        title = to_simplified(title)[0] if title else title
+        notes.append(("繁体字文本，已转换为简体后提取（来源句也以简体显示）", "如需核对繁体原文，请打开原文件；数字与位置不受影响。"))
     entry = manifest_entry or {}
     published = entry.get("published", "")
     return Document(
@@ -294,9 +301,9 @@ def document_from_bytes(raw: bytes, name: str, manifest_entry: dict | None = Non
         published=published,
         published_how="manifest" if published else "none",
         source=entry.get("source", ""),
-        title=entry.get("title") or parsed.title,
+        title=entry.get("title") or title,
         spans=tuple(parsed.spans),
-        notes=tuple(parsed.notes),
+        notes=tuple(notes),
     )
 
 
