@@ -982,7 +982,8 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
             break
         prev = locs[k - 1]
         gap = text[prev.end:start]
-        if not ((gap == "" and not prev.how.startswith("anaphor")) or (gap in _AND and prev.how != "outside")):
+        if not ((gap == "" and not prev.how.startswith("anaphor"))
+                or (gap in _AND and (prev.how != "outside" or loc.how == "outside"))):
             break
         k -= 1
         start = prev.start
