@@ -1220,6 +1220,11 @@ _ITEM_START = re.compile(r"[一二三四五六七八九十]是|[（(][一二三�
 _POST = re.compile(r"(?:党委|党工委|党支部|党总支|党组)?(?:常务)?副?(?:书记|主任|苏木达|嘎查达|镇长|乡长|旗长|县长|区长|部长|队长|站长|所长)")
 
 
+_LIVES_IN = re.compile(r"([\u4e00-\u9fff]{4})(?:一家|全家)?(?:如今|现在|常年|一直)?(?:生活在|居住在|住在|家住|扎根在|扎根于)")
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_NOT_NAME_START = frozenset("的岁是在和与及了家")
+
+
 def _people(ctx: Context) -> dict[str, Region]:
     """People the text introduces by their place and post, and that place (the name as written again later)."""
     if ctx.people is None:
@@ -1236,6 +1241,24 @@ def _people(ctx: Context) -> dict[str, Region]:
                 if (len(name) == n and all("\u4e00" <= c <= "\u9fff" for c in name)
                         and text.find(name, post.end() + n) >= 0):
                     people.setdefault(name, _copy_main(l.region))
+                    break
+        # 44岁的乌尼孟和生活在锡林郭勒盟二连浩特市…嘎查: a person the text says lives in a place (the deepest
+        # place of the chain that follows the verb)
+        for v in _LIVES_IN.finditer(text) if any(w in text for w in ("生活在", "住在", "家住", "扎根")) else ():
+            k = bisect_left(ctx.loc_starts, v.end())
+            if k >= len(ctx.locs) or ctx.locs[k].start - v.end() > 5:
+                continue
+            deepest = ctx.locs[k]
+            while k + 1 < len(ctx.locs) and ctx.locs[k + 1].start == deepest.end:
+                k += 1
+                deepest = ctx.locs[k]
+            if deepest.how == "outside" or level_of(deepest.region) not in ("banner", "township", "village"):
+                continue
+            for n in (4, 3, 2):
+                name = text[v.start(1) + 4 - n:v.end(1)]
+                if (len(name) == n and _HAN_NAME.fullmatch(name) and name[0] not in _NOT_NAME_START
+                        and text.find(name, v.end()) >= 0):
+                    people.setdefault(name, _copy_main(deepest.region))
                     break
         ctx.people = people
     return ctx.people
