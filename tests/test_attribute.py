@@ -535,8 +535,8 @@ def test_programme_by_count_and_scope(text, expect):
      [(520000, "鄂托克旗"), (738, "鄂托克旗")]),
     # a person the text says lives in a place (…生活在…嘎查): a later paragraph about that person is there
     ("边境线上的红色坐标\n\n锡林郭勒盟有党员中心户1842户。\n\n52岁的巴特尔生活在锡林郭勒盟阿巴嘎旗那仁宝拉格苏木，"
-     "是一名老党员。\n\n巴特尔的蒙古包是其中之一，他联络周边牧户18户。",
-     [(1842, ""), (18, "阿巴嘎旗")]),
+     "是一名老党员。\n\n锡林郭勒盟边境线长1103公里。\n\n巴特尔的蒙古包是其中之一，他联络周边牧户18户。",
+     [(1842, ""), (1103, ""), (18, "阿巴嘎旗")]),
     # a row of outside places things come from (从山东、四川等省区引进) is a source, its second item too
     ("建新村发展产业\n\n科尔沁区丰田镇建新村有党员44名。\n\n村里从山东、四川等多个省区引进优良品种50多个，建设大棚57座。",
      [(44, "科尔沁区"), (50, "科尔沁区"), (57, "科尔沁区")]),
