@@ -426,6 +426,10 @@ def find_quantities(text: str) -> list[Mention]:
     return out
 
 
+# A verb that does something so many times (组织两次夜间巡逻, 开展三次集中宣讲): 次 counts the doing
+_DOES_TIMES_BEFORE = re.compile(r"(?:组织|开展|举办|举行|召开|进行|参加|开了|搞了|办了|走访|入户|巡逻|巡查|上门)(?:了)?$")
+
+
 _NAMED_FORMULA = re.compile(r"“([^“”\n]{2,12})”")
 _NUMERAL_RUN = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+")
 _NAME_END = re.compile(r"(?:圈|工程|行动|机制|模式|工作法|法|制|计划|活动)$")
@@ -574,8 +578,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
             if unit_written not in _NEVER_PLACE and (
                     nxt1 in _PLACE_ENDINGS or after.startswith(_PLACE_ENDINGS2) or _looks_like_place(after)):
                 return None  # 一棵树村, 三家子, 五间房村 (but 三个村, 三家企业 are counts)
-            if unit_written == "次" and nxt1 and nxt1 not in _CLAUSE_FOLLOW and nxt1 not in "“「\"":
-                return None  # 二次全会, 三次分配 (but 开了三次“板凳会”)
+            if (unit_written == "次" and nxt1 and nxt1 not in _CLAUSE_FOLLOW and nxt1 not in "“「\""
+                    and (num_text == "二" or not _DOES_TIMES_BEFORE.search(text, max(0, num_start - 3), num_start))):
+                return None  # 二次全会, 三次分配, 搞了二次分红 (but 开了三次“板凳会”, 每周组织两次夜间巡逻)
             if unit_written == "期" and nxt1 and nxt1 not in _CLAUSE_FOLLOW:
                 return None  # 三期工程 (but 举办培训班两百余期。 is a count)
             if unit_written == "头" and nxt1 and nxt1 not in _CLAUSE_FOLLOW and nxt1 not in _LIVESTOCK and nxt1 not in "（(":
