@@ -88,6 +88,8 @@ _CANONICAL: dict[str, tuple[str, str]] = {
     "立方米": ("立方米", "other"), "千瓦": ("千瓦", "other"), "兆瓦": ("兆瓦", "other"), "克": ("克", "other"),
     # households named by who they are, right after the number (深入150余农户院落)
     "农户": ("户", "count"), "牧户": ("户", "count"), "农牧户": ("户", "count"),
+    # 分4大类, 7大类职责: the major kinds of something
+    "大类": ("类", "count"),
     # 成: tenths, read as a percentage (近三成 → 30 %, 两成多 → 20 % more)
     "成": ("%", "percent"),
     # Times that measure a service (不到15分钟就能到达, 办结时限压缩至3个工作日): facts only with such

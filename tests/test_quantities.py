@@ -329,6 +329,8 @@ SENTENCES = [
     # a verb that does something so many times: 次 counts the doing, a noun after it or not
     ("护边员每周组织两次夜间巡逻，今年开展三次集中宣讲", [("两次", 2, "次", "exact", "周"), ("三次", 3, "次", "exact", "")]),
     ("村里拿出一部分给入社农户搞了二次分红", []),
+    ("草原类型分4大类7个亚类，网格员承担政策宣传等7大类职责",
+     [("4大类", 4, "类", "exact", ""), ("7个", 7, "个", "exact", ""), ("7大类", 7, "类", "exact", "")]),
 ]
 
 
