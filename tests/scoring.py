@@ -44,22 +44,28 @@ def _norm(text: str | None) -> str:
     return _WS.sub("", text or "")
 
 
+def _simplified(text: str) -> str:
+    try:
+        from etl.sources.script import simplified  # noqa: PLC0415
+    except ImportError:  # an older extractor scored from a worktree: OpenCC itself
+        import opencc  # noqa: PLC0415
+
+        return opencc.OpenCC("t2s").convert(text)
+    return simplified(text)
+
+
 def _gold_value(g: dict, name: str) -> str:
     """A gold field as the ETL writes it (a programme named in traditional characters: in simplified ones)."""
     value = _str(g.get(name))
     if name == "initiative" and value:
-        from etl.sources.script import simplified  # noqa: PLC0415
-
-        return simplified(value)
+        return _simplified(value)
     return value
 
 
 def _norm_gold(text: str | None) -> str:
     """A gold snippet as the ETL quotes it: without whitespace, in simplified characters (the reader converts a
     text written in traditional ones, etl.sources.script; a short snippet is converted whatever its share)."""
-    from etl.sources.script import simplified  # noqa: PLC0415
-
-    return _norm(simplified(text or ""))
+    return _norm(_simplified(text or ""))
 
 
 def _same_value(a: float | None, b: float | None) -> bool:
@@ -231,7 +237,7 @@ def _quote_of(pred: dict, article_texts: dict | None) -> str:
         start, end = pred.get("span_start"), pred.get("span_end")
         if text and start is not None and end is not None:
             quote = text[max(0, start - 30): end + 30]
-    return _norm(quote)
+    return _norm_gold(quote)  # (simplified too: an extractor that quotes traditional text still matches)
 
 
 def score(predicted_facts: list[dict], gold: dict, article_texts: dict | None = None) -> Scores:
