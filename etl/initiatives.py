@@ -411,6 +411,8 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
                        or (("+" in name or "＋" in name) and not composed)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
                        or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
         return True
+    if not suffix and name[0] == "零" and 2 <= len(name) <= 4:
+        return True  # 服务群众“零距离”, “零跑腿”: a state or target reached (zero X), not a programme's name
     if name.endswith("的") or name.count("、") >= 2:
         return True  # 收入“嘎嘎的” (a predicate); “提早谋划、提早研判、提早指导”工作思路 (a row of slogans)
     return False
