@@ -347,6 +347,7 @@ def _headed(name: str) -> bool:
     return not (name.endswith(("制", "法")) and name[-2] in _NOT_SYSTEM)
 
 
+_BECAME_BEFORE = re.compile(r"(?:成了|成为了?|变成了?|变为)[\u4e00-\u9fff]{0,3}$")
 _PROBLEM_AFTER = re.compile(r"(?:等)?(?:问题|难题|隐患|矛盾)(?:[^\u4e00-\u9fff]|[的和及与个件条项]|$)")  # (not “驿调和”矛盾纠纷调解室)
 # 选派12名技术骨干担任“田秀才”: a role the programme sets up, which people take on (not what people call someone)
 _TAKES_ROLE = re.compile(r"(?:担任|聘为|聘任为|选聘为|聘请为|当起了?|当上了?)$")
@@ -379,8 +380,16 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
         return True  # 建设牧民“家门口”的党校: a word that qualifies a noun, not a name
     if _GRADE_AFTER.match(text, end):
         return True  # “基本称职”等次5名: a grade of an assessment, not a programme
-    if _PROBLEM_AFTER.match(text, end):
+    row_end = end
+    while text.startswith(("“", "、“"), row_end):
+        close = text.find("”", row_end + 1, row_end + 40)
+        if close < 0:
+            break
+        row_end = close + 1  # “A”“B”“C”等问题46个: the row ends after its last quote
+    if _PROBLEM_AFTER.match(text, end) or (row_end > end and _PROBLEM_AFTER.match(text, row_end)):
         return True  # 收集通关“堵点”问题64个, “卡脖子”难题: the kind of problem, not a programme
+    if not suffix and _BECAME_BEFORE.search(text, max(0, start - 6), start) and not _headed(name):
+        return True  # 马铃薯成了致富“香饽饽”: what something became, a figure of speech (not 改成了“幸福食堂”)
     if not suffix and _PEOPLE_CALL.search(text, max(0, start - 12), start):
         return True  # 牧民们管这些党员叫“草场上的哨兵”: what people call someone
     while text.startswith("”", start - 1) or text.startswith("、", start - 1) and text.startswith("”", start - 2):
