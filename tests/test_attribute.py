@@ -353,6 +353,10 @@ def test_comparison_with_regional_average_stays_with_the_banner():
      [(186, "")]),
     ("某嘎查：收入“嘎嘎的”\n\n去年嘎查集体经济收入达到56万元。", [(560000, "")]),
     ("某社区：党建引领聚合力 服务群众“零距离”\n\n社区面积0.33平方公里，共有党员92人。", [(0.33, ""), (92, "")]),
+    # a composed name given as the form of the work (通过“支部+协会”的形式) is the programme; 流于形式 is no such word
+    ("支部搭台协会唱戏\n\n各村通过“支部+协会”的形式，形成党支部抓协会的局面。全镇今年成立7个协会，建成示范田1100亩。",
+     [(7, "支部+协会"), (1100, "支部+协会")]),
+    ("存在的问题\n\n少数党支部“三会一课”流于形式，有6个嘎查村党支部被列为软弱涣散党组织。", [(6, "")]),
     # a place's title (“中国薯都”, “北疆粮仓”) is no programme
     ("“中国薯都”有了幸福模样\n\n截至2020年底，全市750个贫困嘎查村全部出列。", [(750, "")]),
     # what something became (成了致富“香饽饽”) is a figure of speech; a row of quoted problems (“A”“B”等问题) too
