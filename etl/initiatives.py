@@ -191,7 +191,7 @@ _FUNCTION_WORD = re.compile(r"[的和及与在对把将被让向从给]")
 # Unquoted: a headline that starts with a programme's name (口岸党建联盟激活…), or a named
 # project after a verb in the body (公忽洞村建设现代羊共享牧场项目 → 现代羊共享牧场).
 _HEAD_UNQUOTED = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:联盟|工程|行动|计划|课堂|夜校|驿站|家园|工作法|服务队|护边队|宣讲队|宣讲团"
-                            r"|联合体|中心户|书屋|工作室|议事厅|说事点|红哨|先锋队|小分队))")
+                            r"|联合体|中心户|书屋|工作室|议事厅|说事点|红哨|先锋队|小分队|(?<![新好活])模式))")
 _HEAD_FRAME = re.compile(r"^(?:关于)?(?:[\u4e00-\u9fff]{0,8}?(?:以|用|靠|借助|依托|通过))?"
                          # 建强区域党建联合体, 做实…, 用活…: a verb and its result before the name
                          r"(?:[建做抓用管办育夯筑擦唱叫激搞强优][强好实优活亮响细深准牢稳大])?")
@@ -622,7 +622,9 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             if (len(name) >= 3 and _acceptable(name, lex) and not text.startswith("“", start)
                     and not _COUNTED_INSIDE.search(name)
                     and not _generic_np(name, lex)):
-                names[name] = (lex.canonical.get(name, name), STRONG)
+                # (联村集体经济模式闯出新路: the model's name, without its programme word)
+                bare = name[:-2] if name.endswith("模式") and len(name) >= 6 else name
+                names[name] = (lex.canonical.get(name, bare), STRONG)
     if "“" in text or '"' in text or "「" in text or "‘" in text:
         _quoted(text, head_starts, lex, names)
         # 🔥【草原红管家】 over a post's headline: the programme the post is about, when the body quotes it too
@@ -636,6 +638,8 @@ def _names(text: str, head_end: int, lex: Lexicon) -> dict[str, tuple[str, int]]
             continue
         # a method's name (推行流动党支部工作法) may start like a description; other words need a name
         method = text.startswith("工作法", m.end() - 3)
+        if name[-1] in "新好优":
+            continue  # 探索发展新模式, 总结好机制: a new or good one in general, no name
         if (_acceptable(name, lex) and (method or not _GENERIC.match(name)) and not _GENERIC_INSIDE.search(name)
                 and not _FUNCTION_WORD.search(name) and not (lex.pattern is not None and lex.pattern.search(name))):
             names[name] = (lex.canonical.get(name, name), STRONG)

@@ -357,6 +357,11 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("支部搭台协会唱戏\n\n各村通过“支部+协会”的形式，形成党支部抓协会的局面。全镇今年成立7个协会，建成示范田1100亩。",
      [(7, "支部+协会"), (1100, "支部+协会")]),
     ("存在的问题\n\n少数党支部“三会一课”流于形式，有6个嘎查村党支部被列为软弱涣散党组织。", [(6, "")]),
+    # a headline's unquoted model (联村集体经济模式闯出新路) is the report's programme, named without 模式;
+    # a new model in general (探索发展新模式) is none
+    ("联村集体经济模式闯出发展新路\n\n2022年，镇稻米加工厂种植水稻8000亩，带动就业230余人。",
+     [(8000, "联村集体经济"), (230, "联村集体经济")]),
+    ("某镇探索发展新模式\n\n2022年，镇稻米加工厂种植水稻8000亩，带动就业230余人。", [(8000, ""), (230, "")]),
     # a place's title (“中国薯都”, “北疆粮仓”) is no programme
     ("“中国薯都”有了幸福模样\n\n截至2020年底，全市750个贫困嘎查村全部出列。", [(750, "")]),
     # what something became (成了致富“香饽饽”) is a figure of speech; a row of quoted problems (“A”“B”等问题) too
