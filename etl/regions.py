@@ -103,6 +103,9 @@ _HONOUR_AFTER = re.compile(r"(?:级)?(?:道德模范|劳动模范|劳模|先进|
 # a company's or a body's name that starts with the region's (内蒙古润棚食用菌有限公司, 内蒙古日报, 内蒙古大学)
 _ORG_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:有限公司|有限责任公司|股份|公司|集团|日报|电视台|广播电视台|大学|学院|"
                              r"银行|协会|学会|研究院|研究所|医院)")
+# (the words between hold no verb: 乌兰察布市成立合作社 is the place doing something)
+_COMPANY_AFTER = re.compile(r"[^\W\d成建组有共办设引育展动立新将为与和在对向把被已]{2,10}?"
+                            r"(?:专业合作社|股份经济合作社|有限公司|有限责任公司|股份有限公司|集团公司)")
 _NATION_CLAUSE = re.compile(r"\s*(?:目前|截至目前|如今|其中)?[，,]?全国(?:范围内)?(?:共|共有|只有|仅有|有|已有|累计)")
 _ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?之一")
 _SET_SCOPE = re.compile(r"自治区|全区|内蒙古|全国|中国|国家级")
@@ -967,6 +970,9 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
         return True  # 乌海至东胜一线: the ends of a route
     if _NEIGHBOUR_BEFORE.search(text, max(0, loc.start - 4), loc.start):
         return True  # 东邻察右后旗: a neighbour
+    if (_COMPANY_AFTER.match(text, loc.end) and level_of(loc.region) in ("league", "banner")
+            and not (locs and starts is not None and _chained_before(locs, starts, loc))):
+        return True  # 乌兰察布市欣康源现代农业专业合作社: a company named after its city, not the place described
     start = loc.start
     k = bisect_left(starts, start) if locs and starts is not None else 0
     while True:
@@ -993,6 +999,12 @@ def is_object(text: str, loc: Loc, locs: list[Loc] | None = None, starts: list[i
 # 位于/地处 right before a sentence's first place, and what may stand between it and a narrower place
 _LOCATED_BEFORE = re.compile(_LOCATED_IN.pattern + r"(?:内蒙古(?:自治区)?)?$")
 _NARROWING_GAP = re.compile(r"[\u4e00-\u9fff]{0,4}[，,、 ](?:内蒙古(?:自治区)?)?")
+
+
+def _chained_before(locs: list[Loc], starts: list[int], loc: Loc) -> bool:
+    """Tell whether another place ends right where this one starts (通辽市扎鲁特旗…: a chain)."""
+    k = bisect_left(starts, loc.start)
+    return k > 0 and locs[k - 1].end == loc.start
 
 
 def _subject_loc(ctx: Context, s: int, e: int) -> Loc | None:

@@ -556,6 +556,11 @@ def test_programme_by_count_and_scope(text, expect):
     # a row of outside places things come from (从山东、四川等省区引进) is a source, its second item too
     ("建新村发展产业\n\n科尔沁区丰田镇建新村有党员44名。\n\n村里从山东、四川等多个省区引进优良品种50多个，建设大棚57座。",
      [(44, "科尔沁区"), (50, "科尔沁区"), (57, "科尔沁区")]),
+    # a company named after its city (乌兰察布市欣康源现代农业专业合作社) is not the place described; a company in a
+    # chain of places (…扎鲁特旗鲁北镇永丰有限公司) is located there
+    ("南村发展产业\n\n察右前旗平地泉镇南村种植蔬菜。乌兰察布市欣康源现代农业专业合作社等龙头企业领跑助力，建成蔬菜交易市场1处。",
+     [(1, "察哈尔右翼前旗")]),
+    ("企业投资\n\n通辽市扎鲁特旗鲁北镇永丰有限公司投资500万元。", [(5000000, "扎鲁特旗")]),
     # the level a place is ranked against (在全区率先, 居全市第一) is not the figure's place
     ("杭锦旗强基础\n\n杭锦旗在全市率先建成标准化党群服务中心12个。", [(12, "杭锦旗")]),
     ("察右中旗概况\n\n察右中旗位于阴山北麓。东邻察右后旗，北和西北连四子王旗，地域南北最大长度90.2公里，总面积4206平方公里。",
