@@ -149,7 +149,7 @@ _POST = "以上|左右|上下|以下|以内|之多"
 _PER_SUFFIX = "人|户|亩|年|月|天|日|只|头|平方米|公顷|吨|公斤|斤"
 _PEOPLE_NOUN = (r"(?:城镇|农村|牧区|常住|户籍|流动|总|城区)?人口"
                 # 46万贫困农牧民, 1.2万群众: people named by who they are
-                r"|(?:贫困|脱贫|建档立卡|困难|各族|城乡|农村|城镇)?(?:农牧民|牧民|农民|群众|居民|村民|党员|职工|志愿者)")
+                r"|(?:建档立卡)?(?:贫困|脱贫|困难|各族|城乡|农村|城镇)?(?:农牧民|牧民|农民|群众|居民|村民|党员|职工|志愿者|人口)")
 _BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$|" + _PEOPLE_NOUN + ")"
 # The pattern starts with a character class so that the engine skips ahead fast; the look-behind
 # checks are done in Python on the few candidates.
@@ -560,8 +560,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
                 upper = True
             elif num_text[1:2] in ("余", "多") and len(num_text) == 2:
                 pass  # 百余名, 千余条, 万余人: a hundred-odd is a definite figure with a qualifier
-            elif _prefix(text, num_start)[1] in ("", "minus"):
-                return None
+            elif _prefix(text, num_start)[1] in ("", "minus") and not (
+                    post in ("左右", "上下", "以上", "之多") and num_text in ("百", "千", "万", "百万", "千万")):
+                return None  # (亩产千斤左右, 上万人以上: a qualifier after the unit says as much as one before)
             if first in "万萬":
                 num_text = "一" + num_text
         if num_start > 0 and text[num_start - 1] in "“「‘『\"":

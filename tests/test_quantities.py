@@ -329,6 +329,9 @@ SENTENCES = [
     # a verb that does something so many times: 次 counts the doing, a noun after it or not
     ("护边员每周组织两次夜间巡逻，今年开展三次集中宣讲", [("两次", 2, "次", "exact", "周"), ("三次", 3, "次", "exact", "")]),
     ("村里拿出一部分给入社农户搞了二次分红", []),
+    # a bare 万 figure before the poor it counts; a bare 千 with its qualifier after the unit
+    ("带动14.54万建档立卡贫困人口受益，实现14.1万贫困人口脱贫，亩产千斤左右",
+     [("14.54万", 145400, "人", "exact", ""), ("14.1万", 141000, "人", "exact", ""), ("千斤左右", 1000, "斤", "approx", "亩")]),
     ("草原类型分4大类7个亚类，网格员承担政策宣传等7大类职责",
      [("4大类", 4, "类", "exact", ""), ("7个", 7, "个", "exact", ""), ("7大类", 7, "类", "exact", "")]),
 ]
