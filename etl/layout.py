@@ -31,6 +31,8 @@ _SENTENCE_END = re.compile(r"[。！？!?…]")
 _BYLINE = re.compile(r"^[□■◇◆●○]?\s*(?:[\u4e00-\u9fff]{2,8}?(?:日报|晚报|报社|新闻网|融媒体中心|电视台|广播电视台)\s*)?"
                      r"(本报记者|本报通讯员|记者|通讯员|特约记者|本报讯|文/|文：|撰稿)")
 _PHOTO_CREDIT = re.compile(r"^[^。！？，]{1,24}\s(摄|供图|摄影)$|^(本报记者\s*)?[^。！？，\s]{1,12}\s*摄$")
+# A short caption with its credit in brackets (沙漠酒店(央广网发 曾令飞 摄), 牧民在转场（图片由某旗委宣传部提供）)
+_INLINE_CAPTION = re.compile(r"^[^。！？\n]{1,30}[(（][^()（）\n]{1,24}(?:\s摄|摄影|供图|提供)[)）]$")
 _QUOTE_ITEM = re.compile(r"^[★☆]")  # a quotation column's item (◆ ● ■ are bullets of lists and briefs)
 # A page's rule between articles: ━━━━, ────, ＝＝＝＝, ****
 # (or a line of nothing but emoji and signs: 🌿🌿🌿🌿🌿, a post's divider)
@@ -366,6 +368,8 @@ def _classify(text: str) -> str:
         return "byline"  # a work report's issuer and date under its title: not the title
     if len(text) <= 30 and _PHOTO_CREDIT.match(text):
         return "credit"
+    if "\n" not in text and _INLINE_CAPTION.match(text):
+        return "para"  # 沙漠酒店(央广网发 曾令飞 摄): a web page's photo caption inside the story, not a headline
     if _QUOTE_ITEM.match(text):
         return "quote"
     if _QUOTE_SOURCE.match(text) and len(text) <= 100 and "。" not in text[:-1]:

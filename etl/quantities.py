@@ -150,7 +150,9 @@ _PER_SUFFIX = "人|户|亩|年|月|天|日|只|头|平方米|公顷|吨|公斤|�
 _PEOPLE_NOUN = (r"(?:城镇|农村|牧区|常住|户籍|流动|总|城区)?人口"
                 # 46万贫困农牧民, 1.2万群众: people named by who they are
                 r"|(?:建档立卡)?(?:贫困|脱贫|困难|各族|城乡|农村|城镇)?(?:农牧民|牧民|农民|群众|居民|村民|党员|职工|志愿者|人口)")
-_BARE_END = r"(?=[，。；！？：,;!?、”」）)…\s的了]|$|" + _PEOPLE_NOUN + ")"
+_BARE_END = (r"(?=[，。；！？：,;!?、”」）)…\s的了]|$|" + _PEOPLE_NOUN
+             # 一年收入是20万左右。, 农家乐的20多万收入: a qualifier, or the money it is, after the bare figure
+             + r"|(?:左右|上下|以上)(?:[，。；！？,;!?、）)\s]|$)|(?:收入|工资|分红|租金|补贴|存款|贷款)(?![\u4e00-\u9fff]{0,2}(?:户|人|村)))")
 # The pattern starts with a character class so that the engine skips ahead fast; the look-behind
 # checks are done in Python on the few candidates.
 _PATTERN = re.compile(
@@ -473,6 +475,8 @@ _CHN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十") if
 _SPAN_END = re.compile(r"不等|之间")
 _CHANGE_FROM = re.compile(r"(?:从|由)[^，。；！？\n]*$")  # 从/由 earlier in the clause: a change, not a range
 _TIME_PER = re.compile(r"每(?:一)?(?:个)?(?:年|月|周|天|日|晚|季度|季)")
+# 农家乐的20多万收入: a bare 万 figure right before the money it is
+_MONEY_WORD_AFTER = re.compile(r"(?:元)?(?:收入|工资|分红|租金|补贴|存款|贷款|资金|奖金)(?![\u4e00-\u9fff]{0,2}(?:户|人|村))")
 # 1.9万城镇人口: a bare 万 figure right before a population noun counts people
 _POPULATION_AFTER = re.compile(_PEOPLE_NOUN)
 _POPULATION_BEFORE = re.compile(r"(?:人口|人数)(?:总数|总量)?(?:已|共|约)?(?:有|达|达到|为|超过|突破)?$")
@@ -540,8 +544,10 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
     if not unit_written and num_text[-1:] in "万亿" and (
             u := _UNIT_NOUN_BEFORE.search(text, max(0, num_start - 12), _prefix(text, num_start)[0])):
         unit_written = {"人数": "人", "户数": "户"}.get(u.group(1), u.group(1))
-    if not unit_written and post:
-        return None  # "以上" after a bare number: not a quantity of anything known
+    money_after = not unit_written and num_text[-1:] in "万萬亿億" and _MONEY_WORD_AFTER.match(text, m.end())
+    if not unit_written and post and not (
+            num_text[-1:] in "万萬亿億" and _MONEY_CONTEXT.search(text, max(0, num_start - 30), num_start)):
+        return None  # "以上" after a bare number: not a quantity of anything known (but 一年收入是20万左右)
     first = num_text[0]
     chinese = first in _CHN_CHARS
     upper = False
@@ -661,7 +667,7 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         if not any(c in _BU for c in num_text):
             return None
         nxt = text[end:end + 1]
-        if nxt and nxt not in _CLAUSE_FOLLOW:
+        if nxt and nxt not in _CLAUSE_FOLLOW and not money_after:
             return None
     if stop and _in_stoplist(text, num_start, stop):
         return None
@@ -687,7 +693,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
     if unit_written == "块" and (_MONEY_CONTEXT.search(text, max(0, num_start - 12), num_start)
                                 or _MONEY_NOUN_AFTER.match(text, end) or (
             (text[end:end + 1] in _CLAUSE_FOLLOW or text[end:end + 1] == "" or _JIAO.match(text, end))
-            and _SPOKEN_MONEY_VERB.search(text, max(0, num_start - 8), num_start))):
+            and (_SPOKEN_MONEY_VERB.search(text, max(0, num_start - 8), num_start)
+                 or any(c in "万萬" for c in num_text)))):  # 每年都能有2万块。: tens of thousands said as 块
         unit, category = "元", "money"  # 光油钱就一百多块; 每只羊能多卖七八十块; 稳定在1块2以上
         jiao = _JIAO.match(text, end)
         if jiao and parsed.qualifier != "range":
@@ -699,8 +706,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
                 end += 2
     elif unit_written:
         unit, category = UNITS[unit_written]
-    elif _MONEY_CONTEXT.search(text, max(0, num_start - 30), num_start):
-        unit, category = "元", "money"  # 仅惠民补贴一项，我家一年就超过五六万
+    elif money_after or _MONEY_CONTEXT.search(text, max(0, num_start - 30), num_start):
+        unit, category = "元", "money"  # 仅惠民补贴一项，我家一年就超过五六万; 农家乐的20多万收入
     else:
         unit, category = "", "other"
     if unit == "°C":

@@ -131,6 +131,15 @@ def test_a_headline_pair_after_an_article_still_opens_the_next_one():
     assert len(split_articles(Document("q.txt", text, "x"))) == 2
 
 
+def test_a_web_pages_photo_captions_stay_inside_the_story():
+    # 沙漠酒店(央广网发 曾令飞 摄) over another caption: photos in the story, not a kicker and a headline
+    text = ("央广网阿拉善6月6日消息 在阿拉善左旗乌兰哈达嘎查，人均收入跃升至近3万元。\n\n"
+            "沙漠酒店(央广网发 曾令飞 摄)\n\n当地牧民家的农家乐帐篷(央广网发 曾令飞 摄)\n\n"
+            "参股牧户从最初的99户发展到如今的213户。")
+    arts = split_articles(Document("c.txt", text, "x"))
+    assert len(arts) == 1 and "213户" in arts[0].text
+
+
 def test_run_on_sentences_are_cut_at_commas():
     text = "全市建成服务站400个，其中科左中旗60个、奈曼旗52个，" * 200
     spans = sentences(text)

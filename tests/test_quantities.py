@@ -332,6 +332,11 @@ SENTENCES = [
     # a bare 万 figure before the poor it counts; a bare 千 with its qualifier after the unit
     ("带动14.54万建档立卡贫困人口受益，实现14.1万贫困人口脱贫，亩产千斤左右",
      [("14.54万", 145400, "人", "exact", ""), ("14.1万", 141000, "人", "exact", ""), ("千斤左右", 1000, "斤", "approx", "亩")]),
+    # spoken money: a bare 万 figure with its qualifier or its money after it; tens of thousands said as 块
+    ("搞农家乐一年收入是20万左右", [("20万左右", 200000, "元", "approx", "")]),
+    ("农家乐的20多万收入让他很满意，我现在每年都能有2万块。",
+     [("20多万", 200000, "元", "more", ""), ("2万块", 20000, "元", "exact", "年")]),
+    ("盖房用了2万块砖", [("2万块", 20000, "块", "exact", "")]),
     ("草原类型分4大类7个亚类，网格员承担政策宣传等7大类职责",
      [("4大类", 4, "类", "exact", ""), ("7个", 7, "个", "exact", ""), ("7大类", 7, "类", "exact", "")]),
 ]
