@@ -120,7 +120,7 @@ _ROUTE_TO_AFTER = re.compile(_ROUTE_WORD)
 _POSTCODE_AFTER = re.compile(r"[ \u3000]?[0-9]{6}(?![0-9])")
 # 东邻察右后旗, 北靠阿尔巴斯, 南伴…嘎查, 与…毗邻: a place's neighbours, not the place described
 _NEIGHBOUR_BEFORE = re.compile(r"(?:[东南西北]|[东西][南北])(?:面|部|侧|边)?(?:邻|临|接|连|靠|依|伴|界|毗邻|紧邻|相邻|接壤|与)$|"
-                               r"毗邻$|紧邻$|相邻$")
+                               r"毗邻$|紧邻$|相邻$|临近$|邻近$|靠近$|紧靠$|地邻$")  # (临近宁夏中卫的区位优势)
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
 _LEARN_AFTER = re.compile(r"[^，。；！？\n]{0,12}?(?:学习|考察|观摩|取经|调研|交流|参观|培训)")
 # An outside partner as the agent of a passive (设备由昌平区一家企业援建, 被大兴区评为…) gives, it is
