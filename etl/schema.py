@@ -10,7 +10,7 @@ from typing import Literal
 
 # Bump when a change to the code alters what is extracted from the same text: documents loaded by
 # an older extractor are rebuilt on the next run.
-EXTRACTOR_VERSION = "12"  # 12: session 12, traditional characters read as simplified, parallel items, enumerated items, located-in narrowing; 11: thousands grouped with spaces (28 000元); 10: session 11 (issue 9) initiative_basis, real-page programme names, routes and neighbours; 9: session 10, last (real-page places and quantities: chain roots, honours, 全国, 农户); 8: session 10 (issue 9) ASCII clause commas, names confirmed by their programme word elsewhere, …; 7: session 9 (issue 9) ranges written with the unit twice, … (6: session 8; 5: session 7)
+EXTRACTOR_VERSION = "13"  # 13: session 12 final (places ranked against a level, companies named after a city, lives-in people, neighbours; figures of speech, 零X, titles; spoken money; inline captions); 12: traditional characters read as simplified, parallel items, enumerated items, located-in narrowing; 11: thousands grouped with spaces (28 000元); 10: session 11 (issue 9) initiative_basis, real-page programme names, routes and neighbours; 9: session 10, last (real-page places and quantities: chain roots, honours, 全国, 农户); 8: session 10 (issue 9) ASCII clause commas, names confirmed by their programme word elsewhere, …; 7: session 9 (issue 9) ranges written with the unit twice, … (6: session 8; 5: session 7)
 
 Qualifier = Literal["exact", "more", "less", "approx", "range"]
 QUALIFIERS: tuple[str, ...] = ("exact", "more", "less", "approx", "range")
