@@ -348,6 +348,8 @@ def _headed(name: str) -> bool:
     return not (name.endswith(("制", "法")) and name[-2] in _NOT_SYSTEM)
 
 
+_FIVE_YEAR = re.compile(r"[一二三四五六七八九十]{1,3}五")
+_PLACE_DESCRIBED_BEFORE = re.compile(r"(?:位于|地处|坐落于|坐落在|地处于|被誉为|素有)[^，。；！？,;\n“”]{0,10}$")
 _BECAME_BEFORE = re.compile(r"(?:成了|成为了?|变成了?|变为)[\u4e00-\u9fff]{0,3}$")
 _PROBLEM_AFTER = re.compile(r"(?:等)?(?:问题|难题|隐患|矛盾)(?:[^\u4e00-\u9fff]|[的和及与个件条项]|$)")  # (not “驿调和”矛盾纠纷调解室)
 # 选派12名技术骨干担任“田秀才”: a role the programme sets up, which people take on (not what people call someone)
@@ -421,6 +423,10 @@ def _rejected_shape(name: str, text: str, start: int, end: int, suffix: bool, he
                        or (("+" in name or "＋" in name) and not composed)  # “嘎查+社区”联合体 describes; 探索“中心户+…”
                        or "、" in name):  # 实行“街道吹哨、部门报到”: a slogan of parallel phrases
         return True
+    if _FIVE_YEAR.fullmatch(name):
+        return True  # “一五”计划, “十四五”时期: a five-year plan's period, not a programme
+    if not suffix and _PLACE_DESCRIBED_BEFORE.search(text, max(0, start - 12), start):
+        return True  # 恼包村位于新城区“后花园”: how a place is described, not a programme
     if not suffix and name[0] == "零" and 2 <= len(name) <= 4:
         return True  # 服务群众“零距离”, “零跑腿”: a state or target reached (zero X), not a programme's name
     if name.endswith("的") or name.count("、") >= 2:

@@ -362,6 +362,9 @@ def test_comparison_with_regional_average_stays_with_the_banner():
     ("联村集体经济模式闯出发展新路\n\n2022年，镇稻米加工厂种植水稻8000亩，带动就业230余人。",
      [(8000, "联村集体经济"), (230, "联村集体经济")]),
     ("某镇探索发展新模式\n\n2022年，镇稻米加工厂种植水稻8000亩，带动就业230余人。", [(8000, ""), (230, "")]),
+    # a five-year plan's period (“一五”计划期间) and how a place is described (位于新城区“后花园”) are no programmes
+    ("青山区概况\n\n青山区是在“一五”计划期间建设起来的工业区，辖区面积280平方公里。", [(280, "")]),
+    ("恼包村\n\n恼包村位于新城区“后花园”，日接待游客最高达到21万人次。", [(210000, "")]),
     # a place's title (“中国薯都”, “北疆粮仓”) is no programme
     ("“中国薯都”有了幸福模样\n\n截至2020年底，全市750个贫困嘎查村全部出列。", [(750, "")]),
     # what something became (成了致富“香饽饽”) is a figure of speech; a row of quoted problems (“A”“B”等问题) too
