@@ -215,12 +215,17 @@ _NAME_COUNT_LINE = re.compile(r"^[\u4e00-\u9fff“”]{2,14}[ \u3000]+[0-9０-�
 _GROUPED = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?: [0-9]{3})+(?![0-9])")
 
 
+_SI_UNIT_SPACE = re.compile(r"(?<=[0-9]) (?=(?:km²|km2|m²)(?![A-Za-z0-9]))")
+
+
 def _tidy_line(line: str) -> str:
     line = _SPACE.sub(" ", line).strip()
     if " " not in line:  # the patterns below need a space (_SPACE made every one " ")
         return line
     if _GROUPED.search(line):
         line = _GROUPED.sub(lambda m: m.group().replace(" ", ""), line)
+    if "km" in line or "m²" in line:
+        line = _SI_UNIT_SPACE.sub("", line)  # 全旗总面积7 476 km2: the number and its SI unit
     return line if _NAME_COUNT_LINE.match(line) else _DIGIT_SPACE.sub("", line)
 
 

@@ -107,7 +107,7 @@ _ORG_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:有限公司|有限责�
 _COMPANY_AFTER = re.compile(r"[^\W\d成建组有共办设引育展动立新将为与和在对向把被已]{2,10}?"
                             r"(?:专业合作社|股份经济合作社|有限公司|有限责任公司|股份有限公司|集团公司)")
 _NATION_CLAUSE = re.compile(r"\s*(?:目前|截至目前|如今|其中)?[，,]?全国(?:范围内)?(?:共|共有|只有|仅有|有|已有|累计)")
-_ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?之一")
+_ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?之一")
 _SET_SCOPE = re.compile(r"自治区|全区|内蒙古|全国|中国|国家级")
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
 _FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")

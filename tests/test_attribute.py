@@ -567,6 +567,8 @@ def test_programme_by_count_and_scope(text, expect):
     # a neighbour named as an advantage (临近宁夏中卫的区位优势) is not where the figures are
     ("乌兰哈达嘎查\n\n阿拉善左旗乌兰哈达嘎查发展旅游。\n\n嘎查看准了临近宁夏中卫的区位优势，当年即实现经营收益96万元。",
      [(960000, "阿拉善左旗")]),
+    # one of a set the country names (全国160个乡村振兴重点帮扶县之一) is not the banner's count
+    ("科右中旗概况\n\n科右中旗隶属于兴安盟，现在是全国160个乡村振兴重点帮扶县之一。", [(160, "")]),
     # the level a place is ranked against (在全区率先, 居全市第一) is not the figure's place
     ("杭锦旗强基础\n\n杭锦旗在全市率先建成标准化党群服务中心12个。", [(12, "杭锦旗")]),
     ("察右中旗概况\n\n察右中旗位于阴山北麓。东邻察右后旗，北和西北连四子王旗，地域南北最大长度90.2公里，总面积4206平方公里。",

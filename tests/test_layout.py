@@ -105,7 +105,8 @@ def test_a_list_of_names_and_counts_stays_a_list_after_spaces_are_dropped():
     ("累计投入资金1\u2009250\u2009000元。", "1250000元", ""),  # thin spaces of a PDF text layer
     ("全年共接待游客 2 300 人次，比上年多 15 人次。", "2300人次", "多15人次"),
     ("2023年 12 个嘎查 345 户", "", "12个嘎查345户"),  # a group of three after a space only joins a 1-3 digit head
-    ("全旗累计投入资金 1 250.5 万元，建成服务站。", "1250.5万元", ""),  # the integer part grouped, then its decimals
+    ("全旗累计投入资金 1 250.5 万元，建成服务站。", "1250.5万元", ""),
+    ("全旗总面积7 476 km2，辖3个镇。", "7476km2", ""),  # a number and its SI unit, as a journal prints them  # the integer part grouped, then its decimals
 ])
 def test_thousands_grouped_with_spaces_are_one_number(line, joined, kept):
     text = "某旗工作动态\n\n" + line
