@@ -106,9 +106,10 @@ _ORG_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:有限公司|有限责�
 # (the words between hold no verb: 乌兰察布市成立合作社 is the place doing something)
 _COMPANY_AFTER = re.compile(r"[^\W\d成建组有共办设引育展动立新将为与和在对向把被已]{2,10}?"
                             r"(?:专业合作社|股份经济合作社|有限公司|有限责任公司|股份有限公司|集团公司)")
-_NATION_CLAUSE = re.compile(r"\s*(?:目前|截至目前|如今|其中)?[，,]?全国(?:范围内)?(?:共|共有|只有|仅有|有|已有|累计)")
+_NATION_CLAUSE = re.compile(r"\s*(?:目前|截至目前|如今|其中|近日|日前)?[，,]?全国(?:范围内)?"
+                            r"(?:共|共有|只有|仅有|有|已有|累计|(?=[0-9０-９一二三四五六七八九十百千]))")
 _ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?之一")
-_SET_SCOPE = re.compile(r"自治区|全区|内蒙古|全国|中国|国家级")
+_SET_SCOPE = re.compile(r"自治区|全区|我区|内蒙古|全国|中国|国家")
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
 _FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")
 # 乌海至东胜一线交通要道, 呼和浩特—北京航线: a route's ends are where it runs, not what the text is about
@@ -1101,14 +1102,20 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
             return region, "clause"
     s, e = sentence_of(ctx, m.start)
     c0 = clause_start(text, s, m.start)
-    if _NATION_CLAUSE.match(text, c0, m.start):
+    if _NATION_CLAUSE.match(text, c0, m.start + 1):
         return None, "clause"  # 全国共有5个县市入选: the country's figure, not the place's
     if _ONE_OF_AFTER.match(text, m.end):
         # 该县成为自治区…百强县市的19个县市之一: the number counts the set the place belongs to, whose scope is
         # the region (or the country), not the place
         scope = _SET_SCOPE.search(text, c0, m.start)
         if scope is not None:
-            return (Region(level="region") if scope.group(0) in ("自治区", "全区", "内蒙古") else None), "clause"
+            return (Region(level="region") if scope.group(0) in ("自治区", "全区", "我区", "内蒙古") else None), "clause"
+        # 二连浩特市是首批十三个沿边开放城市之一: the place is a member of a set named without its scope, so the count
+        # is not the place's own (but 达来是苏木选聘的41名护边员之一: the 苏木 named after 是 owns the set)
+        copula = text.rfind("是", c0, m.start)
+        if (copula >= 0 and "的" not in text[copula:m.start]
+                and not any(copula < l.start for l in in_range(ctx.locs, ctx.loc_starts, c0, m.start))):
+            return None, "clause"
     before = [l for l in in_range(ctx.locs, ctx.loc_starts, c0, m.start) if l.end <= m.start]
     clause_locs = [l for l in before if "等" not in text[l.end:m.start]]
     listed = [l for l in before if "等" in text[l.end:m.start] and l.how in ("name", "chain")

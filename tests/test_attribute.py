@@ -569,6 +569,13 @@ def test_programme_by_count_and_scope(text, expect):
      [(960000, "阿拉善左旗")]),
     # one of a set the country names (全国160个乡村振兴重点帮扶县之一) is not the banner's count
     ("科右中旗概况\n\n科右中旗隶属于兴安盟，现在是全国160个乡村振兴重点帮扶县之一。", [(160, "")]),
+    # the country's own count written straight after 全国 (近日全国100个…公布), and a set the place belongs to
+    # (是国家批准的首批十三个沿边开放城市之一; 是首批十三个…之一) are not the place's; a set the place owns is
+    ("玉泉区两社区上榜\n\n近日全国100个优秀社区工作法公布，玉泉区共有两个社区上榜。", [(100, ""), (2, "玉泉区")]),
+    ("二连浩特口岸\n\n二连浩特市是国家批准的首批十三个沿边开放城市之一，口岸年过货量1800万吨。",
+     [(13, ""), (18000000, "二连浩特市")]),
+    ("二连浩特口岸\n\n二连浩特市是首批十三个沿边开放城市之一。", [(13, "")]),
+    ("护边员达来\n\n阿拉善左旗乌力吉苏木的达来还是苏木选聘的41名护边员之一。", [(41, "阿拉善左旗")]),
     # the level a place is ranked against (在全区率先, 居全市第一) is not the figure's place
     ("杭锦旗强基础\n\n杭锦旗在全市率先建成标准化党群服务中心12个。", [(12, "杭锦旗")]),
     ("察右中旗概况\n\n察右中旗位于阴山北麓。东邻察右后旗，北和西北连四子王旗，地域南北最大长度90.2公里，总面积4206平方公里。",
