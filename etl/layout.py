@@ -492,6 +492,7 @@ def split_articles(doc: Document) -> list[Article]:
     text = normalise(doc.text)
     one_post = doc.kind != "html" and _WECHAT.search(text, 0, 300) is not None
     blocks = _blocks(text, one_post)
+    page = _is_page(text, blocks)
     groups: list[dict] = []
     current: dict | None = None
     pending_heads: list[str] = []
@@ -570,6 +571,8 @@ def split_articles(doc: Document) -> list[Article]:
                 # a kicker and a title open an article on a page; a web page holds one article, in
                 # which two-line subheads (网格划分“精细化” / 从“一张大网”到“格中有格”) are sections
                 or (len(pending_heads) >= 2 and doc.kind != "html" and not one_post
+                    # (one story's subheads head its sections once its body has begun: a finished sentence)
+                    and (page or current is None or not any(_SENTENCE_END.search(t) for t in current["paras"]))
                     # 村情简介 / 经济情况: a profile's or a report's topic labels are its sections, not a new title
                     and not (current is not None and current["paras"]
                              and all(_SECTION_LABEL.match(h) for h in pending_heads)))
@@ -643,6 +646,26 @@ def split_articles(doc: Document) -> list[Article]:
             published=doc.published,
         ))
     return articles
+
+
+# A newspaper page's masthead or folio (内蒙古日报2024年6月18日 星期二, 第5版 旗县区新闻, 北疆党建 A03)
+_MASTHEAD = re.compile(r"(?:日报|晚报|新报|时报|商报|早报|周报|党建|报社)\s*(?:19|20)\d\d\s*年|星期[一二三四五六日天]|"
+                       r"(?:^|\s)第\s*[0-9０-９一二三四五六七八九十]+\s*版|(?:^|\s)[A-Z]?[0-9０-９]{1,2}\s*版(?:\s|$)")
+
+
+def _is_page(text: str, blocks: list[_Block]) -> bool:
+    """Tell whether a text file holds a newspaper page (several stories) rather than one story.
+
+    A page shows its masthead or folio (报名 and date, 星期…, 第5版), or stories that each bring their own
+    byline, dateline or brief: two of them or more. One story copied from a web page or a document has
+    neither; its two-line subheads (盘活资产 / 集体经济天地宽) are its sections, not new articles.
+    """
+    head = text[:400]
+    if _MASTHEAD.search(head):
+        return True
+    marks = sum(1 for b in blocks if b.kind in ("byline", "brief", "continued")
+                or (b.kind == "para" and _DATELINE.match(b.text)))
+    return marks >= 2
 
 
 # A heading that only names a topic of what it heads (基本情况, 村情简介, 地理环境, 主要做法, 存在问题,

@@ -122,6 +122,8 @@ _POSTCODE_AFTER = re.compile(r"[ \u3000]?[0-9]{6}(?![0-9])")
 # 东邻察右后旗, 北靠阿尔巴斯, 南伴…嘎查, 与…毗邻: a place's neighbours, not the place described
 _NEIGHBOUR_BEFORE = re.compile(r"(?:[东南西北]|[东西][南北])(?:面|部|侧|边)?(?:邻|临|接|连|靠|依|伴|界|毗邻|紧邻|相邻|接壤|与)$|"
                                r"毗邻$|紧邻$|相邻$|临近$|邻近$|靠近$|紧靠$|地邻$")  # (临近宁夏中卫的区位优势)
+# a verb of selling or sending right before the place it goes to (销到, 卖往, 运送到, 发给)
+_SENT_TO_BEFORE = re.compile(r"(?:销|卖|运|送|发|供|输送|调运|出口|外销|销售)(?:到|往|至|给)$")
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
 _LEARN_AFTER = re.compile(r"[^，。；！？\n]{0,12}?(?:学习|考察|观摩|取经|调研|交流|参观|培训)")
 # An outside partner as the agent of a passive (设备由昌平区一家企业援建, 被大兴区评为…) gives, it is
@@ -848,6 +850,14 @@ def _default_region(locs: list[Loc], body_start: int, text: str = "", byline: Re
         if (byline is not None and byline.league_code == region.league_code and not region.banner_code
                 and byline.banner_code):
             return byline  # 赤峰市…推进会交流发言 / 阿鲁科尔沁旗…书记: the speaker's banner within the meeting's league
+        if not region.banner_code and region.league_code:
+            # 抱团奔小康兴安盟 over a story of one banner (科右前旗…图门嘎查…): the story's banner within the
+            # headline's league, when the body names no other banner
+            body_banners = {l.region.banner_code for l in named if l.start >= body_start and l.region.banner_code}
+            if len(body_banners) == 1:
+                one = next(l for l in named if l.start >= body_start and l.region.banner_code)
+                if one.region.league_code == region.league_code:
+                    return cut_region(one.region, "banner")
         return region
     if byline is not None:
         return byline
@@ -1126,7 +1136,9 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
         if shared.banner_code:
             return cut_region(shared, "banner") if level_of(shared) != "banner" else shared, "clause"
     if (clause_locs and m.start == clause_locs[-1].end and clause_locs[-1].how != "outside"
-            and not _in_list(text, clause_locs[-1])):
+            and not _in_list(text, clause_locs[-1])
+            # (销到鄂伦春旗46万袋: what is sold or sent to a place is the seller's figure)
+            and not _SENT_TO_BEFORE.search(text, max(0, clause_locs[-1].start - 4), clause_locs[-1].start)):
         # 与全旗11所中小学结成对子: the place written right before the number owns it
         return clause_locs[-1].region, "clause"
     if m.unit in _DISTANCE_UNITS:

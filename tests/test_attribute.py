@@ -585,6 +585,9 @@ def test_programme_by_count_and_scope(text, expect):
      [(68, "阿巴嘎旗"), (210, "阿巴嘎旗")]),
     ("某镇概况\n\n该镇地处呼伦贝尔市西部，鄂温克族自治旗南端，全镇共有党员420名。",
      [(420, "鄂温克族自治旗")]),
+    # what is sold to a place written right before the figure is the seller's
+    ("木耳菌袋供不应求\n\n阿荣旗得力其尔鄂温克族乡的木耳合作社今年的菌袋供不应求，已销到鄂伦春旗46万袋。",
+     [(460000, "阿荣旗")]),
 ])
 def test_several_places_per_passage(text, expect):
     got = sorted((f.value, f.banner) for f in facts_of(text))
@@ -598,6 +601,29 @@ def test_a_continued_page_does_not_inherit_the_article_above():
     assert one(facts, 46).banner == "扎鲁特旗"
     for v in (7, 2600):
         assert one(facts, v).banner == "乌拉特中旗"
+
+
+def test_one_storys_later_sections_keep_the_place_its_lead_names():
+    # a web story saved as text: a photo's caption line and two-line subheads head sections, not new articles
+    story = ("红柳村党支部抓产业促增收\n\n近年来，兴安盟扎赉特旗巴彦高勒镇红柳村党支部立足资源禀赋，带领群众发展特色种植，"
+             "村集体经济收入连续三年超过百万元。\n\n村民在温室大棚里采摘西红柿\n\n盘活闲置资源\n\n让集体经济壮起来\n\n"
+             "村党支部争取资金，建成温室大棚24座，每年为村集体增收18万元。")
+    for v in (24, 180000):
+        fact = one(facts_of(story), v)
+        assert (fact.league, fact.banner) == ("兴安盟", "扎赉特旗")
+
+
+@pytest.mark.parametrize("body, banner", [
+    # a headline that names the league over a story of one of its banners: the story's banner
+    ("近年来，阿鲁科尔沁旗天山镇把5个小合作社合成一个大合作社，统一经营。", "阿鲁科尔沁旗"),
+    # a story that goes through two banners stays the league's where a paragraph names no place
+    ("近年来，阿鲁科尔沁旗把5个小合作社合成一个大合作社，林西县也建起3个联合社。", ""),
+])
+def test_a_league_headline_over_one_banners_story(body, banner):
+    story = f"抱团发展闯新路赤峰市\n\n{body}\n\n今年，合作社流转土地1.2万亩，带动120户村民增收。"
+    for v in (12000, 120):
+        fact = one(facts_of(story), v)
+        assert (fact.league, fact.banner) == ("赤峰市", banner)
 
 
 def test_a_subtitles_programme_the_body_goes_on_naming_beats_a_descriptive_title():

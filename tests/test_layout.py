@@ -132,6 +132,30 @@ def test_a_headline_pair_after_an_article_still_opens_the_next_one():
     assert len(split_articles(Document("q.txt", text, "x"))) == 2
 
 
+# One story copied from a web page into a text file: a photo's caption line, then two-line subheads.
+_ONE_STORY = ("某旗某镇红柳村党支部抓产业促增收\n\n"
+              "近年来，兴安盟扎赉特旗巴彦高勒镇红柳村党支部立足资源禀赋，带领群众发展特色种植，"
+              "全村户均增收5000元，村集体经济收入连续三年超过百万元。\n\n"
+              "村民在温室大棚里采摘西红柿\n\n盘活闲置资源\n\n让集体经济壮起来\n\n"
+              "村党支部争取资金，建成温室大棚24座，每年为村集体增收18万元。\n\n"
+              "培育带头人\n\n让能人回村挑大梁\n\n村里回引大学毕业生6名，领办合作社2家。")
+
+
+def test_one_storys_two_line_subheads_are_sections_not_new_articles():
+    arts = split_articles(Document("s.txt", _ONE_STORY, "x"))
+    assert len(arts) == 1
+    assert "24座" in arts[0].text and "6名" in arts[0].text
+
+
+@pytest.mark.parametrize("top", [
+    "内蒙古日报2024年6月18日 星期二\n\n",  # a masthead with its date
+    "第5版 旗县区新闻\n\n",  # a folio
+])
+def test_on_a_newspaper_page_a_headline_pair_still_opens_an_article(top):
+    text = top + _ONE_STORY
+    assert len(split_articles(Document("p.txt", text, "x"))) == 3
+
+
 def test_a_web_pages_photo_captions_stay_inside_the_story():
     # 沙漠酒店(央广网发 曾令飞 摄) over another caption: photos in the story, not a kicker and a headline
     text = ("央广网阿拉善6月6日消息 在阿拉善左旗乌兰哈达嘎查，人均收入跃升至近3万元。\n\n"
