@@ -245,6 +245,8 @@ _COUNTED_THEN_MEASURE = re.compile(
     r"(?:[0-9０-９一二两三四五六七八九十百千]+[个家所]|[近约超]?[一二两三四五六七八九]成(?:的)?|[0-9０-９.]+%(?:的)?)"
     r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
+# 均/全部/都 between the counted places and the threshold: it holds for every one of them, not for a subset
+_ALL_OF_THEM = re.compile(r"均|全部|全都|都|一律|各自")
 _SHARE_VERB_BEFORE = re.compile(r"(?:占|占到|增长|提高|下降|降低|增加|减少|达到|达)$")  # 占一成, 增长一成
 # 有 + a count of places or bodies + what is measured of them, right before 不到/超过 (a threshold of the count)
 _HAVE_COUNT_THEN = re.compile(r"有[0-9０-９一二两三四五六七八九十百千]+(?:余|多)?[个家所处支座][\u4e00-\u9fff“”]{2,14}$")
@@ -638,8 +640,10 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None  # 收入5万元以下的薄弱嘎查村, 超过50万元的嘎查村, 有3名以上正式党员的小区: which ones, not how many
     if (pre in ("less", "more") or post in ("以上", "以下")) and unit_written in _THRESHOLD_UNITS | {"人", "户"}:
         k = _prefix(text, num_start)[0]
-        if _COUNTED_THEN_MEASURE.search(text, max(0, k - 26), k):
+        counted = _COUNTED_THEN_MEASURE.search(text, max(0, k - 26), k)
+        if counted and not _ALL_OF_THEM.search(counted.group(0)):
             return None  # 近两成嘎查村经营性收入不足5万元, 有3个联村党委收益不足30万元: the threshold of the count before it
+            # (but 14个行政村集体经济均增收20万元以上: every one of them, a floor that is a figure)
     if pre in ("less", "more") and _HAVE_COUNT_THEN.search(text, max(0, _prefix(text, num_start)[0] - 24),
                                                            _prefix(text, num_start)[0]):
         return None  # 有4个联合体全年集体议事不到3次, 有3处村级驿站上半年服务群众不足200人次: which ones, not a figure

@@ -108,8 +108,8 @@ _COMPANY_AFTER = re.compile(r"[^\W\d成建组有共办设引育展动立新将�
                             r"(?:专业合作社|股份经济合作社|有限公司|有限责任公司|股份有限公司|集团公司)")
 _NATION_CLAUSE = re.compile(r"\s*(?:目前|截至目前|如今|其中|近日|日前)?[，,]?全国(?:范围内)?"
                             r"(?:共|共有|只有|仅有|有|已有|累计|(?=[0-9０-９一二三四五六七八九十百千]))")
-_ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?之一")
-_SET_SCOPE = re.compile(r"自治区|全区|我区|内蒙古|全国|中国|国家")
+_ONE_OF_AFTER = re.compile(r"[\u4e00-\u9fff“”‘’\"]{0,12}?之一")  # (14个“集中连片特困地区”之一: a quoted set)
+_SET_SCOPE = re.compile(r"自治区|全区|我区|内蒙古|全国|我国|中国|国家")
 # a news dateline's place: 新华社呼和浩特6月3日电, 中国经济网呼伦贝尔8月26日讯
 _FILED_FROM_AFTER = re.compile(r"\s?[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|讯|消息)")
 # 乌海至东胜一线交通要道, 呼和浩特—北京航线: a route's ends are where it runs, not what the text is about
