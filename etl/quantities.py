@@ -232,6 +232,9 @@ _SLOGAN_AFTER_GE = ("坚持", "必须", "明确", "务必", "确保", "确立", 
 # Classifiers that never end a place name: 三个村 is a count (but 一棵树村, 三家子 are places).
 _NEVER_PLACE = frozenset({"个", "名", "位", "人", "项", "条", "种", "人次", "批次"})
 _NOT_MONEY_AFTER = frozenset("旦宵素年首帅老件朝代")
+# the second character of a word that starts with 人 (人员, 人才, 人工湖, 人大代表, 人行道, 人居环境): after 个 it
+# is what is counted, not 个人 = people
+_REN_WORD_SECOND = frozenset("员家才民工大行居防文造")
 _RANK_OK_BEFORE = frozenset("目此之当以提眼面跟")
 # The rest of a clause holds another number (the count the threshold qualifies).
 _THRESHOLD_AFTER = re.compile(r"(?:正式|在册|在职|常住)?[\u4e00-\u9fff]{0,4}?的")
@@ -245,6 +248,8 @@ _COUNTED_THEN_MEASURE = re.compile(
     r"(?:[0-9０-９一二两三四五六七八九十百千]+[个家所]|[近约超]?[一二两三四五六七八九]成(?:的)?|[0-9０-９.]+%(?:的)?)"
     r"[\u4e00-\u9fff]{0,4}?(?:嘎查村|嘎查|村|社区|合作社|企业|党组织|党支部|党委|联合体|苏木镇|乡镇)"
     r"[\u4e00-\u9fff“”]{1,10}$")
+# a modal or the office that decides right after a threshold: the condition of a rule (…以上必须由…审批)
+_RULE_AFTER = re.compile(r"(?:的[\u4e00-\u9fff]{0,8}?)?[，,]?(?:必须|须|需|需要|应|应当|一律|由[\u4e00-\u9fff]{1,10}?(?:审批|审核|批准|决定|签字))")
 # 均/全部/都 between the counted places and the threshold: it holds for every one of them, not for a subset
 _ALL_OF_THEM = re.compile(r"均|全部|全都|都|一律|各自")
 _SHARE_VERB_BEFORE = re.compile(r"(?:占|占到|增长|提高|下降|降低|增加|减少|达到|达)$")  # 占一成, 增长一成
@@ -424,8 +429,15 @@ def find_quantities(text: str) -> list[Mention]:
             prev = mention
     if "平均年龄" in text:
         out = _group_ages(text, out)
+    if "其中" in text:
+        out = _elided_units(text, out)
+    if "角钱" in text or "毛钱" in text:
+        out = _dimes(text, out)
+    if len(out) >= 2:
+        out = _one_unit_prices(text, out)
     if out and "“" in text:
         names = [(q.start(1), q.end(1)) for q in _NAMED_FORMULA.finditer(text) if _is_formula(q.group(1))]
+        names += [(q.start(1), q.end(1)) for q in _QUOTED_ROW.finditer(text) if _is_formula_row(q.group(1))]
         if names:
             # “一户带十户”, “三减三优”, “15分钟便民生活圈”: a programme named with numbers, not a figure
             out = [m for m in out if not any(a <= m.start and m.end <= b for a, b in names)]
@@ -439,6 +451,79 @@ _DOES_TIMES_BEFORE = re.compile(r"(?:组织|开展|举办|举行|召开|进行|�
 _NAMED_FORMULA = re.compile(r"“([^“”\n]{2,12})”")
 _NUMERAL_RUN = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+")
 _NAME_END = re.compile(r"(?:圈|工程|行动|机制|模式|工作法|法|制|计划|活动)$")
+
+
+# a quoted row of numbered slogans (“一条主线、两个共同、三个带头、四个纳入、五个认同”): a formula, not figures
+_QUOTED_ROW = re.compile(r"“([^“”\n。；]{5,60})”")
+_ROW_ITEM_NUMBERED = re.compile(r"^[一二两三四五六七八九十百千万]+[个项条大种类件]?[\u4e00-\u9fff]{1,6}$")
+
+
+def _is_formula_row(row: str) -> bool:
+    """Items parted by 、 (at least two), each a Chinese numeral, perhaps a measure word, and a short word."""
+    items = row.split("、")
+    return len(items) >= 2 and all(_ROW_ITEM_NUMBERED.match(i) for i in items)
+
+
+# 3.66万头只，其中大畜3.3万: a part after 其中 written without the unit of the whole it is part of
+_PART_OF = re.compile(r"[，,、]?其中[\u4e00-\u9fff]{0,6}?$")
+
+
+# 1斤卖8元, 1只羊多挣20元: one unit of the goods, a verb of selling or earning, then the money it fetches
+_ONE_UNIT_SOLD = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:就|能|可|可以|还)?(?:卖|售|卖到|售价|多卖|多挣|挣|赚|多赚|收入|增收)了?"
+                            r"(?:到|上|出)?$")
+
+
+# 8角钱, 五毛钱: tenths of a yuan, said as they are paid (not 三角, a triangle; not 一毛不拔)
+_DIME = re.compile(r"(?<![0-9０-９一二两三四五六七八九十百千万.])([1-9一二两三四五六七八九])"
+                   r"(?:(?:到|至|-|—|~|～)?([1-9一二三四五六七八九]))?(?:角|毛)钱")  # (三到五毛钱, 两三毛钱: a range)
+
+
+def _digit(c: str) -> int:
+    return "123456789".find(c) + 1 or "一二三四五六七八九".find(c) + 1 or 2  # (两 → 2)
+
+
+_EACH_BEFORE = re.compile(r"每([\u4e00-\u9fff])(?=[^每]*$)")
+
+
+def _dimes(text: str, out: list[Mention]) -> list[Mention]:
+    """Add the money said in 角/毛 (8角钱 = 0.8 元) where no other mention covers it."""
+    added = []
+    for d in _DIME.finditer(text):
+        if any(m.start < d.end() and d.start() < m.end for m in out):
+            continue
+        n, hi = (_digit(g) if g else None for g in d.group(1, 2))
+        if hi is not None and hi <= n:
+            continue
+        c0 = max(text.rfind(c, 0, d.start()) for c in "，,。；;！？\n") + 1
+        per = _EACH_BEFORE.search(text, max(c0, d.start() - 16), d.start())  # 每斤比市场价高出两毛钱: per 斤
+        low = round(n * 0.1, 1)
+        added.append(Mention(d.start(), d.end(), d.group(0), low, "元", qualifier="range" if hi else "exact",
+                             value_low=low if hi else None, value_high=round(hi * 0.1, 1) if hi else None,
+                             per=per.group(1) if per else "", category="rate" if per else "money", classifier="角"))
+    return sorted(out + added, key=lambda m: m.start) if added else out
+
+
+def _one_unit_prices(text: str, out: list[Mention]) -> list[Mention]:
+    """A price given for one unit (1斤卖8元): the unit is the money's per, not a count of its own."""
+    keep: list[Mention] = []
+    for k, m in enumerate(out):
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        if (nxt is not None and m.value == 1 and m.qualifier == "exact" and m.category != "money" and m.unit
+                and nxt.unit == "元" and not nxt.per and _ONE_UNIT_SOLD.fullmatch(text, m.end, nxt.start)):
+            out[k + 1] = replace(nxt, per=m.classifier or m.unit, category="rate")
+            continue
+        keep.append(out[k] if out[k] is m else m)
+    return keep
+
+
+def _elided_units(text: str, out: list[Mention]) -> list[Mention]:
+    """Give a bare part (no unit) after 其中 the unit of the figure of the whole right before it."""
+    for k in range(1, len(out)):
+        m, whole = out[k], out[k - 1]
+        if (m.unit == "" and whole.unit and not whole.per and m.value <= whole.value
+                and _PART_OF.search(text, whole.end, m.start)):
+            out[k] = replace(m, unit=whole.unit, category=whole.category, classifier=whole.classifier)
+    return out
 
 
 def _is_formula(name: str) -> bool:
@@ -621,6 +706,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None  # 8点30分, 十分; a score only after 积分/得分: 兑换积分12万分
     if unit_written in _NOT_CLASSIFIER_AFTER and text[end:end + 1] in _NOT_CLASSIFIER_AFTER[unit_written]:
         return None  # 5部门联合, 3起来; but 1部工作手机, 纠纷86起
+    if post in ("以上", "以下", "以内") and _RULE_AFTER.match(text, end):
+        return None  # 支出1000元以上必须由书记审批, 1000元以下由分管乡长审批: a rule's condition, not a figure
     if (post in ("以上", "以下", "以内") and text[end:end + 1] == "的" and _COUNT_LATER.match(text, end)
             and unit_written not in ("%", "％", "成")):
         return None  # 收入10万元以上的村达到45个: a threshold that says which villages are counted
@@ -691,8 +778,8 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
                               None if parsed.high is None else parsed.high * 1e8, parsed.qualifier)
         end += 1
         unit_written = ""
-    if unit_written in ("口", "个") and text[end:end + 1] == "人" and text[end + 1:end + 2] not in ("员", "家", "才", "民"):
-        end += 1  # 一百七八十口人, 二十八个人: people (not 个人所得, 个人员)
+    if unit_written in ("口", "个") and text[end:end + 1] == "人" and text[end + 1:end + 2] not in _REN_WORD_SECOND:
+        end += 1  # 一百七八十口人, 二十八个人: people (not 个人所得, 个人员, 14个人工湖, 3个人大代表)
         unit_written = "人"
     if unit_written == "块" and (_MONEY_CONTEXT.search(text, max(0, num_start - 12), num_start)
                                 or _MONEY_NOUN_AFTER.match(text, end) or (

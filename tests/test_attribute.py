@@ -587,6 +587,9 @@ def test_programme_by_count_and_scope(text, expect):
      [(68, "阿巴嘎旗"), (210, "阿巴嘎旗")]),
     ("某镇概况\n\n该镇地处呼伦贝尔市西部，鄂温克族自治旗南端，全镇共有党员420名。",
      [(420, "鄂温克族自治旗")]),
+    # a buyer met with 跟 (跟北京新发地的客商签了订单) is a partner; the next sentence stays with the village
+    ("三号地村种马铃薯\n\n察右中旗广益隆镇三号地村成立了种植合作社。去年种了1400亩马铃薯，马铃薯跟北京新发地的客商签了订单。"
+     "订单薯每斤比散卖高出两毛钱。", [(1400, "察哈尔右翼中旗"), (0.2, "察哈尔右翼中旗")]),
     # what is sold to a place written right before the figure is the seller's
     ("木耳菌袋供不应求\n\n阿荣旗得力其尔鄂温克族乡的木耳合作社今年的菌袋供不应求，已销到鄂伦春旗46万袋。",
      [(460000, "阿荣旗")]),

@@ -214,6 +214,19 @@ SENTENCES = [
     ("全镇仍有4个村收入在10万元以下。", [("4个", 4, "个", "exact", "")]),
     ("仍有近两成嘎查村经营性收入不足5万元。", [("近两成", 20, "%", "approx", "")]),
     ("有3个联村党委年度收益不足30万元", [("3个", 3, "个", "exact", "")]),
+    # a rule's condition (…以上必须由…审批) is no figure
+    ("支出1000元以上必须由书记审批，1000元以下由分管乡长审批", []),
+    # a part after 其中 written without its unit takes the unit of the whole before it
+    ("牲畜头数达到3.66万头只，其中大畜3.3万", [("3.66万头只", 36600, "头只", "exact", ""), ("3.3万", 33000, "头只", "exact", "")]),
+    # 个 before a word that starts with 人 counts that thing (14个人工湖), 个人 alone is people
+    ("全区有14个人工湖、19个广场", [("14个", 14, "个", "exact", ""), ("19个", 19, "个", "exact", "")]),
+    ("来了二十八个人", [("二十八个人", 28, "人", "exact", "")]),
+    # a quoted row of numbered slogans is a formula, not figures
+    ("落实“一条主线、两个共同、三个带头、四个纳入”方针，组建10支志愿服务队", [("10支", 10, "支", "exact", "")]),
+    # the price of one unit (1斤卖8角钱, 1只羊多挣20元): the unit is the money's per; 角/毛钱 are tenths of a yuan
+    ("别村的甘薯1斤卖8角钱", [("8角钱", 0.8, "元", "exact", "斤")]),
+    ("咱们1只羊多挣20元", [("20元", 20, "元", "exact", "只")]),
+    ("小米每斤比散卖多卖三到五毛钱", [("三到五毛钱", 0.3, "元", "range", "斤")]),
     # but a floor every one of them reaches (均/全部) is a figure, not which ones are counted
     ("全市14个行政村集体经济均增收20万元以上", [("14个", 14, "个", "exact", ""), ("20万元以上", 200000, "元", "more", "")]),
     ("13个行政村集体经济收入全部超过5万元", [("13个", 13, "个", "exact", ""), ("超过5万元", 50000, "元", "more", "")]),
