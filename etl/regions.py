@@ -854,7 +854,13 @@ def _default_region(locs: list[Loc], body_start: int, text: str = "", byline: Re
             # 抱团奔小康兴安盟 over a story of one banner (科右前旗…图门嘎查…): the story's banner within the
             # headline's league, when the body names no other banner
             body_banners = {l.region.banner_code for l in named if l.start >= body_start and l.region.banner_code}
-            if len(body_banners) == 1:
+            # (a body that speaks of the league on its own more often than of the banner — 呼和浩特市持续完善…，
+            # 回民区已实施…，该市… — is the league's)
+            chain_heads = {a.start for a, b in zip(named, named[1:]) if a.end == b.start}
+            league_alone = sum(1 for l in named if l.start >= body_start and not l.region.banner_code
+                               and l.start not in chain_heads and l.region.league_code == region.league_code)
+            banner_named = sum(1 for l in named if l.start >= body_start and l.region.banner_code)
+            if len(body_banners) == 1 and league_alone < banner_named:
                 one = next(l for l in named if l.start >= body_start and l.region.banner_code)
                 if one.region.league_code == region.league_code:
                     return cut_region(one.region, "banner")

@@ -623,6 +623,8 @@ def test_one_storys_later_sections_keep_the_place_its_lead_names():
     ("近年来，阿鲁科尔沁旗天山镇把5个小合作社合成一个大合作社，统一经营。", "阿鲁科尔沁旗"),
     # a story that goes through two banners stays the league's where a paragraph names no place
     ("近年来，阿鲁科尔沁旗把5个小合作社合成一个大合作社，林西县也建起3个联合社。", ""),
+    # a story that speaks of the league on its own more often than of its one banner stays the league's
+    ("赤峰市持续完善治理体系，赤峰市各地积极响应。与此同时，阿鲁科尔沁旗已实施项目40个。", ""),
 ])
 def test_a_league_headline_over_one_banners_story(body, banner):
     story = f"抱团发展闯新路赤峰市\n\n{body}\n\n今年，合作社流转土地1.2万亩，带动120户村民增收。"
