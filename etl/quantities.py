@@ -696,8 +696,9 @@ def _convert(text: str, m: re.Match[str], stop: re.Pattern[str] | None,
         return None
     if chinese and text[max(0, num_start - 2):num_start].endswith(("周", "星期", "礼拜")):
         return None  # 每周二、周五轮流: weekdays
-    if unit_written == "个" and text.startswith(("方面", "层面"), end):
+    if unit_written == "个" and chinese and text.startswith(("方面", "层面"), end):
         return None  # 主要体现在四个方面: the parts of a speech or report, not a count of anything
+        # (but 彻底摸清5个方面的情况, 涵盖…等10个方面, written in digits: what a survey or a service covers)
     if unit_written == "位" and chinese and text[end:end + 1] in _PRONOUN_AFTER and text[num_start:end] in ("两位", "二位", "三位"):
         return None  # 请两位说说, 两位谈的难处: the people addressed, not a count
     if unit_written == "口" and text[num_start - 1:num_start] in ("老", "小") and text[num_start:end] == "两口":
