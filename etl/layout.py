@@ -229,6 +229,10 @@ def _tidy_line(line: str) -> str:
     return line if _NAME_COUNT_LINE.match(line) else _DIGIT_SPACE.sub("", line)
 
 
+# pinyin with a tone mark in brackets right after a character: 萬(wàn), 全区(qū), 达(dá)到
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+
+
 def normalise(text: str) -> str:
     """Normalise newlines and compatibility spaces; keep full-width characters as written.
 
@@ -236,6 +240,8 @@ def normalise(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = unicodedata.normalize("NFC", text)
+    if "(" in text and _PINYIN.search(text):
+        text = _PINYIN.sub("", text)  # 2.71萬(wàn)元, 已经(jīng): a mirror site's reading aids inside the words
     lines = text.split("\n")
     rows = _normalise_tables(lines) if ("\t" in text or "  " in text or "\u3000" in text or "|" in text
                                          or "｜" in text) else {}
@@ -395,6 +401,11 @@ _VENUE_OPEN = re.compile(r"^[（(]?(?:—{1,2}\s*)?(?:19|20)[0-9]{2}\s*年\s*[0-
                          r"(?![^\n]*(?:会议上|会上|时|讲话|发言|报告)[)）]?$)")
 
 
+# the same date and venue on one line, whole
+_VENUE_LINE = re.compile(r"^[（(]?(?:—{1,2}\s*)?(?:19|20)[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*在"
+                         r"[^\n。]{2,44}?(?:会议上|会上|时|讲话|发言|报告)[)）]?$")
+
+
 def _blocks(text: str, post: bool = False) -> list[_Block]:
     """Classify blocks and join paragraphs that the layout broke in the middle of a word."""
     out: list[_Block] = []
@@ -426,8 +437,8 @@ def _blocks(text: str, post: bool = False) -> list[_Block]:
                 and "\n" not in raw and not _SENTENCE_PUNCT.search(raw):
             prev.text += raw
             continue
-        if _VENUE_OPEN.match(raw) and len(raw) <= 60 and "\n" not in raw:
-            kind = "byline"
+        if (_VENUE_OPEN.match(raw) or _VENUE_LINE.match(raw)) and len(raw) <= 60 and "\n" not in raw:
+            kind = "byline"  # (——2024年1月22日在九原区第十八届人民代表大会第三次会议上: a speech's venue, no quotation's source)
         # "…，引" + "导群众…": a long open paragraph continues in the next block, whatever the
         # next block looks like on its own ("‘零距离’，大雪天…" is short but not a headline).
         if (prev is not None and prev.kind == "para" and _ends_open(prev.text) and kind in ("para", "head")

@@ -431,6 +431,8 @@ def find_quantities(text: str) -> list[Mention]:
         out = _group_ages(text, out)
     if "其中" in text:
         out = _elided_units(text, out)
+    if "、" in text:
+        out = _spoken_pairs(text, out)
     if "角钱" in text or "毛钱" in text:
         out = _dimes(text, out)
     if len(out) >= 2:
@@ -476,6 +478,30 @@ _ONE_UNIT_SOLD = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:就|能|可|可以|还)?(?
 # 8角钱, 五毛钱: tenths of a yuan, said as they are paid (not 三角, a triangle; not 一毛不拔)
 _DIME = re.compile(r"(?<![0-9０-９一二两三四五六七八九十百千万.])([1-9一二两三四五六七八九])"
                    r"(?:(?:到|至|-|—|~|～)?([1-9一二三四五六七八九]))?(?:角|毛)钱")  # (三到五毛钱, 两三毛钱: a range)
+
+
+_CHN_DIGITS = "一二三四五六七八九"
+
+
+def _spoken_pairs(text: str, out: list[Mention]) -> list[Mention]:
+    """七、八百元, 五、六个村: two neighbouring numerals parted by 、 say a rough range (700–800 元, 5–6 个)."""
+    drop = []
+    for k, m in enumerate(out):
+        d2 = _CHN_DIGITS.find(text[m.start:m.start + 1]) + 1
+        if d2 and m.start >= 3 and text[m.start - 1] == "、" and text[m.start - 3] == "第" \
+                and text[m.start - 2] in _CHN_DIGITS + "十":
+            drop.append(k)  # 第一、二批: the second of an ordinal pair, no count
+            continue
+        if (d2 < 2 or m.qualifier != "exact" or m.start < 2 or text[m.start - 1] != "、"
+                or _CHN_DIGITS.find(text[m.start - 2]) + 1 != d2 - 1
+                or (m.start >= 3 and (text[m.start - 3] in _CHN_DIGITS + "、第十百千万零两" or text[m.start - 3].isdigit()))):
+            continue  # (一、二、三 is a list; 第一、二批 counts in order)
+        scale = m.value / d2
+        if scale not in (1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000):
+            continue
+        out[k] = replace(m, start=m.start - 2, text=text[m.start - 2:m.end], value=(d2 - 1) * scale,
+                         value_low=(d2 - 1) * scale, value_high=m.value, qualifier="range")
+    return [m for k, m in enumerate(out) if k not in drop] if drop else out
 
 
 def _digit(c: str) -> int:

@@ -85,7 +85,7 @@ _GAP_NAME = re.compile(r"[^\W\d_的和与及在对把从到为是有将向给、
 
 # A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
-_OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "跟", "到", "放在", "比", "对接", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
+_OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "跟", "距", "离", "到", "放在", "比", "对接", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
                   "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别", "通过", "借助", "依托")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
@@ -123,7 +123,8 @@ _POSTCODE_AFTER = re.compile(r"[ \u3000]?[0-9]{6}(?![0-9])")
 _NEIGHBOUR_BEFORE = re.compile(r"(?:[东南西北]|[东西][南北])(?:面|部|侧|边)?(?:邻|临|接|连|靠|依|伴|界|毗邻|紧邻|相邻|接壤|与)$|"
                                r"毗邻$|紧邻$|相邻$|临近$|邻近$|靠近$|紧靠$|地邻$")  # (临近宁夏中卫的区位优势)
 # a verb of selling or sending right before the place it goes to (销到, 卖往, 运送到, 发给)
-_SENT_TO_BEFORE = re.compile(r"(?:销|卖|运|送|发|供|输送|调运|出口|外销|销售)(?:到|往|至|给)$")
+# (or 距/离 before the point a distance is measured from: 向东距海拉尔区97公里 is the subject's distance)
+_SENT_TO_BEFORE = re.compile(r"(?:销|卖|运|送|发|供|输送|调运|出口|外销|销售)(?:到|往|至|给)$|[距离]$")
 # …学习/考察/观摩 after the place one comes to: a visit to learn, not the story's scene
 _LEARN_AFTER = re.compile(r"[^，。；！？\n]{0,12}?(?:学习|考察|观摩|取经|调研|交流|参观|培训)")
 # An outside partner as the agent of a passive (设备由昌平区一家企业援建, 被大兴区评为…) gives, it is
@@ -1143,7 +1144,8 @@ def region_for(ctx: Context, m: Mention) -> tuple[Region | None, str]:
             return cut_region(shared, "banner") if level_of(shared) != "banner" else shared, "clause"
     if (clause_locs and m.start == clause_locs[-1].end and clause_locs[-1].how != "outside"
             and not _in_list(text, clause_locs[-1])
-            # (销到鄂伦春旗46万袋: what is sold or sent to a place is the seller's figure)
+            # (销到鄂伦春旗46万袋: what is sold or sent to a place is the seller's figure; 距海拉尔区97公里: the
+            # distance of the sentence's subject from that place)
             and not _SENT_TO_BEFORE.search(text, max(0, clause_locs[-1].start - 4), clause_locs[-1].start)):
         # 与全旗11所中小学结成对子: the place written right before the number owns it
         return clause_locs[-1].region, "clause"

@@ -62,10 +62,15 @@ def _gold_value(g: dict, name: str) -> str:
     return value
 
 
+# pinyin with a tone mark in brackets after a character (萬(wàn)): etl.layout drops these reading aids
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+
+
 def _norm_gold(text: str | None) -> str:
     """A gold snippet as the ETL quotes it: without whitespace, in simplified characters (the reader converts a
-    text written in traditional ones, etl.sources.script; a short snippet is converted whatever its share)."""
-    return _norm(_simplified(text or ""))
+    text written in traditional ones, etl.sources.script; a short snippet is converted whatever its share) and
+    without pinyin reading aids (etl.layout drops them)."""
+    return _norm(_simplified(_PINYIN.sub("", text or "")))
 
 
 def _same_value(a: float | None, b: float | None) -> bool:

@@ -590,6 +590,10 @@ def test_programme_by_count_and_scope(text, expect):
     # a buyer met with 跟 (跟北京新发地的客商签了订单) is a partner; the next sentence stays with the village
     ("三号地村种马铃薯\n\n察右中旗广益隆镇三号地村成立了种植合作社。去年种了1400亩马铃薯，马铃薯跟北京新发地的客商签了订单。"
      "订单薯每斤比散卖高出两毛钱。", [(1400, "察哈尔右翼中旗"), (0.2, "察哈尔右翼中旗")]),
+    # the place a distance is measured from (距海拉尔区97公里) is no subject: the distance is the sentence's subject's;
+    # a township the gazetteer places in one banner only (阿木古郎镇) stays there whatever banner the passage named before
+    ("某苏木概况\n\n这个苏木位于新左旗东北。向东距海拉尔区97公里，向西距阿木古郎镇75公里。",
+     [(97, "新巴尔虎左旗"), (75, "新巴尔虎左旗")]),
     # what is sold to a place written right before the figure is the seller's
     ("木耳菌袋供不应求\n\n阿荣旗得力其尔鄂温克族乡的木耳合作社今年的菌袋供不应求，已销到鄂伦春旗46万袋。",
      [(460000, "阿荣旗")]),

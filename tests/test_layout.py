@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.layout import sentences, split_articles
+from etl.layout import normalise, sentences, split_articles
 from etl.schema import Document
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "000_6770a73b9caf9553.txt"
@@ -154,6 +154,22 @@ def test_one_storys_two_line_subheads_are_sections_not_new_articles():
 def test_on_a_newspaper_page_a_headline_pair_still_opens_an_article(top):
     text = top + _ONE_STORY
     assert len(split_articles(Document("p.txt", text, "x"))) == 3
+
+
+def test_a_speechs_date_and_venue_on_one_line_is_its_byline_not_a_quotations_source():
+    text = ("政府工作报告\n\n——2024年1月22日在九原区第十八届人民代表大会第三次会议上\n\n区人民政府区长 某某\n\n"
+            "各位代表：\n\n全年地区生产总值完成351.6亿元、增长9.7%。")
+    arts = split_articles(Document("g.txt", text, "x"))
+    assert [a.kind for a in arts] == ["article"] and "九原区" in arts[0].byline and "351.6亿元" in arts[0].text
+
+
+@pytest.mark.parametrize("raw, read", [
+    ("人均收入达2.71萬(wàn)元", "人均收入达2.71萬元"),  # a mirror site's pinyin inside a number would hide it
+    ("合作社1200吨大白菜已经(jīng)全部腌制完毕", "合作社1200吨大白菜已经全部腌制完毕"),
+    ("建成光伏电站500(MW)，编号(a)", "建成光伏电站500(MW)，编号(a)"),  # no tone mark: not pinyin, kept
+])
+def test_pinyin_reading_aids_are_dropped(raw, read):
+    assert normalise(raw) == read
 
 
 def test_a_web_pages_photo_captions_stay_inside_the_story():

@@ -216,6 +216,10 @@ SENTENCES = [
     ("全镇仍有4个村收入在10万元以下。", [("4个", 4, "个", "exact", "")]),
     ("仍有近两成嘎查村经营性收入不足5万元。", [("近两成", 20, "%", "approx", "")]),
     ("有3个联村党委年度收益不足30万元", [("3个", 3, "个", "exact", "")]),
+    # two neighbouring numerals parted by 、 are a rough range; 第一、二批 counts in order
+    ("每天收入都能达到七、八百元", [("七、八百元", 700, "元", "range", "")]),
+    ("全镇有五、六个村还没有通网", [("五、六个", 5, "个", "range", "")]),
+    ("第一、二批共选派干部6名", [("6名", 6, "人", "exact", "")]),
     # a rule's condition (…以上必须由…审批) is no figure
     ("支出1000元以上必须由书记审批，1000元以下由分管乡长审批", []),
     # a part after 其中 written without its unit takes the unit of the whole before it
