@@ -431,6 +431,8 @@ def find_quantities(text: str) -> list[Mention]:
         out = _group_ages(text, out)
     if "其中" in text:
         out = _elided_units(text, out)
+    if "眼" in text and "井" in text:
+        out = _wells(text, out)
     if "、" in text:
         out = _spoken_pairs(text, out)
     if "角钱" in text or "毛钱" in text:
@@ -478,6 +480,40 @@ _ONE_UNIT_SOLD = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:就|能|可|可以|还)?(?
 # 8角钱, 五毛钱: tenths of a yuan, said as they are paid (not 三角, a triangle; not 一毛不拔)
 _DIME = re.compile(r"(?<![0-9０-９一二两三四五六七八九十百千万.])([1-9一二两三四五六七八九])"
                    r"(?:(?:到|至|-|—|~|～)?([1-9一二三四五六七八九]))?(?:角|毛)钱")  # (三到五毛钱, 两三毛钱: a range)
+
+
+# 眼 counts wells (机井2眼, 改造40眼大口井, 深井39眼, 其中4眼用于灌溉) where a 井 is written next to it or earlier in
+# the sentence; elsewhere it is an eye (看两眼), and 三眼井村 is a place
+_WELL_COUNT = re.compile(r"([0-9０-９]+|[二两三四五六七八九十百]+)眼(?!井村|井子|井镇|井乡)")
+_WELL_NEAR = re.compile(r"井")
+
+
+def _wells(text: str, out: list[Mention]) -> list[Mention]:
+    """Add counts of wells written with 眼 where no other mention covers them."""
+    added = []
+    for w in _WELL_COUNT.finditer(text):
+        s0 = max(text.rfind(c, 0, w.start()) for c in "。！？；\n") + 1
+        if not (_WELL_NEAR.search(text, max(s0, w.start() - 20), w.start()) or "井" in text[w.end():w.end() + 5]):
+            continue
+        if w.start() > 0 and text[w.start() - 1] in "第看瞧瞅望":
+            continue
+        if any(m.start < w.end() and w.start() < m.end for m in out):
+            continue
+        try:
+            parsed = _parse(w.group(1))
+        except NumberFormatError:
+            continue
+        if parsed.value < 1:
+            continue
+        added.append(Mention(w.start(), w.end(), w.group(0), parsed.value, "眼", classifier="眼"))
+    if added:  # 新打15-20米井12眼: the depth says which wells are counted, it is no figure of its own
+        counts = {a.start for a in added}
+        out = [m for m in out if not (m.unit == "米" and _DEPTH_OF_WELLS.match(text, m.end)
+                                       and any(m.end < c <= m.end + 8 for c in counts))]
+    return sorted(out + added, key=lambda m: m.start) if added else out
+
+
+_DEPTH_OF_WELLS = re.compile(r"(?:深)?(?:机)?(?:电)?井")
 
 
 _CHN_DIGITS = "一二三四五六七八九"

@@ -216,6 +216,10 @@ SENTENCES = [
     ("全镇仍有4个村收入在10万元以下。", [("4个", 4, "个", "exact", "")]),
     ("仍有近两成嘎查村经营性收入不足5万元。", [("近两成", 20, "%", "approx", "")]),
     ("有3个联村党委年度收益不足30万元", [("3个", 3, "个", "exact", "")]),
+    # 眼 counts wells next to a 井 (and a well's depth before 井 says which wells); elsewhere it is an eye
+    ("新打15-20米井12眼，改造40眼大口井，其中4眼用于灌溉", [("12眼", 12, "眼", "exact", ""), ("40眼", 40, "眼", "exact", ""),
+                                               ("4眼", 4, "眼", "exact", "")]),
+    ("走进三眼井村，大家都多看两眼", []),
     # two neighbouring numerals parted by 、 are a rough range; 第一、二批 counts in order
     ("每天收入都能达到七、八百元", [("七、八百元", 700, "元", "range", "")]),
     ("全镇有五、六个村还没有通网", [("五、六个", 5, "个", "range", "")]),
