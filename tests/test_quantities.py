@@ -216,6 +216,8 @@ SENTENCES = [
     ("全镇仍有4个村收入在10万元以下。", [("4个", 4, "个", "exact", "")]),
     ("仍有近两成嘎查村经营性收入不足5万元。", [("近两成", 20, "%", "approx", "")]),
     ("有3个联村党委年度收益不足30万元", [("3个", 3, "个", "exact", "")]),
+    # a place's climate in days (无霜期110天左右) is a figure, unlike a story's duration
+    ("全苏木无霜期110天左右，记者走了4天", [("110天左右", 110, "天", "approx", "")]),
     # 眼 counts wells next to a 井 (and a well's depth before 井 says which wells); elsewhere it is an eye
     ("新打15-20米井12眼，改造40眼大口井，其中4眼用于灌溉", [("12眼", 12, "眼", "exact", ""), ("40眼", 40, "眼", "exact", ""),
                                                ("4眼", 4, "眼", "exact", "")]),
