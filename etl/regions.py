@@ -86,7 +86,8 @@ _GAP_NAME = re.compile(r"[^\W\d_的和与及在对把从到为是有将向给、
 # A place right after these words is an object or partner, not the subject: 丰台区向察右后旗投入…,
 # 与北京方面共同实施…, 与察右后旗相邻的四子王旗…
 _OBJECT_BEFORE = ("向", "给", "为", "对", "与", "同", "跟", "距", "离", "到", "放在", "比", "对接", "帮助", "帮扶", "援助", "支援", "携手", "联合", "赴", "来自",
-                  "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别", "通过", "借助", "依托")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
+                  "从", "经", "往", "本报", "安排", "拨付", "资助", "捐赠", "离开", "告别", "通过", "借助", "依托",
+                  "利用", "使用", "争取", "申请", "获得")  # 经大兴区对接, 销往北京, 本报乌海12月5日讯 (a dateline)  # 记者从赤峰市乡村振兴局获悉: the source, not the subject
 
 
 # a higher level that issues funds or tasks to a lower one (自治区下达我旗…, 市里下拨给各旗县…)

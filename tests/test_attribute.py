@@ -594,6 +594,9 @@ def test_programme_by_count_and_scope(text, expect):
     # a township the gazetteer places in one banner only (阿木古郎镇) stays there whatever banner the passage named before
     ("某苏木概况\n\n这个苏木位于新左旗东北。向东距海拉尔区97公里，向西距阿木古郎镇75公里。",
      [(97, "新巴尔虎左旗"), (75, "新巴尔虎左旗")]),
+    # a place whose money is used (利用自治区配置的专项经费) is the funder, not the subject
+    ("社区食堂\n\n敖汉旗新惠镇开办社区食堂。社区利用自治区配置的专项经费，按照每人每餐10元的标准，为28名孤寡老人提供午餐。",
+     [(10, "敖汉旗"), (28, "敖汉旗")]),
     # what is sold to a place written right before the figure is the seller's
     ("木耳菌袋供不应求\n\n阿荣旗得力其尔鄂温克族乡的木耳合作社今年的菌袋供不应求，已销到鄂伦春旗46万袋。",
      [(460000, "阿荣旗")]),
