@@ -29,7 +29,13 @@ Precision before recall: a false number in a chart is worse than a missing one. 
   measures (两米半 = 2.5 米) and drops counts (两个半); 兆 is not a scale in running text (兆瓦),
   and a numeral right after 兆 or after an unread range end (零下20至零下10度) gives nothing;
 - Chinese numeral + 个 followed by a slogan word (坚持, 确保, 意识…) and Chinese numeral + 头
-  not followed by livestock (抓两头) are not counts.
+  not followed by livestock (抓两头) are not counts; nor is a quoted row of numbered slogans
+  (“一条主线、两个共同、三个带头”), or a threshold that is a rule's condition (1000元以上必须由…审批).
+- Spoken forms (after the scan, each only where its trigger character is in the text): money in
+  tenths (8角钱 = 0.8 元, 三到五毛钱 a range), a price for one unit (1斤卖8角钱: per 斤, no 1斤 of its
+  own), two neighbouring numerals parted by 、 (七、八百元 = 700–800; 第一、二批 is ordinal), wells
+  counted with 眼 next to a 井 (机井2眼), and a part after 其中 with the whole's unit (3.66万头只，其中
+  大畜3.3万).
 
 Units: ``unit`` is canonical (名/位/人 → 人; 平米/㎡ → 平方米; 千米 → 公里; 平方千米 → 平方公里;
 摄氏度/℃/度 → °C; 块钱/人民币 → 元; 千克 → 公斤; 公分 → 厘米), other measure words are kept as
@@ -486,7 +492,6 @@ _DIME = re.compile(r"(?<![0-9０-９一二两三四五六七八九十百千万.]
 # 眼 counts wells (机井2眼, 改造40眼大口井, 深井39眼, 其中4眼用于灌溉) where a 井 is written next to it or earlier in
 # the sentence; elsewhere it is an eye (看两眼), and 三眼井村 is a place
 _WELL_COUNT = re.compile(r"([0-9０-９]+|[二两三四五六七八九十百]+)眼(?!井村|井子|井镇|井乡)")
-_WELL_NEAR = re.compile(r"井")
 
 
 def _wells(text: str, out: list[Mention]) -> list[Mention]:
@@ -494,7 +499,7 @@ def _wells(text: str, out: list[Mention]) -> list[Mention]:
     added = []
     for w in _WELL_COUNT.finditer(text):
         s0 = max(text.rfind(c, 0, w.start()) for c in "。！？；\n") + 1
-        if not (_WELL_NEAR.search(text, max(s0, w.start() - 20), w.start()) or "井" in text[w.end():w.end() + 5]):
+        if "井" not in text[max(s0, w.start() - 20):w.start()] and "井" not in text[w.end():w.end() + 5]:
             continue
         if w.start() > 0 and text[w.start() - 1] in "第看瞧瞅望":
             continue
@@ -569,13 +574,15 @@ def _dimes(text: str, out: list[Mention]) -> list[Mention]:
 def _one_unit_prices(text: str, out: list[Mention]) -> list[Mention]:
     """A price given for one unit (1斤卖8元): the unit is the money's per, not a count of its own."""
     keep: list[Mention] = []
-    for k, m in enumerate(out):
-        nxt = out[k + 1] if k + 1 < len(out) else None
+    per = ""  # the unit the previous mention gave to this one
+    for m, nxt in zip(out, out[1:] + [None]):
+        if per:
+            m, per = replace(m, per=per, category="rate"), ""
         if (nxt is not None and m.value == 1 and m.qualifier == "exact" and m.category != "money" and m.unit
                 and nxt.unit == "元" and not nxt.per and _ONE_UNIT_SOLD.fullmatch(text, m.end, nxt.start)):
-            out[k + 1] = replace(nxt, per=m.classifier or m.unit, category="rate")
+            per = m.classifier or m.unit
             continue
-        keep.append(out[k] if out[k] is m else m)
+        keep.append(m)
     return keep
 
 
