@@ -83,6 +83,9 @@ INITIATIVES: list[tuple[str, str, str, str]] = [
     ("十四五", "十三五|十五五|十二五", "not_initiative", "stop: five-year plan periods"),
     # a follow-up review any campaign has (对网格开展了一次“回头看”): not a programme of its own
     ("回头看", "", "not_initiative", "stop: a campaign's follow-up review"),
+    # the five goals of rural revitalisation (the national policy's wording), which pages quote one by one
+    # (以“产业兴旺”为重点, 实现“治理有效”): goals, not a programme (real pages RP14, RP17)
+    ("产业兴旺", "生态宜居|乡风文明|治理有效|生活富裕", "not_initiative", "stop: national policy goals"),
 ]
 
 # indicator, zh label, keywords ("|"-separated, matched in the subject and the words before the number)

@@ -373,6 +373,8 @@ def test_comparison_with_regional_average_stays_with_the_banner():
      [(46, ""), (23, "")]),
     ("换届工作\n\n全市坚持“提早谋划部署、提早分析研判、提早下沉指导”工作思路，先后开展2轮摸底排查。",
      [(2, "")]),
+    # a goal of rural revitalisation quoted on its own (以“产业兴旺”为重点) is the policy's wording, no programme
+    ("六户镇发展庭院经济\n\n全镇以“产业兴旺”为重点发展庭院种植，带动农户300户。", [(300, "")]),
 ])
 def test_programme_by_count_and_scope(text, expect):
     got = sorted((f.value, f.initiative) for f in facts_of(text))
