@@ -845,6 +845,8 @@ def _default_region(locs: list[Loc], body_start: int, text: str = "", byline: Re
     visiting = "来" in text or "到此" in text  # a visitor's words (_visitor) hold one of these
     named = [l for l in locs if not l.how.startswith("anaphor") and l.region.level != "outside"
              and not (visiting and _visitor(text, l))]
+    # a league written as the head of a chain (鄂尔多斯市准格尔旗) is not the league on its own
+    heads = {a.start for a, b in zip(named, named[1:]) if a.end == b.start}
     head = [l for l in named if l.start < body_start]
     if head:
         best = max(head, key=lambda l: RANK.get(level_of(l.region), 0))
@@ -858,9 +860,8 @@ def _default_region(locs: list[Loc], body_start: int, text: str = "", byline: Re
             body_banners = {l.region.banner_code for l in named if l.start >= body_start and l.region.banner_code}
             # (a body that speaks of the league on its own more often than of the banner — 呼和浩特市持续完善…，
             # 回民区已实施…，该市… — is the league's)
-            chain_heads = {a.start for a, b in zip(named, named[1:]) if a.end == b.start}
             league_alone = sum(1 for l in named if l.start >= body_start and not l.region.banner_code
-                               and l.start not in chain_heads and l.region.league_code == region.league_code)
+                               and l.start not in heads and l.region.league_code == region.league_code)
             banner_named = sum(1 for l in named if l.start >= body_start and l.region.banner_code)
             if len(body_banners) == 1 and league_alone < banner_named:
                 one = next(l for l in named if l.start >= body_start and l.region.banner_code)
@@ -875,8 +876,6 @@ def _default_region(locs: list[Loc], body_start: int, text: str = "", byline: Re
     if league is not None:
         return league
     banners = Counter(l.region.banner for l in named if l.region.banner)
-    # a league written as the head of a chain (鄂尔多斯市准格尔旗) is not the league on its own
-    heads = {a.start for a, b in zip(named, named[1:]) if a.end == b.start}
     league_only = Counter(l.region.league for l in named
                           if l.region.league and not l.region.banner and l.start not in heads)
     leagues = Counter(l.region.league for l in named if l.region.league)
